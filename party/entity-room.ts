@@ -1,0 +1,189 @@
+// EntityRoom: the live hub of one entity (DESIGN.md §5). It holds sockets and presence only;
+// D1 holds the events, so a hibernated or evicted room loses nothing.
+import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
+import type { Env, Principal } from "../worker/env.ts";
+import { readEvents, latestSeq } from "../worker/db/events.ts";
+import {
+  clientMessageSchema,
+  MAX_REPLAY,
+  type ClientMessage,
+  type EntityEvent,
+  type PresenceUser,
+  type ServerMessage,
+} from "./protocol.ts";
+import { QuoteEditing } from "./quote-editing.ts";
+
+/** Headers the Worker sets in onBeforeConnect after authenticating; clients cannot reach the room directly. */
+export const ROOM_HEADERS = { principal: "x-kontor-principal", binding: "x-kontor-binding", roles: "x-kontor-roles" } as const;
+
+export interface RoomConnectionState {
+  principal: Principal;
+  roles: string[];
+  binding: string;
+  quoteId: string | null;
+  field: string | null;
+}
+
+export class EntityRoom extends Server<Env> {
+  static options = { hibernate: true };
+
+  /** The last seq sent to every socket; persisted so a woken room keeps the order. */
+  private broadcastSeq: number | null = null;
+  private publishing: Promise<void> = Promise.resolve();
+  /** Live events that arrive while a socket is still being replayed to, per connection id. */
+  private readonly replaying = new Map<string, EntityEvent[]>();
+  private editing: QuoteEditing | null = null;
+
+  onConnect(connection: Connection<RoomConnectionState>, ctx: ConnectionContext) {
+    const headers = ctx.request.headers;
+    const principal = JSON.parse(headers.get(ROOM_HEADERS.principal) ?? "null") as Principal | null;
+    const binding = headers.get(ROOM_HEADERS.binding);
+    if (!principal || !binding) {
+      connection.close(1008, "unauthenticated");
+      return;
+    }
+    connection.setState({
+      principal,
+      binding,
+      roles: JSON.parse(headers.get(ROOM_HEADERS.roles) ?? "[]") as string[],
+      quoteId: null,
+      field: null,
+    });
+  }
+
+  async onMessage(connection: Connection<RoomConnectionState>, raw: WSMessage) {
+    const state = connection.state;
+    if (!state) return;
+    let message: ClientMessage;
+    try {
+      const parsed = clientMessageSchema.safeParse(JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw as ArrayBuffer)));
+      if (!parsed.success) {
+        const clientOpId = extractClientOpId(raw);
+        const issue = parsed.error.issues[0];
+        const error = { code: "invalid_message", message: `${issue?.path.join(".") || "message"}: ${issue?.message ?? "invalid"}` };
+        send(connection, clientOpId ? { type: "reject", clientOpId, error } : { type: "error", error });
+        return;
+      }
+      message = parsed.data;
+    } catch {
+      send(connection, { type: "error", error: { code: "malformed_json", message: "Messages are JSON" } });
+      return;
+    }
+    switch (message.type) {
+      case "hello":
+        return this.replay(connection, state.binding, message.lastSeq);
+      case "ping":
+        return send(connection, { type: "pong" });
+      case "presence":
+        return this.setPresence(connection, message.quoteId, message.field);
+      case "op":
+        this.editing ??= new QuoteEditing(this.env);
+        return this.editing.apply(connection, state, message, (events) => this.publish(state.binding, events));
+    }
+  }
+
+  onClose(connection: Connection<RoomConnectionState>) {
+    this.replaying.delete(connection.id);
+    const quoteId = connection.state?.quoteId;
+    if (quoteId) this.broadcastPresence(quoteId, connection.id);
+  }
+
+  /** Called by the Worker (RPC) after a change's batch committed. Broadcasts in seq order, filling gaps from D1. */
+  publish(binding: string, events: EntityEvent[]): Promise<void> {
+    const run = this.publishing.then(() => this.broadcastInOrder(binding, events));
+    this.publishing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async broadcastInOrder(binding: string, incoming: EntityEvent[]) {
+    if (this.broadcastSeq === null) this.broadcastSeq = (await this.ctx.storage.get<number>("broadcastSeq")) ?? null;
+    const sorted = [...incoming].sort((a, b) => a.seq - b.seq);
+    let fresh = this.broadcastSeq === null ? sorted : sorted.filter((e) => e.seq > this.broadcastSeq!);
+    if (fresh.length === 0) return;
+    if (this.broadcastSeq !== null && fresh[0].seq > this.broadcastSeq + 1) {
+      // An earlier commit's publish has not arrived (yet): read the gap from D1 so order holds.
+      const db = this.env[binding] as D1Database;
+      const gap = await readEvents(db, this.broadcastSeq, fresh[0].seq - this.broadcastSeq - 1);
+      fresh = [...gap, ...fresh];
+    }
+    for (const event of fresh) {
+      const message = JSON.stringify({ type: "event", ...event } satisfies ServerMessage);
+      for (const connection of this.getConnections<RoomConnectionState>()) {
+        const buffer = this.replaying.get(connection.id);
+        if (buffer) buffer.push(event);
+        else connection.send(message);
+      }
+    }
+    this.broadcastSeq = fresh[fresh.length - 1].seq;
+    await this.ctx.storage.put("broadcastSeq", this.broadcastSeq);
+  }
+
+  private async replay(connection: Connection<RoomConnectionState>, binding: string, lastSeq: number) {
+    const db = this.env[binding] as D1Database | undefined;
+    if (!db) {
+      send(connection, { type: "error", error: { code: "entity_unavailable", message: "Entity database unavailable" } });
+      return;
+    }
+    this.replaying.set(connection.id, []);
+    try {
+      const missed = await readEvents(db, lastSeq, MAX_REPLAY + 1);
+      if (missed.length > MAX_REPLAY) {
+        send(connection, { type: "resync", seq: await latestSeq(db) });
+        return;
+      }
+      let seq = lastSeq;
+      for (const event of missed) {
+        send(connection, { type: "event", ...event });
+        seq = event.seq;
+      }
+      for (const event of this.replaying.get(connection.id) ?? []) {
+        if (event.seq > seq) {
+          send(connection, { type: "event", ...event });
+          seq = event.seq;
+        }
+      }
+      send(connection, { type: "synced", seq });
+    } finally {
+      this.replaying.delete(connection.id);
+    }
+  }
+
+  private setPresence(connection: Connection<RoomConnectionState>, quoteId: string | null, field: string | null) {
+    const state = connection.state!;
+    const previous = state.quoteId;
+    connection.setState({ ...state, quoteId, field: quoteId ? field : null });
+    if (previous && previous !== quoteId) this.broadcastPresence(previous);
+    if (quoteId) this.broadcastPresence(quoteId);
+  }
+
+  private broadcastPresence(quoteId: string, leavingConnectionId?: string) {
+    const users: PresenceUser[] = [];
+    for (const connection of this.getConnections<RoomConnectionState>()) {
+      const state = connection.state;
+      if (connection.id === leavingConnectionId || !state || state.quoteId !== quoteId) continue;
+      const p = state.principal;
+      users.push({
+        userId: p.kind === "user" ? p.userId : p.keyId,
+        name: p.name,
+        field: state.field,
+      });
+    }
+    const message = JSON.stringify({ type: "presence", quoteId, users } satisfies ServerMessage);
+    for (const connection of this.getConnections()) {
+      if (connection.id !== leavingConnectionId) connection.send(message);
+    }
+  }
+}
+
+function send(connection: Connection, message: ServerMessage) {
+  connection.send(JSON.stringify(message));
+}
+
+function extractClientOpId(raw: WSMessage): string | null {
+  try {
+    const value = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw as ArrayBuffer)) as { clientOpId?: unknown };
+    return typeof value?.clientOpId === "string" ? value.clientOpId.slice(0, 128) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,3 @@
+import { ensureDependencies, runWithNode24 } from "./bootstrap.mjs";
+ensureDependencies();
+runWithNode24("scripts/dev.ts", process.argv.slice(2));

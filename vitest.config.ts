@@ -1,0 +1,29 @@
+// Worker, Durable Object and domain tests, inside workerd with real D1 and real Durable Objects.
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+// wrangler.toml serves web/build as assets; the worker tests do not need it built.
+mkdirSync(here("./web/build"), { recursive: true });
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async () => ({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          CONTROL_MIGRATIONS: await readD1Migrations(here("./migrations/control")),
+          ENTITY_MIGRATIONS: await readD1Migrations(here("./migrations/entity")),
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ["tests/worker/**/*.test.ts", "tests/domain/**/*.test.ts"],
+    setupFiles: ["./tests/support/setup.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

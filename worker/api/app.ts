@@ -1,0 +1,81 @@
+// The HTTP API: one Hono app, sub-apps mounted with app.route, one error path.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "../env.ts";
+import { auth, me } from "./auth.ts";
+import { customers } from "./customers.ts";
+import { entities } from "./entities.ts";
+import { ApiError, errorResponse, validationError } from "./errors.ts";
+import { authenticate, entityScope, idempotency, requestId } from "./middleware.ts";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function newRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target === "json" ? undefined : result.target);
+    },
+  });
+}
+
+export function createApp() {
+  const app = newRouter();
+  app.use("*", requestId);
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError("payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+
+  const v1 = newRouter();
+  v1.get("/health", (c) => c.json({ status: "ok" }));
+  v1.use("/entities", authenticate);
+  v1.use("/entities/:entity/*", authenticate, entityScope, idempotency);
+  v1.use("/entities/:entity", authenticate, entityScope);
+  v1.route("/", me);
+  v1.route("/", entities);
+  v1.route("/", customers);
+
+  app.route("/api", auth);
+  app.route("/api/v1", v1);
+
+  app.doc31("/api/v1/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "Kontor API",
+      version: "1.0.0",
+      description:
+        "Multi-entity quoting and billing. Entity-owned resources live under /api/v1/entities/{entity}. Errors: {error:{code,message,details,requestId}}.",
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+    security: [{ session: [] }, { apiKey: [] }],
+  }));
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "kontor_session" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
+  app.get("/api/docs", (c) => c.html(DOCS_PAGE));
+
+  app.notFound((c) => errorResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof HTTPException) {
+      if (error.status === 400) return errorResponse(c, new ApiError("malformed_json", "The request body is not valid JSON"));
+      if (error.status === 413) return errorResponse(c, new ApiError("payload_too_large", "Request body too large"));
+      return errorResponse(c, new ApiError("invalid_request", error.message || "Bad request", { status: error.status as 400 }));
+    }
+    console.error("unhandled", c.get("requestId"), error);
+    return errorResponse(c, new ApiError("internal_error", "Something went wrong on our side; nothing was written", { status: 500 }));
+  });
+  return app;
+}
+
+// Rendered by swagger-ui-dist, copied into the static assets at build time (no CDN at run time).
+const DOCS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kontor API</title><link rel="stylesheet" href="/_docs/swagger-ui.css"></head>
+<body><div id="docs"></div><script src="/_docs/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#docs" });</script></body></html>`;

@@ -1,0 +1,114 @@
+// Sign-in / sign-out (API.md "Sign in") and the caller's own profile.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import {
+  clearSignInFailures,
+  createSession,
+  deleteSession,
+  findUserByEmail,
+  recordSignInFailure,
+  signInBlockedFor,
+} from "../db/control.ts";
+import type { AppEnv } from "../env.ts";
+import { DUMMY_PASSWORD_HASH, sha256Hex, verifyPassword } from "../lib/crypto.ts";
+import { ApiError } from "./errors.ts";
+import { assertSameOrigin, authenticate, SESSION_COOKIE } from "./middleware.ts";
+import { errorResponses, jsonBody, jsonResponse } from "./schemas.ts";
+
+const userSchema = z.object({ id: z.string(), email: z.string(), name: z.string() }).openapi("User");
+
+const signInRoute = createRoute({
+  method: "post",
+  path: "/auth/sign-in/email",
+  tags: ["Auth"],
+  summary: "Sign in with email and password; sets the HttpOnly session cookie",
+  request: jsonBody(z.strictObject({ email: z.email().max(254), password: z.string().min(1).max(1024) }).openapi("SignIn")),
+  responses: { 200: jsonResponse(z.object({ user: userSchema }), "Signed in"), ...errorResponses },
+});
+
+const signOutRoute = createRoute({
+  method: "post",
+  path: "/auth/sign-out",
+  tags: ["Auth"],
+  summary: "End the session",
+  responses: { 200: jsonResponse(z.object({ ok: z.literal(true) }), "Signed out"), ...errorResponses },
+});
+
+export const auth = new OpenAPIHono<AppEnv>()
+  .openapi(signInRoute, async (c) => {
+    assertSameOrigin(c); // no login CSRF either
+    const { email, password } = c.req.valid("json");
+    const client = c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for") ?? "local";
+    const limitKey = await sha256Hex(`${email.toLowerCase()}|${client}`);
+    const retryAfter = await signInBlockedFor(c.env.CONTROL, limitKey);
+    if (retryAfter > 0) {
+      throw new ApiError("rate_limited", "Too many failed sign-ins; try again later", {
+        headers: { "retry-after": String(retryAfter) },
+      });
+    }
+    const user = await findUserByEmail(c.env.CONTROL, email);
+    // Verify against a dummy hash for unknown users, so timing does not reveal who has an account.
+    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+    if (!user || !ok) {
+      await recordSignInFailure(c.env.CONTROL, limitKey);
+      throw new ApiError("invalid_credentials", "Email or password is wrong");
+    }
+    await clearSignInFailures(c.env.CONTROL, limitKey);
+    const session = await createSession(c.env.CONTROL, user.id, c.env.ENVIRONMENT);
+    setCookie(c, SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: "Lax",
+      secure: new URL(c.req.url).protocol === "https:",
+      path: "/",
+      expires: session.expiresAt,
+    });
+    return c.json({ user: { id: user.id, email: user.email, name: user.name } }, 200);
+  })
+  .openapi(signOutRoute, async (c) => {
+    assertSameOrigin(c);
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await deleteSession(c.env.CONTROL, token);
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.json({ ok: true as const }, 200);
+  });
+
+const meRoute = createRoute({
+  method: "get",
+  path: "/me",
+  tags: ["Auth"],
+  summary: "The signed-in user and the environment this deployment is",
+  middleware: [authenticate] as const,
+  responses: {
+    200: jsonResponse(
+      z.object({
+        user: userSchema.nullable(),
+        apiKey: z.object({ id: z.string(), name: z.string(), entityId: z.string(), role: z.string() }).nullable(),
+        environment: z.enum(["local", "sandbox", "production"]),
+        environments: z.record(z.string(), z.string()),
+      }),
+      "Who you are",
+    ),
+    ...errorResponses,
+  },
+});
+
+export const me = new OpenAPIHono<AppEnv>().openapi(meRoute, (c) => {
+  const principal = c.get("principal")!;
+  const environments: Record<string, string> = {
+    sandbox: c.env.SANDBOX_URL,
+    production: c.env.PRODUCTION_URL,
+  };
+  if (c.env.ENVIRONMENT === "local") environments.local = c.env.LOCAL_URL ?? new URL(c.req.url).origin;
+  return c.json(
+    {
+      user: principal.kind === "user" ? { id: principal.userId, email: principal.email, name: principal.name } : null,
+      apiKey:
+        principal.kind === "api_key"
+          ? { id: principal.keyId, name: principal.name, entityId: principal.entityId, role: principal.role }
+          : null,
+      environment: c.env.ENVIRONMENT,
+      environments,
+    },
+    200,
+  );
+});

@@ -1,0 +1,83 @@
+// One error module: every failure leaves the API in the contract's shape (API.md "Errors").
+import type { Context } from "hono";
+import type { ZodError } from "zod";
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+const STATUS_BY_CODE = {
+  invalid_request: 400,
+  malformed_json: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  csrf_rejected: 403,
+  not_found: 404,
+  entity_not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  rev_conflict: 409,
+  invalid_state: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  idempotency_key_reused: 422,
+  unprocessable: 422,
+  currency_mismatch: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  entity_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof STATUS_BY_CODE | (string & {});
+type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+
+export class ApiError extends Error {
+  readonly status: ErrorStatus;
+  readonly code: string;
+  readonly details: ErrorDetail[];
+  readonly headers: Record<string, string>;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { status?: ErrorStatus; details?: ErrorDetail[]; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.code = code;
+    this.status = options.status ?? (STATUS_BY_CODE as Record<string, ErrorStatus>)[code] ?? 400;
+    this.details = options.details ?? [];
+    this.headers = options.headers ?? {};
+  }
+}
+
+export const notFound = (what = "Resource") => new ApiError("not_found", `${what} not found`);
+
+export function errorBody(requestId: string, code: string, message: string, details: ErrorDetail[] = []) {
+  return { error: { code, message, details, requestId } };
+}
+
+export function errorResponse(c: Context, error: ApiError): Response {
+  const requestId = (c.get("requestId" as never) as string | undefined) ?? "req_unknown";
+  return new Response(JSON.stringify(errorBody(requestId, error.code, error.message, error.details)), {
+    status: error.status,
+    headers: { "content-type": "application/json; charset=utf-8", "x-request-id": requestId, ...error.headers },
+  });
+}
+
+/** zod issues -> contract details, paths joined with dots (`lines.0.quantity`). */
+export function zodDetails(error: ZodError, prefix?: string): ErrorDetail[] {
+  return error.issues.map((issue) => {
+    const parts = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
+    if (issue.code === "unrecognized_keys") {
+      return { path: [...parts, ...issue.keys].join(".") || "(root)", message: `Unknown field: ${issue.keys.join(", ")}` };
+    }
+    return { path: parts.join(".") || "(root)", message: issue.message };
+  });
+}
+
+export function validationError(error: ZodError, prefix?: string): ApiError {
+  const details = zodDetails(error, prefix);
+  const first = details[0];
+  return new ApiError("invalid_request", first ? `Invalid value at ${first.path}: ${first.message}` : "Invalid request", { details });
+}

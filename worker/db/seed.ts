@@ -1,0 +1,94 @@
+// The demo data of API.md, for the local environment only. Running it twice duplicates nothing:
+// control rows are keyed by fixed ids, and each entity's demo rows are written once, in one batch
+// with a seed marker, through the same change code the API uses (so they carry events and audit).
+import { ChangeSet } from "./changes.ts";
+import { createCustomer, type CustomerInput } from "./customers.ts";
+import { hashPassword } from "../lib/crypto.ts";
+import type { Actor } from "../../party/protocol.ts";
+import type { Role } from "../domain/access.ts";
+
+export const DEMO_PASSWORD = "kontor-demo-password";
+
+export const DEMO_ENTITIES = [
+  { id: "ent_acme_us", slug: "acme-us", name: "Acme Inc", legalName: "Acme Inc", country: "US", currency: "USD", timezone: "America/New_York", binding: "ENTITY_ACME_US" },
+  { id: "ent_acme_uk", slug: "acme-uk", name: "Acme Ltd", legalName: "Acme Ltd", country: "GB", currency: "GBP", timezone: "Europe/London", binding: "ENTITY_ACME_UK" },
+  { id: "ent_acme_de", slug: "acme-de", name: "Acme GmbH", legalName: "Acme GmbH", country: "DE", currency: "EUR", timezone: "Europe/Berlin", binding: "ENTITY_ACME_DE" },
+] as const;
+
+const ALL = ["acme-us", "acme-uk", "acme-de"];
+export const DEMO_USERS: { id: string; email: string; name: string; roles: Record<string, Role[]> }[] = [
+  { id: "usr_admin", email: "admin@acme.test", name: "Ada Admin", roles: Object.fromEntries(ALL.map((s) => [s, ["admin"]])) },
+  { id: "usr_finance", email: "finance@acme.test", name: "Fin Finance", roles: Object.fromEntries(ALL.map((s) => [s, ["finance"]])) },
+  { id: "usr_sales", email: "sales@acme.test", name: "Sam Sales", roles: { "acme-us": ["sales"], "acme-uk": ["sales"] } },
+  { id: "usr_approver", email: "approver@acme.test", name: "Avery Approver", roles: { "acme-us": ["approver"] } },
+  { id: "usr_uk", email: "uk@acme.test", name: "Una UK", roles: { "acme-uk": ["admin"] } },
+];
+
+const DEMO_CUSTOMERS: Record<string, CustomerInput[]> = {
+  "acme-us": [
+    { legalName: "Globex Corporation", email: "billing@globex.test", country: "US", currency: "USD", taxStatus: "TAXED", address: { line1: "1 Globex Plaza", city: "Springfield", region: "OR", postalCode: "97477", country: "US" } },
+    { legalName: "Initech LLC", email: "ap@initech.test", country: "US", currency: "USD", taxStatus: "TAXED" },
+    { legalName: "Umbrella Health Inc", email: "finance@umbrella.test", country: "US", currency: "USD", taxStatus: "TAX_EXEMPT" },
+  ],
+  "acme-uk": [
+    { legalName: "Wonka Industries Ltd", email: "accounts@wonka.test", country: "GB", currency: "GBP", taxStatus: "TAXED", taxId: "GB123456789", address: { line1: "1 Chocolate Way", city: "London", postalCode: "EC1A 1BB", country: "GB" } },
+    { legalName: "Stark Europe BV", email: "ap@stark.test", country: "NL", currency: "EUR", taxStatus: "REVERSE_CHARGED", taxId: "NL123456789B01" },
+  ],
+  "acme-de": [
+    { legalName: "Müller & Söhne GmbH", email: "buchhaltung@mueller.test", country: "DE", currency: "EUR", taxStatus: "TAXED", taxId: "DE123456789", address: { line1: "Hauptstraße 1", city: "Berlin", postalCode: "10115", country: "DE" } },
+    { legalName: "Tyrell France SAS", email: "compta@tyrell.test", country: "FR", currency: "EUR", taxStatus: "REVERSE_CHARGED", taxId: "FR12345678901" },
+  ],
+};
+
+const SEED_ACTOR: Actor = { type: "system", id: "seed", name: "Demo seed" };
+
+export async function seedControlPlane(control: D1Database, environment: string) {
+  if (environment !== "local") throw new Error(`demo data is for the local environment only, not ${environment}`);
+  const now = new Date().toISOString();
+  const statements: D1PreparedStatement[] = [];
+  for (const e of DEMO_ENTITIES) {
+    statements.push(
+      control
+        .prepare(
+          "INSERT OR IGNORE INTO entities (id, slug, name, legal_name, country, currency, timezone, binding, environment, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'local', 'ACTIVE', ?)",
+        )
+        .bind(e.id, e.slug, e.name, e.legalName, e.country, e.currency, e.timezone, e.binding, now),
+    );
+  }
+  const existing = new Set(
+    (await control.prepare("SELECT id FROM users").all<{ id: string }>()).results.map((r) => r.id),
+  );
+  for (const user of DEMO_USERS) {
+    if (!existing.has(user.id)) {
+      statements.push(
+        control
+          .prepare("INSERT OR IGNORE INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)")
+          .bind(user.id, user.email, user.name, await hashPassword(DEMO_PASSWORD), now),
+      );
+    }
+    for (const [slug, roles] of Object.entries(user.roles)) {
+      const entity = DEMO_ENTITIES.find((e) => e.slug === slug)!;
+      statements.push(
+        control
+          .prepare("INSERT OR IGNORE INTO memberships (user_id, entity_id, roles, created_at) VALUES (?, ?, ?, ?)")
+          .bind(user.id, entity.id, JSON.stringify(roles), now),
+      );
+    }
+  }
+  await control.batch(statements);
+}
+
+export async function seedEntity(db: D1Database, slug: string): Promise<boolean> {
+  const marker = await db.prepare("SELECT value FROM counters WHERE name = 'demo_seed'").first();
+  if (marker) return false;
+  const changes = new ChangeSet(db, SEED_ACTOR, null);
+  for (const customer of DEMO_CUSTOMERS[slug] ?? []) createCustomer(changes, customer);
+  changes.add(db.prepare("INSERT INTO counters (name, value) VALUES ('demo_seed', 1)"));
+  await changes.commit();
+  return true;
+}
+
+export async function seedDemo(env: Record<string, unknown>, environment: string) {
+  await seedControlPlane(env.CONTROL as D1Database, environment);
+  for (const e of DEMO_ENTITIES) await seedEntity(env[e.binding] as D1Database, e.slug);
+}

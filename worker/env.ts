@@ -1,0 +1,51 @@
+import type { EntityRoom } from "../party/entity-room.ts";
+import type { Actor } from "../party/protocol.ts";
+import type { Role } from "./domain/access.ts";
+
+export type Environment = "local" | "sandbox" | "production";
+
+export interface Env {
+  CONTROL: D1Database;
+  EntityRoom: DurableObjectNamespace<EntityRoom>;
+  ASSETS?: Fetcher;
+  ENVIRONMENT: Environment;
+  SANDBOX_URL: string;
+  PRODUCTION_URL: string;
+  LOCAL_URL?: string;
+  /** Entity databases: ENTITY_<SLUG>, named by the control plane's entity registry. */
+  [binding: string]: unknown;
+}
+
+export interface EntityRecord {
+  id: string;
+  slug: string;
+  name: string;
+  legalName: string;
+  country: string;
+  currency: string;
+  timezone: string;
+  binding: string;
+  environment: Environment;
+  status: string;
+}
+
+export type Principal =
+  | { kind: "user"; userId: string; email: string; name: string; sessionId: string }
+  | { kind: "api_key"; keyId: string; name: string; entityId: string; role: Role };
+
+/** The entity a request acts on, after membership checks. */
+export interface EntityScope {
+  entity: EntityRecord;
+  db: D1Database;
+  roles: Role[];
+  actor: Actor;
+}
+
+export interface AppVariables {
+  requestId: string;
+  principal?: Principal;
+  authVia?: "cookie" | "bearer";
+  scope?: EntityScope;
+}
+
+export type AppEnv = { Bindings: Env; Variables: AppVariables };

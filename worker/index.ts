@@ -1,0 +1,31 @@
+// Entry: /api/* -> Hono, /parties/* -> EntityRoom (after auth), everything else -> the web app.
+import { routePartykitRequest } from "partyserver";
+import { createApp } from "./api/app.ts";
+import { errorBody } from "./api/errors.ts";
+import { authorizeRoomConnection } from "./live-auth.ts";
+import type { Env } from "./env.ts";
+
+export { EntityRoom } from "../party/entity-room.ts";
+
+const app = createApp();
+
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    if (url.pathname.startsWith("/api/")) return app.fetch(request, env, ctx);
+    if (url.pathname.startsWith("/parties/")) {
+      const routed = await routePartykitRequest(request, env, {
+        onBeforeConnect: (req, lobby) => authorizeRoomConnection(req, env, lobby),
+        // The room is reachable only as a WebSocket; its HTTP face is not public.
+        onBeforeRequest: () => json(404, errorBody("req_party", "not_found", "Not found")),
+      });
+      return routed ?? json(404, errorBody("req_party", "not_found", "Unknown party"));
+    }
+    if (env.ASSETS) return env.ASSETS.fetch(request);
+    return json(404, errorBody("req_static", "not_found", "Not found"));
+  },
+} satisfies ExportedHandler<Env>;
+
+function json(status: number, body: unknown) {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+}
