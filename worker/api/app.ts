@@ -65,6 +65,7 @@ export function createApp() {
     if (error instanceof HTTPException) {
       if (error.status === 400) return errorResponse(c, new ApiError("malformed_json", "The request body is not valid JSON"));
       if (error.status === 413) return errorResponse(c, new ApiError("payload_too_large", "Request body too large"));
+      if (error.status === 415) return errorResponse(c, new ApiError("unsupported_media_type", "Send JSON with Content-Type: application/json"));
       return errorResponse(c, new ApiError("invalid_request", error.message || "Bad request", { status: error.status as 400 }));
     }
     console.error("unhandled", c.get("requestId"), error);
