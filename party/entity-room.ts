@@ -108,6 +108,18 @@ export class EntityRoom extends Server<Env> {
     }
     for (const event of fresh) {
       const message = JSON.stringify({ type: "event", ...event } satisfies ServerMessage);
+      if (this.replaying.size === 0) {
+        // Hot path: partyserver's iterator deserializes every socket's attachment; a plain fan-out does not.
+        for (const socket of this.ctx.getWebSockets()) {
+          if (socket.readyState !== WebSocket.OPEN) continue;
+          try {
+            socket.send(message);
+          } catch {
+            /* closing socket: its close handler cleans up */
+          }
+        }
+        continue;
+      }
       for (const connection of this.getConnections<RoomConnectionState>()) {
         const buffer = this.replaying.get(connection.id);
         if (buffer) buffer.push(event);
@@ -115,7 +127,8 @@ export class EntityRoom extends Server<Env> {
       }
     }
     this.broadcastSeq = fresh[fresh.length - 1].seq;
-    await this.ctx.storage.put("broadcastSeq", this.broadcastSeq);
+    // Only an ordering hint (D1 holds the events): do not let the output gate hold the sends for it.
+    await this.ctx.storage.put("broadcastSeq", this.broadcastSeq, { allowUnconfirmed: true });
   }
 
   private async replay(connection: Connection<RoomConnectionState>, binding: string, lastSeq: number) {

@@ -7,7 +7,7 @@ import { auth, me } from "./auth.ts";
 import { customers } from "./customers.ts";
 import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
-import { authenticate, entityScope, idempotency, requestId } from "./middleware.ts";
+import { authenticate, entityAccess, idempotency, requestId } from "./middleware.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -35,8 +35,8 @@ export function createApp() {
   const v1 = newRouter();
   v1.get("/health", (c) => c.json({ status: "ok" }));
   v1.use("/entities", authenticate);
-  v1.use("/entities/:entity/*", authenticate, entityScope, idempotency);
-  v1.use("/entities/:entity", authenticate, entityScope);
+  v1.use("/entities/:entity/*", entityAccess, idempotency);
+  v1.use("/entities/:entity", entityAccess);
   v1.route("/", me);
   v1.route("/", entities);
   v1.route("/", customers);

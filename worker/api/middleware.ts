@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Actor } from "../../party/protocol.ts";
 import { ChangeSet } from "../db/changes.ts";
-import { entityWithRoles, principalFromApiKey, principalFromSession } from "../db/control.ts";
+import { principalFromApiKey, principalFromSession, resolveEntityAccess } from "../db/control.ts";
 import { can, type Permission } from "../domain/access.ts";
 import type { AppEnv, EntityScope, Principal } from "../env.ts";
 import { newId, sha256Hex } from "../lib/crypto.ts";
@@ -67,19 +67,35 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** `{entity}` -> membership (or the key's own entity) -> that entity's own D1 binding. */
-export const entityScope: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const principal = c.get("principal");
-  if (!principal) throw new ApiError("unauthenticated", "Sign in first");
+/**
+ * Entity routes: credential -> membership (or the key's own entity) -> that entity's own D1 binding,
+ * resolved in one control-plane query.
+ */
+export const entityAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   const idOrSlug = c.req.param("entity") ?? "";
-  const found = await entityWithRoles(c.env.CONTROL, principal, idOrSlug, c.env.ENVIRONMENT);
-  // Not a member and does not exist look the same: no probing for other tenants.
-  if (!found) throw new ApiError("entity_not_found", `Entity '${idOrSlug}' not found`);
-  const db = c.env[found.entity.binding] as D1Database | undefined;
-  if (!db || found.entity.status !== "ACTIVE") {
-    throw new ApiError("entity_unavailable", `Entity '${found.entity.slug}' is not available right now`);
+  const authorization = c.req.header("authorization");
+  let credential: { session: string } | { apiKey: string } | null = null;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (match) credential = { apiKey: match[1] };
+  } else {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) credential = { session: token };
   }
-  c.set("scope", { entity: found.entity, db, roles: found.roles, actor: actorOf(principal) });
+  const access = credential ? await resolveEntityAccess(c.env.CONTROL, credential, idOrSlug, c.env.ENVIRONMENT) : null;
+  if (!access) {
+    throw new ApiError("unauthenticated", authorization !== undefined ? "Invalid or revoked API key" : "Sign in first: no valid session");
+  }
+  if ("session" in credential!) assertSameOrigin(c);
+  c.set("principal", access.principal);
+  c.set("authVia", "session" in credential! ? "cookie" : "bearer");
+  // Not a member and does not exist look the same: no probing for other tenants.
+  if (!access.entity) throw new ApiError("entity_not_found", `Entity '${idOrSlug}' not found`);
+  const db = c.env[access.entity.binding] as D1Database | undefined;
+  if (!db || access.entity.status !== "ACTIVE") {
+    throw new ApiError("entity_unavailable", `Entity '${access.entity.slug}' is not available right now`);
+  }
+  c.set("scope", { entity: access.entity, db, roles: access.roles, actor: actorOf(access.principal) });
   await next();
 };
 

@@ -212,3 +212,49 @@ export async function recordSignInFailure(db: D1Database, key: string) {
 export async function clearSignInFailures(db: D1Database, key: string) {
   await db.prepare("DELETE FROM sign_in_failures WHERE key = ?").bind(key).run();
 }
+
+type AccessRow = EntityRow & { member_roles: string | null; found: string | null };
+
+/**
+ * The hot path of every entity-scoped request: credential -> principal -> entity -> roles, in ONE
+ * control-plane query. `entity` is null when it does not exist here or the principal has no roles in it.
+ */
+export async function resolveEntityAccess(
+  db: D1Database,
+  credential: { session: string } | { apiKey: string },
+  idOrSlug: string,
+  environment: Environment,
+): Promise<{ principal: Principal; entity: EntityRecord | null; roles: Role[] } | null> {
+  const now = new Date().toISOString();
+  if ("session" in credential) {
+    if (!credential.session.startsWith(`ks_${environment}_`)) return null;
+    const row = await db
+      .prepare(
+        `SELECT s.id AS session_id, u.id AS user_id, u.email AS user_email, u.name AS user_name,
+                e.*, e.id AS found, m.roles AS member_roles
+           FROM sessions s JOIN users u ON u.id = s.user_id
+           LEFT JOIN entities e ON (e.id = ?2 OR e.slug = ?2) AND e.environment = ?3
+           LEFT JOIN memberships m ON m.entity_id = e.id AND m.user_id = u.id
+          WHERE s.token_hash = ?1 AND s.environment = ?3 AND s.expires_at > ?4`,
+      )
+      .bind(await sha256Hex(credential.session), idOrSlug, environment, now)
+      .first<AccessRow & { session_id: string; user_id: string; user_email: string; user_name: string }>();
+    if (!row) return null;
+    const principal: Principal = { kind: "user", userId: row.user_id, email: row.user_email, name: row.user_name, sessionId: row.session_id };
+    const roles = row.member_roles ? (JSON.parse(row.member_roles) as unknown[]).filter(isRole) : [];
+    return { principal, entity: row.found && roles.length ? entityFromRow(row) : null, roles };
+  }
+  if (!credential.apiKey.startsWith(`kk_${environment}_`)) return null;
+  const row = await db
+    .prepare(
+      `SELECT k.id AS key_id, k.name AS key_name, k.entity_id AS key_entity, k.role AS key_role, e.*, e.id AS found
+         FROM api_keys k
+         LEFT JOIN entities e ON e.id = k.entity_id AND (e.id = ?2 OR e.slug = ?2) AND e.environment = ?3
+        WHERE k.key_hash = ?1 AND k.environment = ?3 AND k.revoked_at IS NULL`,
+    )
+    .bind(await sha256Hex(credential.apiKey), idOrSlug, environment)
+    .first<AccessRow & { key_id: string; key_name: string; key_entity: string; key_role: string }>();
+  if (!row || !isRole(row.key_role)) return null;
+  const principal: Principal = { kind: "api_key", keyId: row.key_id, name: row.key_name, entityId: row.key_entity, role: row.key_role };
+  return { principal, entity: row.found ? entityFromRow(row) : null, roles: [row.key_role] };
+}

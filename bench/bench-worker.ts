@@ -1,0 +1,84 @@
+// The bench Worker: the real Worker, plus bare floors in the same workerd — a bare Hono route doing
+// the same D1 read, and a bare Durable Object fan-out of the same message to the same sockets.
+import { DurableObject } from "cloudflare:workers";
+import { Hono } from "hono";
+import worker from "../worker/index.ts";
+import { publishEvents } from "../worker/live.ts";
+import type { EntityEvent } from "../party/protocol.ts";
+import type { Env } from "../worker/env.ts";
+
+export { EntityRoom } from "../party/entity-room.ts";
+
+type BenchEnv = Env & { BareFanout: DurableObjectNamespace<BareFanout>; ENTITY_ACME_US: D1Database };
+
+/** Accepts hibernatable sockets and sends each POSTed body to all of them: nothing else. */
+export class BareFanout extends DurableObject {
+  async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade") === "websocket") {
+      const pair = new WebSocketPair();
+      this.ctx.acceptWebSocket(pair[1]);
+      return new Response(null, { status: 101, webSocket: pair[0] });
+    }
+    const message = await request.text();
+    for (const socket of this.ctx.getWebSockets()) socket.send(message);
+    return new Response("ok");
+  }
+}
+
+const bare = new Hono<{ Bindings: BenchEnv }>();
+bare.get("/__bare/customers/:id", async (c) => {
+  const row = await c.env.ENTITY_ACME_US.prepare("SELECT * FROM customers WHERE id = ?").bind(c.req.param("id")).first();
+  return row ? c.json(row) : c.json({ error: "not found" }, 404);
+});
+bare.get("/__bare/fanout", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("bench")).fetch(c.req.raw));
+// The same D1 write as a customer create (row + event), then the bare fan-out of the event.
+bare.post("/__bare/customers", async (c) => {
+  const body = await c.req.json<{ legalName: string }>();
+  const id = `cus_bare_${crypto.randomUUID()}`;
+  const at = new Date().toISOString();
+  const db = c.env.ENTITY_ACME_US;
+  const [, event] = await db.batch([
+    db.prepare("INSERT INTO customers (id, legal_name, email, country, currency, tax_status, search, created_at, updated_at, rev) VALUES (?, ?, 'b@b.test', 'US', 'USD', 'TAXED', '', ?, ?, 1)").bind(id, body.legalName, at, at),
+    db.prepare("INSERT INTO events (kind, subject_type, subject_id, actor, data, at) VALUES ('bare.created', 'customer', ?, '{}', '{}', ?) RETURNING seq").bind(id, at),
+  ]);
+  const seq = (event.results[0] as { seq: number }).seq;
+  const message = JSON.stringify({ type: "event", seq, kind: "bare.created", subject: { type: "customer", id }, at, data: { legalName: body.legalName } });
+  await c.env.BareFanout.get(c.env.BareFanout.idFromName("bench")).fetch("http://bare/fanout", { method: "POST", body: message });
+  return c.json({ id }, 201);
+});
+
+// The same event write, then OUR broadcast path (EntityRoom.publish: ordering, gap check, fan-out).
+bare.post("/__bare/publish-via-room", async (c) => {
+  const { marker } = await c.req.json<{ marker: string }>();
+  const at = new Date().toISOString();
+  const actor = { type: "system" as const, id: "bench" };
+  const row = await c.env.ENTITY_ACME_US.prepare(
+    "INSERT INTO events (kind, subject_type, subject_id, actor, data, at) VALUES ('bench.broadcast', 'bench', ?, ?, ?, ?) RETURNING seq",
+  )
+    .bind(marker, JSON.stringify(actor), JSON.stringify({ marker }), at)
+    .first<{ seq: number }>();
+  const event: EntityEvent = { seq: row!.seq, kind: "bench.broadcast", subject: { type: "bench", id: marker }, actor, at, data: { marker } };
+  const entity = { id: "ent_acme_us", slug: "acme-us", name: "Acme Inc", legalName: "Acme Inc", country: "US", currency: "USD", timezone: "UTC", binding: "ENTITY_ACME_US", environment: "local" as const, status: "ACTIVE" };
+  await publishEvents(c.env, entity, [event]);
+  return c.json({ seq: event.seq });
+});
+// The same event write, then the bare fan-out.
+bare.post("/__bare/publish-via-bare", async (c) => {
+  const { marker } = await c.req.json<{ marker: string }>();
+  const at = new Date().toISOString();
+  const row = await c.env.ENTITY_ACME_US.prepare(
+    "INSERT INTO events (kind, subject_type, subject_id, actor, data, at) VALUES ('bench.broadcast', 'bench', ?, '{}', ?, ?) RETURNING seq",
+  )
+    .bind(marker, JSON.stringify({ marker }), at)
+    .first<{ seq: number }>();
+  const message = JSON.stringify({ type: "event", seq: row!.seq, kind: "bench.broadcast", subject: { type: "bench", id: marker }, actor: { type: "system", id: "bench" }, at, data: { marker } });
+  await c.env.BareFanout.get(c.env.BareFanout.idFromName("bench")).fetch("http://bare/fanout", { method: "POST", body: message });
+  return c.json({ seq: row!.seq });
+});
+
+export default {
+  fetch(request, env, ctx) {
+    if (new URL(request.url).pathname.startsWith("/__bare/")) return bare.fetch(request, env, ctx);
+    return worker.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<BenchEnv>;

@@ -1,0 +1,61 @@
+// `npm run bench`: every benchmark prints ratios against a floor measured in the same run.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { BIN, buildWeb, CHILD_ENV, ROOT, run, waitForHealth } from "./lib.ts";
+import { prepareLocal } from "./prepare-local.ts";
+import { benchHttp } from "../bench/http.bench.ts";
+import { benchLive } from "../bench/live.bench.ts";
+
+const only = process.argv[2];
+
+if (!only || only === "pricing") run(BIN("node"), [join(ROOT, "bench/pricing.bench.ts")]);
+
+if (!only || only === "http" || only === "live" || only === "coedit") {
+  buildWeb();
+  // The bench Worker: wrangler.toml with the bench entry point and the bare fan-out object added.
+  const config = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
+    .replace('main = "worker/index.ts"', 'main = "bench/bench-worker.ts"')
+    .replace('run_worker_first = ["/api/*", "/parties/*"]', 'run_worker_first = ["/api/*", "/parties/*", "/__bare/*"]')
+    .replace(
+      '[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["EntityRoom"]',
+      '[[durable_objects.bindings]]\nname = "BareFanout"\nclass_name = "BareFanout"\n\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["EntityRoom", "BareFanout"]',
+    );
+  writeFileSync(join(ROOT, "wrangler.bench.toml"), config);
+  const state = mkdtempSync(join(tmpdir(), "kontor-bench-"));
+  const port = 8900 + Math.floor(Math.random() * 90);
+  const url = `http://127.0.0.1:${port}`;
+  await prepareLocal(state);
+  const server = spawn(BIN("wrangler"), ["dev", "-c", "wrangler.bench.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--log-level", "error", "--show-interactive-dev-session=false"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: CHILD_ENV,
+  });
+  try {
+    await waitForHealth(url, server);
+    const signIn = await fetch(`${url}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: url },
+      body: JSON.stringify({ email: "admin@acme.test", password: "kontor-demo-password" }),
+    });
+    const cookie = /kontor_session=[^;]+/.exec(signIn.headers.get("set-cookie") ?? "")![0];
+    const customer = await fetch(`${url}/api/v1/entities/acme-us/customers`, {
+      method: "POST",
+      headers: { cookie, origin: url, "content-type": "application/json" },
+      body: JSON.stringify({ legalName: "Bench Co", email: "bench@bench.test", country: "US" }),
+    });
+    const { id } = (await customer.json()) as { id: string };
+    if (!only || only === "http") await benchHttp(url, cookie, id);
+    if (!only || only === "live") await benchLive(url, cookie);
+    if (!only || only === "coedit") {
+      const { benchCoedit } = await import("../bench/coedit.bench.ts").catch(() => ({ benchCoedit: null }));
+      if (benchCoedit) await benchCoedit(url, cookie);
+    }
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((resolve) => server.once("exit", resolve));
+    rmSync(state, { recursive: true, force: true });
+    rmSync(join(ROOT, "wrangler.bench.toml"), { force: true });
+  }
+}
