@@ -1,10 +1,10 @@
 // Worker, Durable Object and domain tests, inside workerd with real D1 and real Durable Objects.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const here = (path: string) => join(import.meta.dirname, path);
 // wrangler.toml serves web/build as assets; the worker tests do not need it built.
 mkdirSync(here("./web/build"), { recursive: true });
 

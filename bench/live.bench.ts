@@ -11,7 +11,7 @@ async function openSockets(urls: () => Promise<string>, count: number): Promise<
     const socket = new WebSocket(await urls());
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener("open", () => resolve(), { once: true });
-      socket.addEventListener("error", () => reject(new Error(`socket ${i} failed to open: ${socket.url.replace(/token=.*/, "token=…")}`)), { once: true });
+      socket.addEventListener("error", () => reject(new Error(`socket ${i} failed to open: ${String(socket.url).replace(/token=.*/, "token=…")}`)), { once: true });
     });
     sockets.push(socket);
   }

@@ -52,7 +52,7 @@ export class EntityRoom extends Server<Env> {
   }
 
   async onMessage(connection: Connection<RoomConnectionState>, raw: WSMessage) {
-    const state = connection.state;
+    const state = connection.state as RoomConnectionState | null;
     if (!state) return;
     let message: ClientMessage;
     try {
@@ -162,7 +162,7 @@ export class EntityRoom extends Server<Env> {
   }
 
   private setPresence(connection: Connection<RoomConnectionState>, quoteId: string | null, field: string | null) {
-    const state = connection.state!;
+    const state = connection.state as RoomConnectionState;
     const previous = state.quoteId;
     connection.setState({ ...state, quoteId, field: quoteId ? field : null });
     if (previous && previous !== quoteId) this.broadcastPresence(previous);

@@ -12,7 +12,7 @@ const only = process.argv[2];
 
 if (!only || only === "pricing") run(BIN("node"), [join(ROOT, "bench/pricing.bench.ts")]);
 
-if (!only || only === "http" || only === "live" || only === "coedit") {
+if (!only || only === "http" || only === "live") {
   buildWeb();
   // The bench Worker: wrangler.toml with the bench entry point and the bare fan-out object added.
   const config = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
@@ -48,10 +48,6 @@ if (!only || only === "http" || only === "live" || only === "coedit") {
     const { id } = (await customer.json()) as { id: string };
     if (!only || only === "http") await benchHttp(url, cookie, id);
     if (!only || only === "live") await benchLive(url, cookie);
-    if (!only || only === "coedit") {
-      const { benchCoedit } = await import("../bench/coedit.bench.ts").catch(() => ({ benchCoedit: null }));
-      if (benchCoedit) await benchCoedit(url, cookie);
-    }
   } finally {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));

@@ -67,7 +67,7 @@ function wrangler(args: string[]): string {
   return result.stdout;
 }
 
-let databaseId = randomUUID();
+let databaseId: string = randomUUID();
 if (environment !== "local") {
   console.log(`creating D1 database ${databaseName} ...`);
   const out = wrangler(["d1", "create", databaseName]);

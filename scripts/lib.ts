@@ -2,10 +2,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { splitStatements, type Migration } from "../worker/db/migrate.ts";
 
-export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const ROOT = join(import.meta.dirname, "..");
 export const BIN = (name: string) => join(ROOT, "node_modules/.bin", name);
 export const CHILD_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH}` };
 

@@ -4,17 +4,23 @@ import type { Role } from "./domain/access.ts";
 
 export type Environment = "local" | "sandbox" | "production";
 
-export interface Env {
-  CONTROL: D1Database;
-  EntityRoom: DurableObjectNamespace<EntityRoom>;
-  ASSETS?: Fetcher;
-  ENVIRONMENT: Environment;
-  SANDBOX_URL: string;
-  PRODUCTION_URL: string;
-  LOCAL_URL?: string;
-  /** Entity databases: ENTITY_<SLUG>, named by the control plane's entity registry. */
-  [binding: string]: unknown;
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      CONTROL: D1Database;
+      EntityRoom: DurableObjectNamespace<EntityRoom>;
+      ASSETS?: Fetcher;
+      ENVIRONMENT: Environment;
+      SANDBOX_URL: string;
+      PRODUCTION_URL: string;
+      LOCAL_URL?: string;
+      /** Entity databases: ENTITY_<SLUG>, named by the control plane's entity registry. */
+      [binding: string]: unknown;
+    }
+  }
 }
+
+export type Env = Cloudflare.Env;
 
 export interface EntityRecord {
   id: string;

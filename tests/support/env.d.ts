@@ -1,9 +1,9 @@
 import type { D1Migration } from "cloudflare:test";
-import type { Env as WorkerEnv } from "../../worker/env.ts";
+import "../../worker/env.ts";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends WorkerEnv {
+    interface Env {
       CONTROL_MIGRATIONS: D1Migration[];
       ENTITY_MIGRATIONS: D1Migration[];
       ENTITY_ACME_US: D1Database;

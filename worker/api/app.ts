@@ -9,6 +9,8 @@ import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
 import { authenticate, entityAccess, idempotency, requestId } from "./middleware.ts";
 
+const SECURITY: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
+
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 function newRouter() {
@@ -53,7 +55,7 @@ export function createApp() {
         "Multi-entity quoting and billing. Entity-owned resources live under /api/v1/entities/{entity}. Errors: {error:{code,message,details,requestId}}.",
     },
     servers: [{ url: new URL(c.req.url).origin }],
-    security: [{ session: [] }, { apiKey: [] }],
+    security: SECURITY,
   }));
   app.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "kontor_session" });
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
