@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env.ts";
 import { auth, me } from "./auth.ts";
+import { catalog } from "./catalog.ts";
 import { customers } from "./customers.ts";
 import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
@@ -42,6 +43,7 @@ export function createApp() {
   v1.route("/", me);
   v1.route("/", entities);
   v1.route("/", customers);
+  v1.route("/", catalog);
 
   app.route("/api", auth);
   app.route("/api/v1", v1);

@@ -3,6 +3,7 @@
 // with a seed marker, through the same change code the API uses (so they carry events and audit).
 import { ChangeSet } from "./changes.ts";
 import { createCustomer, type CustomerInput } from "./customers.ts";
+import { createPrice, createProduct, type PriceInput } from "./catalog.ts";
 import { hashPassword } from "../lib/crypto.ts";
 import type { Actor } from "../../party/protocol.ts";
 import type { Role } from "../domain/access.ts";
@@ -39,6 +40,52 @@ const DEMO_CUSTOMERS: Record<string, CustomerInput[]> = {
     { legalName: "Tyrell France SAS", email: "compta@tyrell.test", country: "FR", currency: "EUR", taxStatus: "REVERSE_CHARGED", taxId: "FR12345678901" },
   ],
 };
+
+type DemoPrice = Omit<PriceInput, "productId" | "currency"> & { key: string };
+/** The same catalog in each entity's own currency. */
+const DEMO_CATALOG: { key: string; name: string; description: string; prices: DemoPrice[] }[] = [
+  {
+    key: "platform",
+    name: "Kontor Platform",
+    description: "The platform subscription",
+    prices: [
+      { key: "monthly", name: "Platform — monthly", billingFrequency: "MONTHLY", billingType: "IN_ADVANCE", structure: { pricingType: "FIXED", price: "1250.00" } },
+      { key: "yearly", name: "Platform — yearly", billingFrequency: "YEARLY", billingType: "IN_ADVANCE", structure: { pricingType: "FIXED", price: "12000.00" } },
+    ],
+  },
+  {
+    key: "seats",
+    name: "User seats",
+    description: "Named users",
+    prices: [{ key: "monthly", name: "Seats — monthly", billingFrequency: "MONTHLY", billingType: "IN_ADVANCE", structure: { pricingType: "SEAT_BASED", pricePerSeat: "15.00", contractedMinimumSeats: 5 } }],
+  },
+  {
+    key: "api",
+    name: "API calls",
+    description: "Metered API usage",
+    prices: [
+      {
+        key: "graduated",
+        name: "API calls — graduated",
+        billingFrequency: "MONTHLY",
+        billingType: "IN_ARREARS",
+        structure: { pricingType: "GRADUATED", tiers: [{ upperBound: "10000", price: "0" }, { upperBound: "100000", price: "0.002" }, { price: "0.001" }] },
+      },
+    ],
+  },
+  {
+    key: "storage",
+    name: "Storage",
+    description: "Document storage in 100 GB packs",
+    prices: [{ key: "package", name: "Storage — 100 GB packs", billingFrequency: "MONTHLY", billingType: "IN_ADVANCE", structure: { pricingType: "PACKAGE", packageSize: "100", pricePerPackage: "25.00" } }],
+  },
+  {
+    key: "onboarding",
+    name: "Onboarding",
+    description: "One-time implementation",
+    prices: [{ key: "once", name: "Onboarding — one time", billingFrequency: "ONE_TIME", billingType: "IN_ADVANCE", structure: { pricingType: "ONE_TIME", price: "5000.00" } }],
+  },
+];
 
 const SEED_ACTOR: Actor = { type: "system", id: "seed", name: "Demo seed" };
 
@@ -83,6 +130,16 @@ export async function seedEntity(db: D1Database, slug: string): Promise<boolean>
   if (marker) return false;
   const changes = new ChangeSet(db, SEED_ACTOR, null);
   for (const customer of DEMO_CUSTOMERS[slug] ?? []) createCustomer(changes, customer);
+  const entity = DEMO_ENTITIES.find((e) => e.slug === slug);
+  if (entity) {
+    const key = slug.replace("acme-", "");
+    for (const product of DEMO_CATALOG) {
+      createProduct(changes, { name: product.name, description: product.description }, `prod_${key}_${product.key}`);
+      for (const price of product.prices) {
+        createPrice(changes, { ...price, productId: `prod_${key}_${product.key}`, currency: entity.currency }, `price_${key}_${product.key}_${price.key}`);
+      }
+    }
+  }
   changes.add(db.prepare("INSERT INTO counters (name, value) VALUES ('demo_seed', 1)"));
   await changes.commit();
   return true;
