@@ -6,6 +6,7 @@ import type { AppEnv } from "../env.ts";
 import { auth, me } from "./auth.ts";
 import { catalog } from "./catalog.ts";
 import { customers } from "./customers.ts";
+import { publicQuotes, quotes } from "./quotes.ts";
 import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
 import { authenticate, entityAccess, idempotency, requestId } from "./middleware.ts";
@@ -44,6 +45,8 @@ export function createApp() {
   v1.route("/", entities);
   v1.route("/", customers);
   v1.route("/", catalog);
+  v1.route("/", quotes);
+  v1.route("/", publicQuotes);
 
   app.route("/api", auth);
   app.route("/api/v1", v1);

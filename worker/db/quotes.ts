@@ -1,0 +1,297 @@
+// Quotes of one entity: loading, the API view (with exact amounts), and the rows of each change.
+import type { ChangeSet } from "./changes.ts";
+import { getPrices, type Price } from "./catalog.ts";
+import { ApiError } from "../api/errors.ts";
+import {
+  quoteTotals,
+  type ApprovalStatus,
+  type DealType,
+  type Discount,
+  type QuoteContent,
+  type QuoteLine,
+  type QuotePrice,
+  type QuoteStatus,
+  type QuoteTotals,
+} from "../domain/quote.ts";
+
+export interface StoredQuote extends QuoteContent {
+  id: string;
+  quoteNumber: string;
+  customerId: string;
+  status: QuoteStatus;
+  approvalStatus: ApprovalStatus;
+  approvedRev: number | null;
+  version: number;
+  publishedVersion: number | null;
+  publicToken: string | null;
+  publishedAt: string | null;
+  expiresAt: string | null;
+  acceptedAt: string | null;
+  acceptedBy: { name: string; email: string } | null;
+  archivedAt: string | null;
+  billingScheduleId: string | null;
+  totals: QuoteTotals;
+  createdAt: string;
+  updatedAt: string;
+  rev: number;
+}
+
+interface QuoteRow {
+  id: string;
+  quote_number: string;
+  customer_id: string;
+  title: string;
+  currency: string;
+  deal_type: DealType;
+  expiry_days: number | null;
+  notes: string | null;
+  status: QuoteStatus;
+  approval_status: ApprovalStatus;
+  approved_rev: number | null;
+  version: number;
+  published_version: number | null;
+  public_token: string | null;
+  published_at: string | null;
+  expires_at: string | null;
+  accepted_at: string | null;
+  accepted_by: string | null;
+  archived_at: string | null;
+  billing_schedule_id: string | null;
+  totals: string;
+  created_at: string;
+  updated_at: string;
+  rev: number;
+}
+
+interface LineRow {
+  quote_id: string;
+  id: string;
+  position: string;
+  price_id: string;
+  quantity: string;
+  discount: string | null;
+  description: string | null;
+}
+
+const lineFromRow = (r: LineRow): QuoteLine => ({
+  id: r.id,
+  position: r.position,
+  priceId: r.price_id,
+  quantity: r.quantity,
+  discount: r.discount ? (JSON.parse(r.discount) as Discount) : null,
+  description: r.description,
+});
+
+function quoteFromRow(r: QuoteRow, lines: QuoteLine[]): StoredQuote {
+  return {
+    id: r.id,
+    quoteNumber: r.quote_number,
+    customerId: r.customer_id,
+    title: r.title,
+    currency: r.currency,
+    dealType: r.deal_type,
+    expiryDays: r.expiry_days,
+    notes: r.notes,
+    status: r.status,
+    approvalStatus: r.approval_status,
+    approvedRev: r.approved_rev,
+    version: r.version,
+    publishedVersion: r.published_version,
+    publicToken: r.public_token,
+    publishedAt: r.published_at,
+    expiresAt: r.expires_at,
+    acceptedAt: r.accepted_at,
+    acceptedBy: r.accepted_by ? (JSON.parse(r.accepted_by) as { name: string; email: string }) : null,
+    archivedAt: r.archived_at,
+    billingScheduleId: r.billing_schedule_id,
+    totals: JSON.parse(r.totals) as QuoteTotals,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    rev: r.rev,
+    lines: lines.sort((a, b) => (a.position < b.position ? -1 : 1)),
+  };
+}
+
+/** The quote and its lines in one round trip. */
+export async function loadQuote(db: D1Database, id: string): Promise<StoredQuote | null> {
+  const [quote, lines] = await db.batch([
+    db.prepare("SELECT * FROM quotes WHERE id = ?").bind(id),
+    db.prepare("SELECT * FROM quote_lines WHERE quote_id = ?").bind(id),
+  ]);
+  const row = quote.results[0] as QuoteRow | undefined;
+  return row ? quoteFromRow(row, (lines.results as LineRow[]).map(lineFromRow)) : null;
+}
+
+export async function findQuoteByToken(db: D1Database, token: string) {
+  const row = await db.prepare("SELECT id FROM quotes WHERE public_token = ?").bind(token).first<{ id: string }>();
+  return row ? loadQuote(db, row.id) : null;
+}
+
+export async function listQuotes(
+  db: D1Database,
+  o: { limit: number; after?: string; status?: string; customerId?: string; includeArchived?: boolean },
+): Promise<{ items: StoredQuote[]; after: string | null }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (o.after) (where.push("id < ?"), params.push(o.after));
+  if (!o.includeArchived) where.push("archived_at IS NULL");
+  if (o.status) (where.push("status = ?"), params.push(o.status));
+  if (o.customerId) (where.push("customer_id = ?"), params.push(o.customerId));
+  const { results } = await db
+    .prepare(`SELECT * FROM quotes ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`)
+    .bind(...params, o.limit + 1)
+    .all<QuoteRow>();
+  const rows = results.slice(0, o.limit);
+  const lines = rows.length
+    ? (await db.prepare(`SELECT * FROM quote_lines WHERE quote_id IN (${rows.map(() => "?").join(",")})`).bind(...rows.map((r) => r.id)).all<LineRow>()).results
+    : [];
+  const items = rows.map((r) => quoteFromRow(r, lines.filter((l) => l.quote_id === r.id).map(lineFromRow)));
+  return { items, after: results.length > o.limit ? rows[rows.length - 1].id : null };
+}
+
+export function asQuotePrices(prices: Map<string, Price>, productNames?: Map<string, string>): Map<string, QuotePrice> {
+  return new Map([...prices].map(([id, p]) => [id, { ...p, productName: productNames?.get(p.productId) }]));
+}
+
+export async function pricesForLines(db: D1Database, priceIds: string[]): Promise<Map<string, QuotePrice>> {
+  return asQuotePrices(await getPrices(db, priceIds));
+}
+
+/** The quote as the API shows it: each line with its price facts and exact amounts. */
+export function quoteView(quote: StoredQuote, prices: Map<string, QuotePrice>, origin: string | null) {
+  const { lines: amounts } = quoteTotals(quote.lines, prices, quote.currency);
+  return {
+    id: quote.id,
+    object: "quote" as const,
+    quoteNumber: quote.quoteNumber,
+    customerId: quote.customerId,
+    title: quote.title,
+    currency: quote.currency,
+    dealType: quote.dealType,
+    expiryDays: quote.expiryDays,
+    expiresAt: quote.expiresAt,
+    notes: quote.notes,
+    status: quote.status,
+    approvalStatus: quote.approvalStatus,
+    version: quote.version,
+    publishedVersion: quote.publishedVersion,
+    publishedAt: quote.publishedAt,
+    publicUrl: quote.publicToken && origin ? `${origin}/q/${quote.publicToken}` : null,
+    acceptedAt: quote.acceptedAt,
+    acceptedBy: quote.acceptedBy,
+    archivedAt: quote.archivedAt,
+    billingScheduleId: quote.billingScheduleId,
+    rev: quote.rev,
+    lines: quote.lines.map((line) => {
+      const price = prices.get(line.priceId);
+      return {
+        id: line.id,
+        position: line.position,
+        priceId: line.priceId,
+        productId: price?.productId ?? null,
+        name: price?.productName ? `${price.productName} — ${price.name}` : (price?.name ?? null),
+        pricingType: price?.pricingType ?? null,
+        billingFrequency: price?.billingFrequency ?? null,
+        quantity: line.quantity,
+        discount: line.discount,
+        description: line.description,
+        amounts: amounts.get(line.id)!,
+      };
+    }),
+    totals: quote.totals,
+    createdAt: quote.createdAt,
+    updatedAt: quote.updatedAt,
+  };
+}
+export type QuoteView = ReturnType<typeof quoteView>;
+
+// ---- writes ----
+
+export async function nextQuoteNumber(db: D1Database): Promise<{ current: number; next: number; number: string }> {
+  const row = await db.prepare("SELECT value FROM counters WHERE name = 'quote_number'").first<{ value: number }>();
+  const current = row?.value ?? 0;
+  return { current, next: current + 1, number: `Q${String(current + 1).padStart(5, "0")}` };
+}
+
+/** Claims the number inside the batch; a concurrent claim makes the guard fail and the caller retries. */
+export function claimQuoteNumber(changes: ChangeSet, claim: { current: number; next: number }) {
+  changes.guard(
+    changes.db
+      .prepare("INSERT INTO counters (name, value) VALUES ('quote_number', ?1) ON CONFLICT(name) DO UPDATE SET value = ?1 WHERE value = ?2")
+      .bind(claim.next, claim.current),
+    "number_taken",
+    "Another quote took this number; retry",
+  );
+}
+
+function lineInsert(db: D1Database, quoteId: string, l: QuoteLine) {
+  return db
+    .prepare("INSERT INTO quote_lines (quote_id, id, position, price_id, quantity, discount, description) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .bind(quoteId, l.id, l.position, l.priceId, l.quantity, l.discount ? JSON.stringify(l.discount) : null, l.description);
+}
+
+export function insertQuote(changes: ChangeSet, quote: StoredQuote) {
+  changes.add(
+    changes.db
+      .prepare(
+        `INSERT INTO quotes (id, quote_number, customer_id, title, currency, deal_type, expiry_days, notes, status, approval_status,
+           version, totals, created_at, updated_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .bind(quote.id, quote.quoteNumber, quote.customerId, quote.title, quote.currency, quote.dealType, quote.expiryDays, quote.notes, quote.status, quote.approvalStatus, quote.version, JSON.stringify(quote.totals), quote.createdAt, quote.updatedAt, quote.rev),
+    ...quote.lines.map((l) => lineInsert(changes.db, quote.id, l)),
+  );
+}
+
+/**
+ * Store `after` over `before`, guarded on `before.rev` (and, where given, the status it must still
+ * have): a concurrent change makes this a 409 with nothing written. Lines are diffed by id.
+ */
+export function updateQuote(changes: ChangeSet, before: StoredQuote, after: StoredQuote, guardCode = "rev_conflict") {
+  const db = changes.db;
+  changes.guard(
+    db
+      .prepare(
+        `UPDATE quotes SET customer_id = ?, title = ?, currency = ?, deal_type = ?, expiry_days = ?, notes = ?, status = ?, approval_status = ?,
+           approved_rev = ?, version = ?, published_version = ?, public_token = ?, published_at = ?, expires_at = ?, accepted_at = ?, accepted_by = ?,
+           archived_at = ?, billing_schedule_id = ?, totals = ?, updated_at = ?, rev = ?
+         WHERE id = ? AND rev = ? AND status = ?`,
+      )
+      .bind(
+        after.customerId, after.title, after.currency, after.dealType, after.expiryDays, after.notes, after.status, after.approvalStatus,
+        after.approvedRev, after.version, after.publishedVersion, after.publicToken, after.publishedAt, after.expiresAt, after.acceptedAt,
+        after.acceptedBy ? JSON.stringify(after.acceptedBy) : null, after.archivedAt, after.billingScheduleId, JSON.stringify(after.totals), after.updatedAt, after.rev,
+        before.id, before.rev, before.status,
+      ),
+    guardCode,
+    `Quote ${before.quoteNumber} changed since revision ${before.rev}; reload and try again`,
+  );
+  const old = new Map(before.lines.map((l) => [l.id, l]));
+  const kept = new Set<string>();
+  for (const line of after.lines) {
+    kept.add(line.id);
+    const previous = old.get(line.id);
+    if (!previous) changes.add(lineInsert(db, before.id, line));
+    else if (JSON.stringify(previous) !== JSON.stringify(line)) {
+      changes.add(
+        db
+          .prepare("UPDATE quote_lines SET position = ?, price_id = ?, quantity = ?, discount = ?, description = ? WHERE quote_id = ? AND id = ?")
+          .bind(line.position, line.priceId, line.quantity, line.discount ? JSON.stringify(line.discount) : null, line.description, before.id, line.id),
+      );
+    }
+  }
+  for (const id of old.keys()) {
+    if (!kept.has(id)) changes.add(db.prepare("DELETE FROM quote_lines WHERE quote_id = ? AND id = ?").bind(before.id, id));
+  }
+}
+
+/** Re-price the content: totals stored on the quote row, so lists need no pricing. */
+export function withTotals(quote: StoredQuote, prices: Map<string, QuotePrice>): StoredQuote {
+  return { ...quote, totals: quoteTotals(quote.lines, prices, quote.currency).totals };
+}
+
+export function assertEditable(quote: StoredQuote) {
+  if (quote.archivedAt) throw new ApiError("quote_not_editable", "An archived quote cannot be changed", { status: 409 });
+  if (quote.status === "ACCEPTED" || quote.status === "EXECUTED") {
+    throw new ApiError("quote_not_editable", `An ${quote.status.toLowerCase()} quote is read-only`, { status: 409 });
+  }
+}

@@ -1,0 +1,872 @@
+// Quote, invoice and credit-note PDFs (DESIGN.md §6: "Invoices and quotes render to PDF with the
+// entity's branding"). Pure apart from pdf-lib: no D1, no fetch, no fonts to load, so it runs in workerd.
+//
+// - A4 portrait, the standard Helvetica fonts (not embedded, so files stay a few KB). Those fonts
+//   only have WinAnsi glyphs: every string is passed through toWinAnsi (below) before it is measured
+//   or drawn, so no name, description or note can make rendering throw.
+// - Amounts are decimal strings formatted by ./format.ts; nothing here turns money into a number.
+// - Output is deterministic: the same document and `now` give the same bytes (pdf-lib seeds its
+//   resource names with a fixed seed), so tests can compare files.
+import {
+  PDFDocument,
+  StandardFonts,
+  degrees,
+  rgb,
+  setCharacterSpacing,
+  type Color,
+  type PDFFont,
+  type PDFImage,
+  type PDFPage,
+} from "pdf-lib";
+import { isZeroMoney, roundMoney } from "../domain/money.ts";
+import {
+  formatAmount,
+  formatDate,
+  formatDateTime,
+  formatEnum,
+  formatFrequency,
+  formatMoney,
+  formatQuantity,
+} from "./format.ts";
+
+export interface BillingDocument {
+  kind: "quote" | "invoice" | "credit_note";
+  title: string; // "Quote Q00042" / "Invoice ACME-UK-000042"
+  number: string | null; // null for drafts (print "DRAFT")
+  status: string; // DRAFT, PUBLISHED, ACCEPTED, FINAL, ...
+  currency: string;
+  issuedAt: string | null; // YYYY-MM-DD or ISO time
+  dueAt?: string | null; // invoices
+  expiresAt?: string | null; // quotes
+  seller: {
+    name: string;
+    legalName: string;
+    addressLines: string[];
+    taxIds: string[];
+    email?: string | null;
+    brandColor?: string | null;
+    logoPng?: Uint8Array | null;
+    bankDetails?: string[];
+  };
+  buyer: { legalName: string; email?: string | null; addressLines: string[]; taxId?: string | null };
+  lines: {
+    description: string;
+    detail?: string | null;
+    quantity: string;
+    unitLabel?: string | null;
+    frequency?: string | null;
+    subtotal: string;
+    discount?: string | null;
+    discountLabel?: string | null;
+    taxLabel?: string | null;
+    total: string;
+  }[];
+  totals: { subtotal: string; discount?: string | null; tax: string; total: string; byFrequency?: { frequency: string; total: string }[] };
+  notes?: string | null;
+  footer?: string | null; // e.g. reverse-charge note
+  acceptance?: { name: string; email: string; at: string } | null;
+}
+
+export interface RenderOptions {
+  /** The PDF's creation and modification date (default: the current time). */
+  now?: Date;
+}
+
+// ---- text: WinAnsi only ----
+
+/** The code points Helvetica's WinAnsi encoding can draw (pdf-lib's list; a test keeps them equal). */
+export const WIN_ANSI_CODE_POINTS: ReadonlySet<number> = (() => {
+  const points = new Set<number>();
+  for (let cp = 0x20; cp <= 0x7e; cp++) points.add(cp);
+  for (let cp = 0xa0; cp <= 0xff; cp++) points.add(cp);
+  for (const cp of [
+    0x152, 0x153, 0x160, 0x161, 0x178, 0x17d, 0x17e, 0x192, 0x2c6, 0x2dc, 0x2013, 0x2014, 0x2018, 0x2019, 0x201a, 0x201c,
+    0x201d, 0x201e, 0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203a, 0x20ac, 0x2122,
+  ]) {
+    points.add(cp);
+  }
+  return points;
+})();
+
+// Close ASCII forms for characters that neither WinAnsi nor a compatibility decomposition covers.
+const REPLACEMENTS: Readonly<Record<string, string>> = {
+  ł: "l", Ł: "L", đ: "d", Đ: "D", ħ: "h", Ħ: "H", ı: "i", ĸ: "k", ŀ: "l", Ŀ: "L", ŋ: "n", Ŋ: "N", ŧ: "t", Ŧ: "T",
+  ſ: "s", ẞ: "SS", ə: "e", Ə: "E", ɛ: "e", ʼ: "'", ʻ: "'", ˈ: "'", ʹ: "'", ʺ: '"',
+  "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2015": "-", "\u2212": "-", "\u2043": "-",
+  "\u2032": "'", "\u2033": '"', "\u201b": "'", "\u201f": '"', "\u2044": "/", "\u2215": "/",
+  "≤": "<=", "≥": ">=", "≠": "!=", "≈": "~", "→": "->", "←": "<-", "↔": "<->", "⇒": "=>", "✓": "v", "✔": "v", "✗": "x", "✘": "x",
+  "№": "No.", "₹": "INR", "₽": "RUB", "₺": "TRY", "₩": "KRW", "₪": "ILS", "₫": "VND", "₴": "UAH", "₱": "PHP",
+  "₦": "NGN", "฿": "THB", "₿": "BTC", "₸": "KZT", "₼": "AZN", "₾": "GEL", "₡": "CRC", "₲": "PYG", "₵": "GHS",
+};
+
+// Cyrillic business names ("ООО Ромашка") read better transliterated than as question marks.
+const CYRILLIC: Readonly<Record<string, string>> = (() => {
+  const pairs =
+    "а a б b в v г g д d е e ё e ж zh з z и i й y к k л l м m н n о o п p р r с s т t у u ф f х kh ц ts ч ch ш sh щ shch ъ _ ы y ь _ э e ю yu я ya і i ї yi є ye ґ g";
+  const table: Record<string, string> = {};
+  const words = pairs.split(" ");
+  for (let i = 0; i < words.length; i += 2) {
+    const latin = words[i + 1] === "_" ? "" : words[i + 1];
+    table[words[i]] = latin;
+    table[words[i].toUpperCase()] = latin.charAt(0).toUpperCase() + latin.slice(1);
+  }
+  return table;
+})();
+
+/** True for characters that are dropped: controls, format characters (zero-width joiners, BOM, tags), marks, emoji modifiers. */
+function isInvisible(char: string, cp: number): boolean {
+  return /^[\p{Cc}\p{Cf}\p{M}]$/u.test(char) || (cp >= 0x1f3fb && cp <= 0x1f3ff);
+}
+
+/**
+ * `text` in characters the standard PDF fonts can draw (WinAnsi), on one line:
+ * - WinAnsi characters stay (é, ü, ß, €, £, ¥, –, “ ” …); the soft hyphen is dropped;
+ * - tabs, line breaks and other spaces become a space; controls, zero-width and format characters,
+ *   combining marks, variation selectors and emoji skin-tone modifiers are dropped;
+ * - known letters and symbols get a close form (ł -> l, Đ -> D, − -> -, ≤ -> <=, ₹ -> INR), Cyrillic is
+ *   transliterated (Ромашка -> Romashka), others lose their accents by compatibility decomposition
+ *   (ő -> o, ș -> s, ﬁ -> fi, full-width Ａ -> A);
+ * - anything else (CJK, Greek, Arabic, emoji, lone surrogates) becomes "?", one per character.
+ */
+export function toWinAnsi(text: string): string {
+  let out = "";
+  for (const char of text.normalize("NFC")) {
+    const cp = char.codePointAt(0) ?? 0x3f;
+    if (WIN_ANSI_CODE_POINTS.has(cp)) {
+      if (cp !== 0xad) out += char;
+      continue;
+    }
+    if (cp === 0x09 || cp === 0x0a || cp === 0x0d || /^[\p{Zs}\p{Zl}\p{Zp}]$/u.test(char)) {
+      out += " ";
+      continue;
+    }
+    if (isInvisible(char, cp)) continue;
+    const replacement = REPLACEMENTS[char] ?? CYRILLIC[char];
+    if (replacement !== undefined) {
+      out += replacement;
+      continue;
+    }
+    const decomposed = char.normalize("NFKD").replace(/\p{M}/gu, "");
+    if (decomposed !== "" && decomposed !== char && [...decomposed].every((c) => WIN_ANSI_CODE_POINTS.has(c.codePointAt(0) ?? 0))) {
+      out += decomposed;
+      continue;
+    }
+    out += "?";
+  }
+  return out;
+}
+
+/** Paragraphs of `text` (split at line breaks), each made drawable by toWinAnsi. */
+function paragraphs(text: string): string[] {
+  return text.split(/\r\n|[\r\n\u2028\u2029]/).map(toWinAnsi);
+}
+
+// ---- measuring ----
+
+/** Width of already-clean text. */
+function widthOf(text: string, font: PDFFont, size: number, tracking = 0): number {
+  return font.widthOfTextAtSize(text, size) + tracking * Math.max(0, text.length - 1);
+}
+
+/** The longest prefix length of `word` (at least 1) that fits `maxWidth`. */
+function fittingPrefix(word: string, font: PDFFont, size: number, maxWidth: number): number {
+  let low = 1;
+  let high = word.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (widthOf(word.slice(0, mid), font, size) <= maxWidth) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** `text` wrapped to `maxWidth`: at spaces, inside words only when one word is too long; line breaks kept. */
+function wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of paragraphs(text)) {
+    const words = paragraph.split(" ").filter((word) => word !== "");
+    let line = "";
+    for (let word of words) {
+      const candidate = line === "" ? word : `${line} ${word}`;
+      if (widthOf(candidate, font, size) <= maxWidth) {
+        line = candidate;
+        continue;
+      }
+      if (line !== "") lines.push(line);
+      while (word.length > 1 && widthOf(word, font, size) > maxWidth) {
+        const cut = fittingPrefix(word, font, size, maxWidth);
+        lines.push(word.slice(0, cut));
+        word = word.slice(cut);
+      }
+      line = word;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** `text` cut with "…" so it fits `maxWidth`. */
+function ellipsize(text: string, font: PDFFont, size: number, maxWidth: number): string {
+  const clean = toWinAnsi(text);
+  if (widthOf(clean, font, size) <= maxWidth) return clean;
+  let cut = clean.length;
+  while (cut > 0 && widthOf(clean.slice(0, cut).trimEnd() + "…", font, size) > maxWidth) cut--;
+  return clean.slice(0, cut).trimEnd() + "…";
+}
+
+/** The largest size up to `size` at which `text` fits `maxWidth` (amounts shrink rather than wrap). */
+function fittingSize(text: string, font: PDFFont, size: number, maxWidth: number): number {
+  const width = widthOf(text, font, size);
+  return width <= maxWidth ? size : Math.max(1, Math.floor(((size * maxWidth) / width) * 10) / 10);
+}
+
+// ---- look ----
+
+const PAGE_WIDTH = 595.28; // A4
+const PAGE_HEIGHT = 841.89;
+const MARGIN = 48;
+const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
+const RIGHT = MARGIN + CONTENT_WIDTH;
+const BAND_HEIGHT = 92;
+const SLIM_BAND_HEIGHT = 30;
+const FOOTER_BASELINE = 28;
+const LABEL_TRACKING = 0.7;
+
+const INK = rgb(0.106, 0.125, 0.169); // #1B2030
+const MUTED = rgb(0.42, 0.455, 0.525); // #6B7486
+const FAINT = rgb(0.6, 0.63, 0.68);
+const HAIRLINE = rgb(0.878, 0.894, 0.918);
+const TABLE_HEAD = rgb(0.965, 0.969, 0.976);
+const WHITE = rgb(1, 1, 1);
+const DEFAULT_BRAND = "#1B2A4A"; // dark navy
+
+interface Tone {
+  background: Color;
+  text: Color;
+}
+
+const TONES: Readonly<Record<string, Tone>> = {
+  green: { background: rgb(0.871, 0.961, 0.898), text: rgb(0.082, 0.435, 0.216) },
+  blue: { background: rgb(0.878, 0.918, 0.992), text: rgb(0.118, 0.306, 0.714) },
+  red: { background: rgb(0.992, 0.894, 0.894), text: rgb(0.667, 0.133, 0.133) },
+  gray: { background: rgb(0.925, 0.933, 0.945), text: rgb(0.333, 0.365, 0.427) },
+};
+
+function statusTone(status: string): Tone {
+  const upper = status.toUpperCase();
+  if (["ACCEPTED", "EXECUTED", "PAID", "ACTIVE", "COMPLETED", "APPROVED"].includes(upper)) return TONES.green;
+  if (["PUBLISHED", "FINAL", "SENT", "PENDING", "PARTIALLY_PAID"].includes(upper)) return TONES.blue;
+  if (["VOIDED", "VOID", "REJECTED", "CANCELLED", "EXPIRED", "UNCOLLECTIBLE"].includes(upper)) return TONES.red;
+  return TONES.gray;
+}
+
+/** "#RRGGBB" as a colour; anything else gives the default navy. */
+function brandColor(value: string | null | undefined): { color: Color; light: boolean } {
+  const hex = typeof value === "string" && /^#[0-9a-fA-F]{6}$/.test(value) ? value : DEFAULT_BRAND;
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+  // Relative luminance (sRGB, WCAG): above ~0.5 white text would be hard to read.
+  const linear = (c: number) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  return { color: rgb(r, g, b), light: luminance > 0.5 };
+}
+
+const KIND_LABELS: Readonly<Record<BillingDocument["kind"], string>> = { quote: "Quote", invoice: "Invoice", credit_note: "Credit note" };
+
+// ---- the renderer ----
+
+interface Fonts {
+  regular: PDFFont;
+  bold: PDFFont;
+}
+
+interface TextRun {
+  text: string; // clean
+  font: PDFFont;
+  size: number;
+  color: Color;
+}
+
+interface Column {
+  label: string;
+  width: number;
+  align: "left" | "right";
+  cells: (line: BillingDocument["lines"][number]) => TextRun[];
+}
+
+const CELL_PADDING = 5;
+const ROW_PADDING = 7;
+
+function lineHeight(size: number): number {
+  return size * 1.38;
+}
+
+class Layout {
+  readonly pdf: PDFDocument;
+  readonly doc: BillingDocument;
+  readonly fonts: Fonts;
+  readonly brand: Color;
+  readonly onBrand: Color;
+  readonly logo: PDFImage | null;
+  readonly watermark: string | null;
+  readonly footerLines: string[];
+  readonly bottom: number;
+  page!: PDFPage;
+  y = 0;
+
+  constructor(pdf: PDFDocument, doc: BillingDocument, fonts: Fonts, logo: PDFImage | null) {
+    this.pdf = pdf;
+    this.doc = doc;
+    this.fonts = fonts;
+    const brand = brandColor(doc.seller.brandColor);
+    this.brand = brand.color;
+    this.onBrand = brand.light ? INK : WHITE;
+    this.logo = logo;
+    const status = doc.status.toUpperCase();
+    this.watermark = status === "VOIDED" || status === "VOID" ? "VOID" : doc.number === null || status === "DRAFT" ? "DRAFT" : null;
+    // The footer (a reverse-charge note, say) is printed on every page; eight lines at most.
+    const footer = doc.footer ? wrap(doc.footer, fonts.regular, 7.5, CONTENT_WIDTH).filter((line) => line !== "") : [];
+    this.footerLines = footer.length > 8 ? [...footer.slice(0, 7), ellipsize(footer[7] + " …", fonts.regular, 7.5, CONTENT_WIDTH)] : footer;
+    this.bottom = FOOTER_BASELINE + 12 + this.footerLines.length * 9.5 + 22;
+  }
+
+  // -- primitives --
+
+  text(text: string, x: number, y: number, font: PDFFont, size: number, color: Color, align: "left" | "right" | "center" = "left"): number {
+    const clean = toWinAnsi(text);
+    const width = widthOf(clean, font, size);
+    const left = align === "right" ? x - width : align === "center" ? x - width / 2 : x;
+    if (clean !== "") this.page.drawText(clean, { x: left, y, font, size, color });
+    return width;
+  }
+
+  /** Small letter-spaced uppercase label ("BILL TO"). */
+  label(text: string, x: number, y: number, align: "left" | "right" = "left", color: Color = MUTED, size = 7): void {
+    const clean = toWinAnsi(text.toUpperCase());
+    const width = widthOf(clean, this.fonts.bold, size, LABEL_TRACKING);
+    this.page.pushOperators(setCharacterSpacing(LABEL_TRACKING));
+    this.page.drawText(clean, { x: align === "right" ? x - width : x, y, font: this.fonts.bold, size, color });
+    this.page.pushOperators(setCharacterSpacing(0));
+  }
+
+  rule(y: number, x1 = MARGIN, x2 = RIGHT, color: Color = HAIRLINE, thickness = 0.75): void {
+    this.page.drawLine({ start: { x: x1, y }, end: { x: x2, y }, thickness, color });
+  }
+
+  roundedRect(x: number, top: number, width: number, height: number, radius: number, color: Color): void {
+    const r = Math.min(radius, height / 2, width / 2);
+    const w = width;
+    const h = height;
+    const path = `M ${r} 0 L ${w - r} 0 Q ${w} 0 ${w} ${r} L ${w} ${h - r} Q ${w} ${h} ${w - r} ${h} L ${r} ${h} Q 0 ${h} 0 ${h - r} L 0 ${r} Q 0 0 ${r} 0 Z`;
+    this.page.drawSvgPath(path, { x, y: top, color, borderWidth: 0 });
+  }
+
+  /** A status pill whose left edge is at x and whose vertical centre is at `middle`; returns its width. */
+  pill(text: string, x: number, middle: number): number {
+    const tone = statusTone(text);
+    const clean = toWinAnsi(formatEnum(text).toUpperCase());
+    const size = 7;
+    const width = widthOf(clean, this.fonts.bold, size, LABEL_TRACKING) + 14;
+    const height = 15;
+    this.roundedRect(x, middle + height / 2, width, height, 7.5, tone.background);
+    this.page.pushOperators(setCharacterSpacing(LABEL_TRACKING));
+    this.page.drawText(clean, { x: x + 7, y: middle - size * 0.36, font: this.fonts.bold, size, color: tone.text });
+    this.page.pushOperators(setCharacterSpacing(0));
+    return width;
+  }
+
+  // -- pages --
+
+  addPage(first: boolean): void {
+    this.page = this.pdf.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
+    if (this.watermark) this.drawWatermark(this.watermark);
+    if (first) this.drawBand();
+    else this.drawSlimBand();
+  }
+
+  /** Space left above the footer. */
+  room(): number {
+    return this.y - this.bottom;
+  }
+
+  /** A new page when less than `height` is left; true when it broke. */
+  ensure(height: number): boolean {
+    if (this.room() >= height) return false;
+    this.addPage(false);
+    return true;
+  }
+
+  drawWatermark(word: string): void {
+    const size = 130;
+    const width = widthOf(word, this.fonts.bold, size);
+    const height = size * 0.72;
+    const angle = (33 * Math.PI) / 180;
+    const cx = PAGE_WIDTH / 2;
+    const cy = PAGE_HEIGHT / 2 - 30;
+    const x = cx - (width / 2) * Math.cos(angle) + (height / 2) * Math.sin(angle);
+    const y = cy - (width / 2) * Math.sin(angle) - (height / 2) * Math.cos(angle);
+    this.page.drawText(word, { x, y, size, font: this.fonts.bold, color: rgb(0.55, 0.58, 0.64), opacity: 0.075, rotate: degrees(33) });
+  }
+
+  drawBand(): void {
+    const { doc, fonts } = this;
+    const top = PAGE_HEIGHT;
+    const middle = top - BAND_HEIGHT / 2;
+    this.page.drawRectangle({ x: 0, y: top - BAND_HEIGHT, width: PAGE_WIDTH, height: BAND_HEIGHT, color: this.brand });
+
+    // Right: what this is and its number.
+    const kind = KIND_LABELS[doc.kind].toUpperCase();
+    const kindSize = 19;
+    this.page.pushOperators(setCharacterSpacing(1.6));
+    const kindWidth = widthOf(kind, fonts.bold, kindSize, 1.6);
+    this.page.drawText(kind, { x: RIGHT - kindWidth, y: middle + 1, font: fonts.bold, size: kindSize, color: this.onBrand });
+    this.page.pushOperators(setCharacterSpacing(0));
+    const numberText = ellipsize(doc.number ?? "DRAFT", fonts.regular, 10.5, 200);
+    const numberWidth = widthOf(numberText, fonts.regular, 10.5);
+    this.page.drawText(numberText, { x: RIGHT - numberWidth, y: middle - 15, font: fonts.regular, size: 10.5, color: this.onBrand, opacity: 0.82 });
+    const rightWidth = Math.max(kindWidth, numberWidth);
+
+    // Left: logo on a white tile, then the seller's name.
+    let x = MARGIN;
+    if (this.logo) {
+      const maxHeight = 40;
+      const maxWidth = 120;
+      const scale = Math.min(maxHeight / this.logo.height, maxWidth / this.logo.width);
+      const w = this.logo.width * scale;
+      const h = this.logo.height * scale;
+      const pad = 6;
+      this.roundedRect(x, middle + h / 2 + pad, w + 2 * pad, h + 2 * pad, 5, WHITE);
+      this.page.drawImage(this.logo, { x: x + pad, y: middle - h / 2, width: w, height: h });
+      x += w + 2 * pad + 14;
+    }
+    const nameRoom = RIGHT - rightWidth - 24 - x;
+    const name = toWinAnsi(doc.seller.name);
+    const nameSize = Math.max(11, Math.min(18, fittingSize(name, fonts.bold, 18, nameRoom)));
+    const nameText = ellipsize(name, fonts.bold, nameSize, nameRoom);
+    const hasTagline = doc.seller.legalName && doc.seller.legalName !== doc.seller.name;
+    const nameY = hasTagline ? middle + 1 : middle - nameSize * 0.36;
+    this.page.drawText(nameText, { x, y: nameY, font: fonts.bold, size: nameSize, color: this.onBrand });
+    if (hasTagline) {
+      const tagline = ellipsize(doc.seller.legalName, fonts.regular, 9, nameRoom);
+      this.page.drawText(tagline, { x, y: middle - 13, font: fonts.regular, size: 9, color: this.onBrand, opacity: 0.75 });
+    }
+    this.y = top - BAND_HEIGHT - 34;
+  }
+
+  drawSlimBand(): void {
+    const { doc, fonts } = this;
+    const top = PAGE_HEIGHT;
+    this.page.drawRectangle({ x: 0, y: top - SLIM_BAND_HEIGHT, width: PAGE_WIDTH, height: SLIM_BAND_HEIGHT, color: this.brand });
+    const baseline = top - SLIM_BAND_HEIGHT / 2 - 3.3;
+    const title = ellipsize(`${doc.title}${doc.number === null ? " (draft)" : ""}`, fonts.regular, 9, CONTENT_WIDTH / 2 - 10);
+    const titleWidth = widthOf(title, fonts.regular, 9);
+    this.page.drawText(title, { x: RIGHT - titleWidth, y: baseline, font: fonts.regular, size: 9, color: this.onBrand, opacity: 0.85 });
+    const name = ellipsize(doc.seller.name, fonts.bold, 10, CONTENT_WIDTH / 2 - 10);
+    this.page.drawText(name, { x: MARGIN, y: baseline, font: fonts.bold, size: 10, color: this.onBrand });
+    this.y = top - SLIM_BAND_HEIGHT - 28;
+  }
+
+  drawFooters(): void {
+    const pages = this.pdf.getPages();
+    const { doc, fonts } = this;
+    const left = ellipsize(`${doc.seller.name} · ${doc.title}`, fonts.regular, 7.5, CONTENT_WIDTH - 80);
+    pages.forEach((page, index) => {
+      this.page = page;
+      const ruleY = FOOTER_BASELINE + 12 + this.footerLines.length * 9.5 + 2;
+      this.rule(ruleY);
+      this.footerLines.forEach((line, i) => {
+        page.drawText(line, { x: MARGIN, y: ruleY - 11 - i * 9.5, font: fonts.regular, size: 7.5, color: MUTED });
+      });
+      page.drawText(left, { x: MARGIN, y: FOOTER_BASELINE - 6, font: fonts.regular, size: 7.5, color: FAINT });
+      this.text(`Page ${index + 1} of ${pages.length}`, RIGHT, FOOTER_BASELINE - 6, fonts.regular, 7.5, MUTED, "right");
+    });
+  }
+
+  // -- sections --
+
+  drawTitle(): void {
+    const { doc, fonts } = this;
+    const size = 19;
+    const title = ellipsize(doc.title, fonts.bold, size, CONTENT_WIDTH - 110);
+    const baseline = this.y - 15;
+    const width = widthOf(title, fonts.bold, size);
+    this.page.drawText(title, { x: MARGIN, y: baseline, font: fonts.bold, size, color: INK });
+    if (doc.status) this.pill(doc.status, MARGIN + width + 12, baseline + 6.5);
+    this.y = baseline - 28;
+  }
+
+  /** Three columns: key facts, the seller, the buyer. */
+  drawParties(): void {
+    const { doc, fonts } = this;
+    const kind = KIND_LABELS[doc.kind];
+    const facts: [string, string][] = [[`${kind} number`, doc.number ?? "DRAFT"]];
+    facts.push(["Date of issue", doc.issuedAt ? formatDate(doc.issuedAt) : "Not issued yet"]);
+    if (doc.kind === "quote" && doc.expiresAt) facts.push(["Valid until", formatDate(doc.expiresAt)]);
+    if (doc.kind !== "quote" && doc.dueAt) facts.push(["Due date", formatDate(doc.dueAt)]);
+    facts.push(["Currency", doc.currency]);
+
+    const factsWidth = 150;
+    const partyWidth = (CONTENT_WIDTH - factsWidth - 20) / 2;
+    const sellerX = MARGIN + factsWidth + 10;
+    const buyerX = sellerX + partyWidth + 10;
+    const top = this.y;
+
+    // Key facts as a compact grid under their own heading, level with the two address blocks.
+    this.label("Details", MARGIN, top - 7);
+    let y = top - 19;
+    const valueX = MARGIN + 70;
+    for (const [label, value] of facts) {
+      this.text(label, MARGIN, y, fonts.regular, 8.5, MUTED);
+      for (const line of wrap(value, fonts.regular, 9, factsWidth - 70)) {
+        this.page.drawText(line, { x: valueX, y, font: fonts.regular, size: 9, color: INK });
+        y -= 12.9;
+      }
+    }
+    const factsBottom = y;
+
+    const seller = doc.seller;
+    const sellerLines: TextRun[] = [
+      ...this.runs(seller.legalName || seller.name, fonts.bold, 9.5, INK, partyWidth),
+      ...seller.addressLines.flatMap((line) => this.runs(line, fonts.regular, 9, MUTED, partyWidth)),
+      ...seller.taxIds.flatMap((line) => this.runs(line, fonts.regular, 9, MUTED, partyWidth)),
+      ...(seller.email ? this.runs(seller.email, fonts.regular, 9, MUTED, partyWidth) : []),
+    ];
+    const buyer = doc.buyer;
+    const buyerLines: TextRun[] = [
+      ...this.runs(buyer.legalName, fonts.bold, 9.5, INK, partyWidth),
+      ...buyer.addressLines.flatMap((line) => this.runs(line, fonts.regular, 9, MUTED, partyWidth)),
+      ...(buyer.taxId ? this.runs(`Tax ID: ${buyer.taxId}`, fonts.regular, 9, MUTED, partyWidth) : []),
+      ...(buyer.email ? this.runs(buyer.email, fonts.regular, 9, MUTED, partyWidth) : []),
+    ];
+    const sellerBottom = this.block("From", sellerLines, sellerX, top);
+    const buyerBottom = this.block(doc.kind === "quote" ? "Prepared for" : "Bill to", buyerLines, buyerX, top);
+    this.y = Math.min(factsBottom, sellerBottom, buyerBottom) - 6;
+  }
+
+  runs(text: string, font: PDFFont, size: number, color: Color, width: number): TextRun[] {
+    return wrap(text, font, size, width).map((line) => ({ text: line, font, size, color }));
+  }
+
+  /** A labelled block of lines; returns the y below it. */
+  block(title: string, lines: TextRun[], x: number, top: number): number {
+    this.label(title, x, top - 7);
+    let y = top - 19;
+    for (const run of lines) {
+      this.page.drawText(run.text, { x, y, font: run.font, size: run.size, color: run.color });
+      y -= lineHeight(run.size) + 0.5;
+    }
+    return y;
+  }
+
+  /** "USD 12,400.00 due 26 Dec 2026" — the one number the reader came for. */
+  drawSummary(): void {
+    const { doc, fonts } = this;
+    this.rule(this.y + 4);
+    const baseline = this.y - 24;
+    const amount = formatMoney(doc.totals.total, doc.currency);
+    const size = fittingSize(amount, fonts.bold, 20, CONTENT_WIDTH / 2);
+    const width = this.text(amount, MARGIN, baseline, fonts.bold, size, INK);
+    let tail: string;
+    if (doc.kind === "quote") tail = doc.expiresAt ? `total · valid until ${formatDate(doc.expiresAt)}` : "total";
+    else if (doc.kind === "invoice") tail = doc.dueAt ? `due ${formatDate(doc.dueAt)}` : "due on receipt";
+    else tail = "credited";
+    this.text(ellipsize(tail, fonts.regular, 11, CONTENT_WIDTH - width - 10), MARGIN + width + 8, baseline, fonts.regular, 11, MUTED);
+    this.y = baseline - 30;
+  }
+
+  // -- line table --
+
+  columns(): Column[] {
+    const { doc, fonts } = this;
+    const currency = doc.currency;
+    const lines = doc.lines;
+    const hasFrequency = lines.some((line) => !!line.frequency);
+    const hasDiscount = lines.some((line) => discountAmount(line.discount, currency) !== null || !!line.discountLabel);
+    const amount = (value: string, font: PDFFont = fonts.regular): TextRun[] => [{ text: value, font, size: 9, color: INK }];
+    const note = (value: string | null | undefined, width: number): TextRun[] =>
+      value ? wrap(value, fonts.regular, 7.5, width - 2 * CELL_PADDING).map((text) => ({ text, font: fonts.regular, size: 7.5, color: MUTED })) : [];
+
+    const fixed: Column[] = [
+      {
+        label: "Qty",
+        width: 54,
+        align: "right",
+        cells: (line) => [...amount(formatQuantity(line.quantity)), ...note(line.unitLabel, 54)],
+      },
+    ];
+    if (hasFrequency) {
+      fixed.push({
+        label: "Billed",
+        width: 60,
+        align: "left",
+        cells: (line) => wrap(formatFrequency(line.frequency), fonts.regular, 9, 60 - 2 * CELL_PADDING).map((text) => ({ text, font: fonts.regular, size: 9, color: INK })),
+      });
+    }
+    fixed.push({ label: "Subtotal", width: 74, align: "right", cells: (line) => amount(formatAmount(line.subtotal, currency)) });
+    if (hasDiscount) {
+      fixed.push({
+        label: "Discount",
+        width: 66,
+        align: "right",
+        cells: (line) => {
+          const value = discountAmount(line.discount, currency);
+          return [...(value === null ? [{ text: "–", font: fonts.regular, size: 9, color: FAINT }] : amount(value)), ...note(line.discountLabel, 66)];
+        },
+      });
+    }
+    fixed.push({ label: "Total", width: 78, align: "right", cells: (line) => amount(formatAmount(line.total, currency), fonts.bold) });
+
+    const descriptionWidth = CONTENT_WIDTH - fixed.reduce((sum, column) => sum + column.width, 0);
+    const description: Column = {
+      label: "Description",
+      width: descriptionWidth,
+      align: "left",
+      cells: (line) => {
+        const inner = descriptionWidth - 2 * CELL_PADDING;
+        return [
+          ...wrap(line.description, fonts.bold, 9, inner).map((text) => ({ text, font: fonts.bold, size: 9, color: INK })),
+          ...(line.detail ? wrap(line.detail, fonts.regular, 8, inner).map((text) => ({ text, font: fonts.regular, size: 8, color: MUTED })) : []),
+          ...(line.taxLabel ? wrap(`Tax: ${line.taxLabel}`, fonts.regular, 7.5, inner).map((text) => ({ text, font: fonts.regular, size: 7.5, color: MUTED })) : []),
+        ];
+      },
+    };
+    return [description, ...fixed];
+  }
+
+  drawTableHeader(columns: Column[]): void {
+    const height = 22;
+    this.page.drawRectangle({ x: MARGIN, y: this.y - height, width: CONTENT_WIDTH, height, color: TABLE_HEAD });
+    let x = MARGIN;
+    for (const column of columns) {
+      const baseline = this.y - height / 2 - 2.5;
+      if (column.align === "right") this.label(column.label, x + column.width - CELL_PADDING, baseline, "right");
+      else this.label(column.label, x + CELL_PADDING, baseline);
+      x += column.width;
+    }
+    this.y -= height;
+  }
+
+  drawTable(): void {
+    const { doc, fonts } = this;
+    const columns = this.columns();
+    // Caption: what the table is and the currency of every figure in it.
+    this.ensure(80);
+    this.text(doc.kind === "quote" ? "Items" : "Line items", MARGIN, this.y - 10, fonts.bold, 11, INK);
+    this.text(`Amounts in ${doc.currency}`, RIGHT, this.y - 10, fonts.regular, 8, MUTED, "right");
+    this.y -= 20;
+    this.drawTableHeader(columns);
+
+    if (doc.lines.length === 0) {
+      this.text("No line items.", MARGIN + CELL_PADDING, this.y - 18, fonts.regular, 9, MUTED);
+      this.y -= 28;
+      this.rule(this.y);
+      return;
+    }
+    const fullPage = PAGE_HEIGHT - SLIM_BAND_HEIGHT - 28 - 22 - this.bottom;
+    for (const line of doc.lines) {
+      let cells = columns.map((column) => column.cells(line));
+      for (;;) {
+        const height = rowHeight(cells);
+        if (height <= this.room()) {
+          this.drawRow(columns, cells);
+          break;
+        }
+        if (height <= fullPage || this.room() < 3 * lineHeight(9) + 2 * ROW_PADDING) {
+          this.addPage(false);
+          this.drawTableHeader(columns);
+          continue;
+        }
+        // Taller than a page: draw what fits here and carry the rest to the next page.
+        const [now, later] = splitCells(cells, this.room() - 2 * ROW_PADDING);
+        this.drawRow(columns, now);
+        cells = later;
+        this.addPage(false);
+        this.drawTableHeader(columns);
+      }
+    }
+  }
+
+  drawRow(columns: Column[], cells: TextRun[][]): void {
+    const height = rowHeight(cells);
+    let x = MARGIN;
+    columns.forEach((column, index) => {
+      let top = this.y - ROW_PADDING;
+      const inner = column.width - 2 * CELL_PADDING;
+      for (const run of cells[index]) {
+        const size = column.align === "right" ? fittingSize(run.text, run.font, run.size, inner) : run.size;
+        const baseline = top - run.size * 0.98;
+        const width = widthOf(run.text, run.font, size);
+        const left = column.align === "right" ? x + column.width - CELL_PADDING - width : x + CELL_PADDING;
+        if (run.text !== "") this.page.drawText(run.text, { x: left, y: baseline, font: run.font, size, color: run.color });
+        top -= lineHeight(run.size);
+      }
+      x += column.width;
+    });
+    this.y -= height;
+    this.rule(this.y);
+  }
+
+  // -- after the table --
+
+  drawTotals(): void {
+    const { doc, fonts } = this;
+    const totals = doc.totals;
+    const currency = doc.currency;
+    const rows: [string, string][] = [["Subtotal", formatMoney(totals.subtotal, currency)]];
+    const discount = discountAmount(totals.discount, currency);
+    if (discount !== null) rows.push(["Discount", discount.startsWith("-") ? `-${currency} ${discount.slice(1)}` : `${currency} ${discount}`]);
+    rows.push(["Tax", formatMoney(totals.tax, currency)]);
+    const byFrequency = totals.byFrequency ?? [];
+    const height = 14 + rows.length * 18 + 34 + (byFrequency.length > 0 ? 22 + byFrequency.length * 16 : 0);
+    this.ensure(height);
+
+    const width = 250;
+    const x = RIGHT - width;
+    let y = this.y - 14;
+    for (const [label, value] of rows) {
+      this.text(label, x, y - 9, fonts.regular, 9.5, MUTED);
+      this.text(value, RIGHT, y - 9, fonts.regular, fittingSize(value, fonts.regular, 9.5, width - 70), INK, "right");
+      y -= 18;
+    }
+    this.rule(y - 2, x, RIGHT, INK, 0.9);
+    y -= 8;
+    const total = formatMoney(totals.total, currency);
+    const totalLabel = doc.kind === "invoice" ? "Amount due" : doc.kind === "credit_note" ? "Total credit" : "Total";
+    this.text(totalLabel, x, y - 14, fonts.bold, 11, INK);
+    this.text(total, RIGHT, y - 14, fonts.bold, fittingSize(total, fonts.bold, 12.5, width - 80), INK, "right");
+    y -= 26;
+    if (byFrequency.length > 0) {
+      y -= 8;
+      this.label("By billing frequency", x, y - 7);
+      y -= 14;
+      for (const entry of byFrequency) {
+        const value = formatMoney(entry.total, currency);
+        this.text(formatFrequency(entry.frequency), x, y - 9, fonts.regular, 9, MUTED);
+        this.text(value, RIGHT, y - 9, fonts.regular, fittingSize(value, fonts.regular, 9, width - 90), INK, "right");
+        y -= 16;
+      }
+    }
+    this.y = y - 14;
+  }
+
+  /** A titled run of paragraphs that may flow over pages. */
+  drawTextSection(title: string, text: string[]): void {
+    const { fonts } = this;
+    const lines = text.flatMap((paragraph) => wrap(paragraph, fonts.regular, 9, CONTENT_WIDTH));
+    while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+    if (lines.length === 0) return;
+    this.ensure(24 + Math.min(3, lines.length) * 12.5);
+    this.label(title, MARGIN, this.y - 7);
+    this.y -= 20;
+    for (const line of lines) {
+      if (this.ensure(12.5)) {
+        this.label(`${title} (continued)`, MARGIN, this.y - 7);
+        this.y -= 20;
+      }
+      if (line !== "") this.page.drawText(line, { x: MARGIN, y: this.y - 8, font: fonts.regular, size: 9, color: INK });
+      this.y -= 12.5;
+    }
+    this.y -= 14;
+  }
+
+  drawAcceptance(acceptance: { name: string; email: string; at: string }): void {
+    const { fonts } = this;
+    const green = TONES.green;
+    const text = `Accepted by ${acceptance.name} <${acceptance.email}> on ${formatDateTime(acceptance.at)}`;
+    const lines = wrap(text, fonts.regular, 9.5, CONTENT_WIDTH - 30);
+    const height = 30 + lines.length * 13;
+    this.ensure(height + 10);
+    const top = this.y;
+    this.page.drawRectangle({ x: MARGIN, y: top - height, width: CONTENT_WIDTH, height, color: green.background });
+    this.page.drawRectangle({ x: MARGIN, y: top - height, width: 3, height, color: green.text });
+    this.label("Accepted", MARGIN + 15, top - 15, "left", green.text);
+    let y = top - 29;
+    for (const line of lines) {
+      this.page.drawText(line, { x: MARGIN + 15, y, font: fonts.regular, size: 9.5, color: INK });
+      y -= 13;
+    }
+    this.y = top - height - 20;
+  }
+}
+
+/** A discount as the reduction it is ("-120.00"), whichever sign it was given with; null when absent or zero. */
+function discountAmount(discount: string | null | undefined, currency: string): string | null {
+  if (discount == null || discount === "") return null;
+  const rounded = roundMoney(discount, currency);
+  if (isZeroMoney(rounded)) return null;
+  return formatAmount(rounded.startsWith("-") ? rounded : `-${rounded}`, currency);
+}
+
+function cellHeight(runs: TextRun[]): number {
+  return runs.reduce((sum, run) => sum + lineHeight(run.size), 0);
+}
+
+function rowHeight(cells: TextRun[][]): number {
+  return Math.max(lineHeight(9), ...cells.map(cellHeight)) + 2 * ROW_PADDING;
+}
+
+/** Cells split so the first part fits `height` (of text): each column keeps the lines that fit. */
+function splitCells(cells: TextRun[][], height: number): [TextRun[][], TextRun[][]] {
+  const now: TextRun[][] = [];
+  const later: TextRun[][] = [];
+  for (const runs of cells) {
+    let used = 0;
+    let count = 0;
+    while (count < runs.length && used + lineHeight(runs[count].size) <= height) used += lineHeight(runs[count++].size);
+    now.push(runs.slice(0, count));
+    later.push(runs.slice(count));
+  }
+  return [now, later];
+}
+
+/** The logo, when it is a PNG pdf-lib can decode and embed; otherwise null (the document goes without). */
+async function embedLogo(pdf: PDFDocument, png: Uint8Array | null | undefined): Promise<PDFImage | null> {
+  if (!png || png.length < 8 || png.length > 4 * 1024 * 1024) return null;
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (signature.some((byte, i) => png[i] !== byte)) return null;
+  try {
+    // Decode and embed into a scratch document first: a PNG that fails half-way must not leave a
+    // broken image behind in the real one (pdf-lib would retry it, and fail, at save).
+    const scratch = await PDFDocument.create();
+    const probe = await scratch.embedPng(png);
+    await probe.embed();
+    if (!(probe.width > 0 && probe.height > 0)) return null;
+  } catch {
+    return null;
+  }
+  const image = await pdf.embedPng(png);
+  await image.embed();
+  return image;
+}
+
+/** The document as PDF bytes (A4, standard fonts). Throws only for amounts that are not decimal strings or an unknown currency. */
+export async function renderDocumentPdf(doc: BillingDocument, options: RenderOptions = {}): Promise<Uint8Array> {
+  const now = options.now ?? new Date();
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  const kind = KIND_LABELS[doc.kind];
+  pdf.setTitle(doc.title, { showInWindowTitleBar: true });
+  pdf.setAuthor(doc.seller.name);
+  pdf.setSubject(`${kind} ${doc.number ?? "(draft)"} for ${doc.buyer.legalName}`);
+  pdf.setCreator("Kontor");
+  pdf.setProducer("Kontor");
+  pdf.setLanguage("en");
+  pdf.setCreationDate(now);
+  pdf.setModificationDate(now);
+
+  const fonts: Fonts = { regular: await pdf.embedFont(StandardFonts.Helvetica), bold: await pdf.embedFont(StandardFonts.HelveticaBold) };
+  const logo = await embedLogo(pdf, doc.seller.logoPng);
+  const layout = new Layout(pdf, doc, fonts, logo);
+
+  layout.addPage(true);
+  layout.drawTitle();
+  layout.drawParties();
+  layout.drawSummary();
+  layout.drawTable();
+  layout.drawTotals();
+  if (doc.notes) layout.drawTextSection("Notes", [doc.notes]);
+  const bank = (doc.seller.bankDetails ?? []).filter((line) => line.trim() !== "");
+  if (bank.length > 0) layout.drawTextSection("Payment details", bank);
+  if (doc.acceptance) layout.drawAcceptance(doc.acceptance);
+  layout.drawFooters();
+
+  return pdf.save({ useObjectStreams: true });
+}
