@@ -126,6 +126,7 @@ export class EntityRoom extends Server<Env> {
         else connection.send(message);
       }
     }
+    this.editing?.observe(fresh);
     this.broadcastSeq = fresh[fresh.length - 1].seq;
     // Only an ordering hint (D1 holds the events): do not let the output gate hold the sends for it.
     await this.ctx.storage.put("broadcastSeq", this.broadcastSeq, { allowUnconfirmed: true });

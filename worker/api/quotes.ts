@@ -130,7 +130,7 @@ export const quoteSchema = z
   .openapi("Quote");
 
 const tags = ["Quotes"];
-const write = [requirePermission("quotes:write")] as const;
+const write = requirePermission("quotes:write");
 const action = (path: string, summary: string) =>
   createRoute({
     method: "post",
@@ -257,6 +257,20 @@ async function customerFor(db: D1Database, customerId: string, currency: string)
     throw new ApiError("currency_mismatch", `The customer is billed in ${customer.currency}, not ${currency}`, { details: [{ path: "currency", message: `must be ${customer.currency}` }] });
   }
   return customer;
+}
+
+/**
+ * Actions that do not depend on what the caller saw (submit, publish, archive) re-read and retry when
+ * a concurrent change (e.g. a co-editing batch) moved the revision between read and write.
+ */
+async function retryOnRevConflict<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === "rev_conflict") || attempt >= 8) throw error;
+    }
+  }
 }
 
 /** Quote numbers are claimed inside the batch; a concurrent claim fails the guard and we retry. */
@@ -441,65 +455,71 @@ export const quotes = new OpenAPIHono<AppEnv>()
     return commitAndRespond(c, changes, 200, view) as never;
   })
   .openapi(routes.submit, async (c) => {
-    const { db } = scopeOf(c);
-    const before = await quoteOr404(db, c.req.valid("param").id);
-    assertEditable(before);
-    if (before.status !== "DRAFT") throw new ApiError("invalid_state", `Only a DRAFT quote can be submitted (it is ${before.status})`);
-    if (before.lines.length === 0) throw new ApiError("quote_empty", "A quote needs at least one line", { status: 422, details: [{ path: "lines", message: "empty" }] });
-    const prices = await pricesForLines(db, before.lines.map((l) => l.priceId));
-    const changes = changeSet(c);
-    // No approval workflow is configured yet: every revision is NOT_REQUIRED (approvals plug in here).
-    const after: StoredQuote = { ...before, approvalStatus: "NOT_REQUIRED", approvedRev: before.rev + 1, updatedAt: changes.at, rev: before.rev + 1 };
-    const view = quoteView(after, prices, originOf(c));
-    updateQuote(changes, before, after);
-    changes.record({ kind: "quote.submitted", subject: { type: "quote", id: before.id }, data: { quote: view }, after: view });
-    return commitAndRespond(c, changes, 200, view) as never;
+    return retryOnRevConflict(async () => {
+      const { db } = scopeOf(c);
+      const before = await quoteOr404(db, c.req.valid("param").id);
+      assertEditable(before);
+      if (before.status !== "DRAFT") throw new ApiError("invalid_state", `Only a DRAFT quote can be submitted (it is ${before.status})`);
+      if (before.lines.length === 0) throw new ApiError("quote_empty", "A quote needs at least one line", { status: 422, details: [{ path: "lines", message: "empty" }] });
+      const prices = await pricesForLines(db, before.lines.map((l) => l.priceId));
+      const changes = changeSet(c);
+      // No approval workflow is configured yet: every revision is NOT_REQUIRED (approvals plug in here).
+      const after: StoredQuote = { ...before, approvalStatus: "NOT_REQUIRED", approvedRev: before.rev + 1, updatedAt: changes.at, rev: before.rev + 1 };
+      const view = quoteView(after, prices, originOf(c));
+      updateQuote(changes, before, after);
+      changes.record({ kind: "quote.submitted", subject: { type: "quote", id: before.id }, data: { quote: view }, after: view });
+      return commitAndRespond(c, changes, 200, view) as never;
+    });
   })
   .openapi(routes.publish, async (c) => {
-    const { db, entity } = scopeOf(c);
-    const before = await quoteOr404(db, c.req.valid("param").id);
-    assertEditable(before);
-    if (before.status !== "DRAFT") throw new ApiError("invalid_state", `Only a DRAFT quote can be published (it is ${before.status})`);
-    if (before.lines.length === 0) throw new ApiError("quote_empty", "A quote needs at least one line", { status: 422, details: [{ path: "lines", message: "empty" }] });
-    if (before.approvalStatus === "PENDING" || before.approvalStatus === "REJECTED") {
-      throw new ApiError("approval_required", "This revision needs approval before it can be published", { status: 422 });
-    }
-    const customer = await customerFor(db, before.customerId, before.currency);
-    const prices = await pricesForLines(db, before.lines.map((l) => l.priceId));
-    const changes = changeSet(c);
-    const publishedAt = changes.at;
-    const after: StoredQuote = {
-      ...before,
-      status: "PUBLISHED",
-      publishedVersion: before.version,
-      publicToken: before.publicToken ?? `${entity.id}.${randomToken(24)}`,
-      publishedAt,
-      expiresAt: before.expiryDays ? new Date(Date.parse(publishedAt) + before.expiryDays * 86_400_000).toISOString() : null,
-      updatedAt: changes.at,
-      rev: before.rev + 1,
-    };
-    const view = quoteView(after, prices, originOf(c));
-    updateQuote(changes, before, after);
-    changes.add(
-      db
-        .prepare("INSERT INTO quote_versions (quote_id, version, document, published_at) VALUES (?, ?, ?, ?)")
-        .bind(before.id, after.version, JSON.stringify(publicDocument(view, entity, customer)), publishedAt),
-    );
-    changes.record({ kind: "quote.published", subject: { type: "quote", id: before.id }, data: { quote: view }, after: view });
-    return commitAndRespond(c, changes, 200, view) as never;
+    return retryOnRevConflict(async () => {
+      const { db, entity } = scopeOf(c);
+      const before = await quoteOr404(db, c.req.valid("param").id);
+      assertEditable(before);
+      if (before.status !== "DRAFT") throw new ApiError("invalid_state", `Only a DRAFT quote can be published (it is ${before.status})`);
+      if (before.lines.length === 0) throw new ApiError("quote_empty", "A quote needs at least one line", { status: 422, details: [{ path: "lines", message: "empty" }] });
+      if (before.approvalStatus === "PENDING" || before.approvalStatus === "REJECTED") {
+        throw new ApiError("approval_required", "This revision needs approval before it can be published", { status: 422 });
+      }
+      const customer = await customerFor(db, before.customerId, before.currency);
+      const prices = await pricesForLines(db, before.lines.map((l) => l.priceId));
+      const changes = changeSet(c);
+      const publishedAt = changes.at;
+      const after: StoredQuote = {
+        ...before,
+        status: "PUBLISHED",
+        publishedVersion: before.version,
+        publicToken: before.publicToken ?? `${entity.id}.${randomToken(24)}`,
+        publishedAt,
+        expiresAt: before.expiryDays ? new Date(Date.parse(publishedAt) + before.expiryDays * 86_400_000).toISOString() : null,
+        updatedAt: changes.at,
+        rev: before.rev + 1,
+      };
+      const view = quoteView(after, prices, originOf(c));
+      updateQuote(changes, before, after);
+      changes.add(
+        db
+          .prepare("INSERT INTO quote_versions (quote_id, version, document, published_at) VALUES (?, ?, ?, ?)")
+          .bind(before.id, after.version, JSON.stringify(publicDocument(view, entity, customer)), publishedAt),
+      );
+      changes.record({ kind: "quote.published", subject: { type: "quote", id: before.id }, data: { quote: view }, after: view });
+      return commitAndRespond(c, changes, 200, view) as never;
+    });
   })
   .openapi(routes.archive, async (c) => {
-    const { db } = scopeOf(c);
-    const before = await quoteOr404(db, c.req.valid("param").id);
-    if (before.archivedAt) throw new ApiError("invalid_state", "The quote is already archived");
-    if (before.status === "EXECUTED") throw new ApiError("invalid_state", "An executed quote cannot be archived");
-    const prices = await pricesForLines(db, before.lines.map((l) => l.priceId));
-    const changes = changeSet(c);
-    const after: StoredQuote = { ...before, archivedAt: changes.at, updatedAt: changes.at, rev: before.rev + 1 };
-    const view = quoteView(after, prices, originOf(c));
-    updateQuote(changes, before, after);
-    changes.record({ kind: "quote.archived", subject: { type: "quote", id: before.id }, data: { quote: view }, after: view });
-    return commitAndRespond(c, changes, 200, view) as never;
+    return retryOnRevConflict(async () => {
+      const { db } = scopeOf(c);
+      const before = await quoteOr404(db, c.req.valid("param").id);
+      if (before.archivedAt) throw new ApiError("invalid_state", "The quote is already archived");
+      if (before.status === "EXECUTED") throw new ApiError("invalid_state", "An executed quote cannot be archived");
+      const prices = await pricesForLines(db, before.lines.map((l) => l.priceId));
+      const changes = changeSet(c);
+      const after: StoredQuote = { ...before, archivedAt: changes.at, updatedAt: changes.at, rev: before.rev + 1 };
+      const view = quoteView(after, prices, originOf(c));
+      updateQuote(changes, before, after);
+      changes.record({ kind: "quote.archived", subject: { type: "quote", id: before.id }, data: { quote: view }, after: view });
+      return commitAndRespond(c, changes, 200, view) as never;
+    });
   });
 
 // ---- the customer link: no login; the token names the entity and the quote ----

@@ -838,14 +838,20 @@ async function embedLogo(pdf: PDFDocument, png: Uint8Array | null | undefined): 
   return image;
 }
 
+/** `text` with unpaired surrogates replaced by U+FFFD (String.prototype.toWellFormed, ES2024). */
+function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+}
+
 /** The document as PDF bytes (A4, standard fonts). Throws only for amounts that are not decimal strings or an unknown currency. */
 export async function renderDocumentPdf(doc: BillingDocument, options: RenderOptions = {}): Promise<Uint8Array> {
   const now = options.now ?? new Date();
   const pdf = await PDFDocument.create({ updateMetadata: false });
   const kind = KIND_LABELS[doc.kind];
-  pdf.setTitle(doc.title, { showInWindowTitleBar: true });
-  pdf.setAuthor(doc.seller.name);
-  pdf.setSubject(`${kind} ${doc.number ?? "(draft)"} for ${doc.buyer.legalName}`);
+  // Metadata is UTF-16: any text is kept as given, except that lone surrogates become U+FFFD.
+  pdf.setTitle(wellFormed(doc.title), { showInWindowTitleBar: true });
+  pdf.setAuthor(wellFormed(doc.seller.name));
+  pdf.setSubject(wellFormed(`${kind} ${doc.number ?? "(draft)"} for ${doc.buyer.legalName}`));
   pdf.setCreator("Kontor");
   pdf.setProducer("Kontor");
   pdf.setLanguage("en");
