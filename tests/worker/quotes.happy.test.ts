@@ -97,3 +97,21 @@ describe("quotes — happy paths", () => {
     expect(res.status).toBeLessThan(500);
   });
 });
+
+describe("quote PDF", () => {
+  it("renders real PDF bytes with the quote's numbers", async () => {
+    const q = (await newQuote(sales, [{ priceId: "price_us_platform_monthly", quantity: "3" }])).body;
+    const res = await SELF.fetch(`${ORIGIN}${BASE}/quotes/${q.id}/pdf`, { headers: { cookie: sales.cookie! } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe("%PDF-");
+    const { PDFDocument } = await import("pdf-lib");
+    const doc = await PDFDocument.load(bytes);
+    expect(doc.getPageCount()).toBeGreaterThanOrEqual(1);
+    expect(doc.getTitle()).toContain(q.quoteNumber);
+    const uk = await ApiClient.signIn("uk@acme.test");
+    expectError(await uk.get(`${BASE}/quotes/${q.id}/pdf`), 404, "entity_not_found");
+    expectError(await sales.get(`/api/v1/entities/acme-uk/quotes/${q.id}/pdf`), 404, "not_found");
+  });
+});

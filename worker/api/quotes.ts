@@ -40,6 +40,7 @@ import type { AppEnv, EntityRecord } from "../env.ts";
 import { newId, randomToken } from "../lib/crypto.ts";
 import { commitAndRespond, publishEvents } from "../live.ts";
 import { ChangeSet } from "../db/changes.ts";
+import { renderDocumentPdf, type BillingDocument } from "../pdf/document.ts";
 import { ApiError, notFound } from "./errors.ts";
 import { changeSet, requirePermission, scopeOf } from "./middleware.ts";
 import { entityParam, errorResponses, idParam, jsonBody, jsonResponse, listOf, paginationQuery, parseIfMatch } from "./schemas.ts";
@@ -195,7 +196,62 @@ const routes = {
     responses: { 200: jsonResponse(quoteSchema, "The quote, with publicUrl"), ...errorResponses },
   }),
   archive: action("archive", "Archive a quote"),
+  pdf: createRoute({
+    method: "get",
+    path: "/entities/{entity}/quotes/{id}/pdf",
+    tags,
+    summary: "The quote as a PDF, with the entity's branding",
+    request: { params: idParam },
+    responses: { 200: { description: "application/pdf", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } }, ...errorResponses },
+  }),
 };
+
+const FREQUENCY_LABEL: Record<string, string> = { ONE_TIME: "One-time", MONTHLY: "Monthly", QUARTERLY: "Quarterly", HALF_YEARLY: "Half-yearly", YEARLY: "Yearly" };
+
+/** The document a customer receives: the quote view, its customer, the seller entity. */
+function quoteDocument(
+  view: ReturnType<typeof quoteView>,
+  entity: EntityRecord,
+  customer: { legalName: string; email: string; taxId: string | null; address: { line1: string; line2?: string | null; city: string; region?: string | null; postalCode: string; country: string } | null },
+): BillingDocument {
+  const address = customer.address;
+  return {
+    kind: "quote",
+    title: `Quote ${view.quoteNumber}`,
+    number: view.status === "DRAFT" ? null : view.quoteNumber,
+    status: view.archivedAt ? "ARCHIVED" : view.status,
+    currency: view.currency,
+    issuedAt: view.publishedAt ?? view.createdAt,
+    expiresAt: view.expiresAt,
+    seller: { name: entity.name, legalName: entity.legalName, addressLines: [entity.country], taxIds: [] },
+    buyer: {
+      legalName: customer.legalName,
+      email: customer.email,
+      taxId: customer.taxId,
+      addressLines: address ? [address.line1, address.line2 ?? "", [address.postalCode, address.city, address.region ?? ""].filter(Boolean).join(" "), address.country].filter(Boolean) : [],
+    },
+    lines: view.lines.map((line) => ({
+      description: line.name ?? line.priceId,
+      detail: line.description,
+      quantity: line.quantity,
+      frequency: line.billingFrequency ? (FREQUENCY_LABEL[line.billingFrequency] ?? line.billingFrequency) : null,
+      subtotal: line.amounts.subtotal,
+      discount: line.discount ? line.amounts.discount : null,
+      discountLabel: line.discount ? (line.discount.type === "PERCENTAGE" ? `${line.discount.value}% off` : "Discount") : null,
+      total: line.amounts.total,
+    })),
+    totals: {
+      subtotal: view.totals.subtotal,
+      discount: view.totals.discount,
+      tax: view.totals.tax,
+      total: view.totals.total,
+      byFrequency: Object.entries(view.totals.byFrequency).map(([frequency, t]) => ({ frequency: FREQUENCY_LABEL[frequency] ?? frequency, total: t.total })),
+    },
+    notes: view.notes,
+    footer: `${entity.legalName} · Prices exclude tax; tax is added on the invoice.`,
+    acceptance: view.acceptedBy && view.acceptedAt ? { ...view.acceptedBy, at: view.acceptedAt } : null,
+  };
+}
 
 const publicRoutes = {
   get: createRoute({
@@ -521,6 +577,22 @@ export const quotes = new OpenAPIHono<AppEnv>()
       return commitAndRespond(c, changes, 200, view) as never;
     });
   });
+
+quotes.openapi(routes.pdf, async (c) => {
+  const { db, entity } = scopeOf(c);
+  const quote = await quoteOr404(db, c.req.valid("param").id);
+  const [prices, customer] = await Promise.all([pricesForLines(db, quote.lines.map((l) => l.priceId)), getCustomer(db, quote.customerId)]);
+  if (!customer) throw notFound("Customer");
+  const productNames = new Map(
+    (await db.prepare(`SELECT id, name FROM products WHERE id IN (${[...prices.values()].map(() => "?").join(",") || "''"})`).bind(...[...prices.values()].map((p) => p.productId)).all<{ id: string; name: string }>()).results.map((r) => [r.id, r.name]),
+  );
+  for (const price of prices.values()) price.productName = productNames.get(price.productId);
+  const pdf = await renderDocumentPdf(quoteDocument(quoteView(quote, prices, originOf(c)), entity, customer));
+  return new Response(pdf, {
+    status: 200,
+    headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="${quote.quoteNumber}.pdf"`, "cache-control": "private, no-store" },
+  }) as never;
+});
 
 // ---- the customer link: no login; the token names the entity and the quote ----
 async function publicQuote(c: Context<AppEnv>, token: string) {
