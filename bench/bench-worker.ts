@@ -23,6 +23,12 @@ export class BareFanout extends DurableObject {
     for (const socket of this.ctx.getWebSockets()) socket.send(message);
     return new Response("ok");
   }
+
+  /** The bare echo floor for co-editing: parse the batch, answer an ack, nothing else. */
+  webSocketMessage(socket: WebSocket, message: string | ArrayBuffer) {
+    const batch = JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message)) as { clientOpId: string };
+    socket.send(JSON.stringify({ type: "ack", clientOpId: batch.clientOpId, rev: 0, seq: 0 }));
+  }
 }
 
 const bare = new Hono<{ Bindings: BenchEnv }>();
@@ -31,6 +37,7 @@ bare.get("/__bare/customers/:id", async (c) => {
   return row ? c.json(row) : c.json({ error: "not found" }, 404);
 });
 bare.get("/__bare/fanout", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("bench")).fetch(c.req.raw));
+bare.get("/__bare/echo", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("echo")).fetch(c.req.raw));
 // The same D1 write as a customer create (row + event), then the bare fan-out of the event.
 bare.post("/__bare/customers", async (c) => {
   const body = await c.req.json<{ legalName: string }>();

@@ -1,25 +1,55 @@
 // Co-editing of DRAFT quotes over the entity's socket (DESIGN.md §5, API.md "Co-editing"). The room
-// serializes op batches per quote, applies them with the same domain rules as the REST API, writes
-// each batch to D1 in one guarded batch with its event (and its clientOpId, for exactly-once), then
-// acks the sender and broadcasts `quote.updated` with the ops as applied.
+// serializes op batches per quote and applies them with the same domain rules as the REST API.
+//
+// Group commit: batches that queue up while a write is in flight are applied one after another in
+// memory and written in ONE guarded D1 batch — each with its own event row, audit row and
+// quote_ops row (for exactly-once), and its own ack. Only then are the senders acked and the
+// events broadcast, in seq order.
 import type { Connection } from "partyserver";
 import { ApiError } from "../worker/api/errors.ts";
 import { ChangeSet } from "../worker/db/changes.ts";
-import { loadQuote, pricesForLines, quoteView, updateQuote, withTotals, type StoredQuote } from "../worker/db/quotes.ts";
+import { loadQuote, pricesForLines, updateQuote, type StoredQuote } from "../worker/db/quotes.ts";
 import { can, isRole } from "../worker/domain/access.ts";
-import { applyOps, QuoteRuleError, type QuotePrice } from "../worker/domain/quote.ts";
+import { applyOps, quoteTotals, QuoteRuleError, type AppliedOp, type LineAmounts, type QuotePrice } from "../worker/domain/quote.ts";
 import type { Env } from "../worker/env.ts";
 import type { Actor, ClientMessage, EntityEvent, ServerMessage } from "./protocol.ts";
 import type { RoomConnectionState } from "./entity-room.ts";
 
 type OpMessage = Extract<ClientMessage, { type: "op" }>;
+type Publish = (events: EntityEvent[]) => Promise<void>;
+
+interface Pending {
+  connection: Connection;
+  state: RoomConnectionState;
+  message: OpMessage;
+  actor: Actor;
+}
+
 const MAX_ATTEMPTS = 4;
+/** The most batches one D1 write carries. */
+const MAX_GROUP = 64;
+
+const actorOf = (state: RoomConnectionState): Actor =>
+  state.principal.kind === "user"
+    ? { type: "user", id: state.principal.userId, name: state.principal.name }
+    : { type: "api_key", id: state.principal.keyId, name: state.principal.name };
+
+function reply(connection: Connection, message: ServerMessage) {
+  try {
+    connection.send(JSON.stringify(message));
+  } catch {
+    /* the sender left; its batch stands and it will catch up from the events */
+  }
+}
+
+const rejectWith = (p: Pending, code: string, message: string) =>
+  reply(p.connection, { type: "reject", clientOpId: p.message.clientOpId, error: { code, message } });
 
 export class QuoteEditing {
   readonly env: Env;
-  /** One chain per quote: batches on the same quote run one at a time, in arrival order. */
-  private readonly queues = new Map<string, Promise<void>>();
-  /** The quote as this room last wrote it; a REST change in between makes the rev guard fail and we reload. */
+  private readonly queues = new Map<string, Pending[]>();
+  private readonly draining = new Map<string, Promise<void>>();
+  /** The quote as this room last wrote it; a change made elsewhere fails the rev guard and we reload. */
   private readonly quotes = new Map<string, StoredQuote>();
   private readonly prices = new Map<string, QuotePrice>();
 
@@ -27,18 +57,15 @@ export class QuoteEditing {
     this.env = env;
   }
 
-  apply(connection: Connection, state: RoomConnectionState, message: OpMessage, publish: (events: EntityEvent[]) => Promise<void>): Promise<void> {
-    const previous = this.queues.get(message.quoteId) ?? Promise.resolve();
-    const run = previous
-      .then(() => this.applyBatch(connection, state, message, publish))
-      .catch((error) => {
-        console.error("op batch failed", message.quoteId, error);
-        reply(connection, { type: "reject", clientOpId: message.clientOpId, error: { code: "internal_error", message: "The batch could not be applied; nothing was written" } });
-      });
-    this.queues.set(message.quoteId, run);
-    void run.finally(() => {
-      if (this.queues.get(message.quoteId) === run) this.queues.delete(message.quoteId);
-    });
+  apply(connection: Connection, state: RoomConnectionState, message: OpMessage, publish: Publish): Promise<void> {
+    const queue = this.queues.get(message.quoteId) ?? [];
+    queue.push({ connection, state, message, actor: actorOf(state) });
+    this.queues.set(message.quoteId, queue);
+    let run = this.draining.get(message.quoteId);
+    if (!run) {
+      run = this.drain(message.quoteId, publish).finally(() => this.draining.delete(message.quoteId));
+      this.draining.set(message.quoteId, run);
+    }
     return run;
   }
 
@@ -50,87 +77,139 @@ export class QuoteEditing {
     }
   }
 
-  private async applyBatch(connection: Connection, state: RoomConnectionState, message: OpMessage, publish: (events: EntityEvent[]) => Promise<void>) {
-    const reject = (code: string, text: string) => reply(connection, { type: "reject", clientOpId: message.clientOpId, error: { code, message: text } });
-    if (!can(state.roles.filter(isRole), "quotes:write")) return reject("forbidden", "Your role cannot edit quotes");
-    const db = this.env[state.binding] as D1Database | undefined;
-    if (!db) return reject("entity_unavailable", "Entity database unavailable");
-    const principal = state.principal;
-    const actor: Actor = principal.kind === "user" ? { type: "user", id: principal.userId, name: principal.name } : { type: "api_key", id: principal.keyId, name: principal.name };
-    const origin = connection.uri ? new URL(connection.uri).origin : null;
+  private async drain(quoteId: string, publish: Publish) {
+    const queue = this.queues.get(quoteId)!;
+    while (queue.length) {
+      const group = queue.splice(0, MAX_GROUP);
+      try {
+        await this.commitGroup(quoteId, group, publish);
+      } catch (error) {
+        console.error("op group failed", quoteId, error);
+        this.quotes.delete(quoteId);
+        for (const p of group) rejectWith(p, "internal_error", "The batch could not be applied; nothing was written");
+      }
+    }
+    this.queues.delete(quoteId);
+  }
 
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const before = attempt === 0 && this.quotes.has(message.quoteId) ? this.quotes.get(message.quoteId)! : await loadQuote(db, message.quoteId);
-      if (!before) return reject("quote_not_found", `Quote ${message.quoteId} not found`);
+  private async commitGroup(quoteId: string, incoming: Pending[], publish: Publish) {
+    let group = incoming.filter((p) => {
+      if (can(p.state.roles.filter(isRole), "quotes:write")) return true;
+      rejectWith(p, "forbidden", "Your role cannot edit quotes");
+      return false;
+    });
+    const db = group[0] ? (this.env[group[0].state.binding] as D1Database | undefined) : undefined;
+    if (!group.length) return;
+    if (!db) return group.forEach((p) => rejectWith(p, "entity_unavailable", "Entity database unavailable"));
+    const origin = group[0].connection.uri ? new URL(group[0].connection.uri).origin : null;
+
+    for (let attempt = 0; attempt < MAX_ATTEMPTS && group.length; attempt++) {
+      const before = (attempt === 0 && this.quotes.get(quoteId)) || (await loadQuote(db, quoteId));
+      if (!before) return group.forEach((p) => rejectWith(p, "quote_not_found", `Quote ${quoteId} not found`));
       if (before.archivedAt || before.status !== "DRAFT") {
-        this.quotes.delete(message.quoteId);
-        // A batch already applied (its ack lost) on a quote that moved on is still acked, not refused.
-        if (await this.ackIfApplied(connection, db, actor, message)) return;
-        return reject("quote_not_editable", `Ops apply to DRAFT quotes; this one is ${before.archivedAt ? "archived" : before.status}`);
+        this.quotes.delete(quoteId);
+        for (const p of group) {
+          // A batch applied before (its ack lost) on a quote that has moved on is acked again, not refused.
+          if (!(await this.ackIfApplied(db, p))) rejectWith(p, "quote_not_editable", `Ops apply to DRAFT quotes; this one is ${before.archivedAt ? "archived" : before.status}`);
+        }
+        return;
       }
       const prices = await this.pricesFor(db, [
         ...before.lines.map((l) => l.priceId),
-        ...message.ops.flatMap((op) => (op.op === "insertLine" ? [op.line.priceId] : op.op === "updateLine" && op.field === "priceId" && typeof op.value === "string" ? [op.value] : [])),
+        ...group.flatMap((p) => p.message.ops.flatMap((op) => (op.op === "insertLine" ? [op.line.priceId] : op.op === "updateLine" && op.field === "priceId" && typeof op.value === "string" ? [op.value] : []))),
       ]);
-      let after: StoredQuote;
-      let applied;
-      const changes = new ChangeSet(db, actor, null);
-      try {
-        const result = applyOps(before, message.ops, prices);
-        applied = result.applied;
-        after = withTotals({ ...before, ...result.content, updatedAt: changes.at, rev: before.rev + 1, approvalStatus: "NOT_REQUIRED", approvedRev: null }, prices);
-      } catch (error) {
-        if (error instanceof QuoteRuleError) {
-          // A resent batch that was applied already (e.g. its insert now collides with itself) is re-acked.
-          if (await this.ackIfApplied(connection, db, actor, message)) return;
-          return reject(error.code, error.path ? `${error.path}: ${error.message}` : error.message);
-        }
-        throw error;
-      }
-      const view = quoteView(after, prices, origin);
-      updateQuote(changes, before, after);
-      changes.record({
-        kind: "quote.updated",
-        subject: { type: "quote", id: before.id },
-        data: { quote: view, ops: applied, clientOpId: message.clientOpId, baseRev: message.baseRev, rev: after.rev },
-        before: { rev: before.rev },
-        after: { rev: after.rev, ops: applied },
-      });
-      changes.add(
-        db
-          .prepare("INSERT INTO quote_ops (actor_id, client_op_id, quote_id, rev, seq, at) VALUES (?, ?, ?, ?, (SELECT MAX(seq) FROM events), ?)")
-          .bind(actor.id, message.clientOpId, before.id, after.rev, changes.at),
-      );
-      let events: EntityEvent[];
-      try {
-        events = await changes.commit();
-      } catch (error) {
-        const text = error instanceof Error ? error.message : String(error);
-        if (text.includes("UNIQUE constraint failed: quote_ops")) {
-          // The same batch was already applied (a resend after a lost ack): ack it again, apply nothing.
-          if (await this.ackIfApplied(connection, db, actor, message)) return;
-        }
-        if (error instanceof ApiError && error.code === "rev_conflict") {
-          this.quotes.delete(message.quoteId); // changed outside this room: rebase on the stored quote
+
+      const changes = new ChangeSet(db, group[0].actor, null);
+      const applied: { pending: Pending; rev: number }[] = [];
+      const refused: { pending: Pending; error: QuoteRuleError }[] = [];
+      const repeats: Pending[] = [];
+      const seen = new Set<string>();
+      let current = before;
+      for (const pending of group) {
+        const key = `${pending.actor.id}\u0000${pending.message.clientOpId}`;
+        if (seen.has(key)) {
+          repeats.push(pending); // the same batch twice in one group: applied once, acked twice
           continue;
         }
-        throw error;
+        let next: StoredQuote;
+        let ops: AppliedOp[];
+        let amounts: Map<string, LineAmounts>;
+        try {
+          const result = applyOps(current, pending.message.ops, prices);
+          const priced = quoteTotals(result.content.lines, prices, result.content.currency);
+          ops = result.applied;
+          amounts = priced.lines;
+          next = { ...current, ...result.content, totals: priced.totals, updatedAt: changes.at, rev: current.rev + 1, approvalStatus: "NOT_REQUIRED", approvedRev: null };
+        } catch (error) {
+          if (!(error instanceof QuoteRuleError)) throw error;
+          refused.push({ pending, error });
+          continue;
+        }
+        seen.add(key);
+        // Compact event: the ops as applied (server positions), the touched lines' amounts, the totals.
+        const repriced = ops.some((op) => op.op === "set" && op.field === "currency"); // every line's amounts change
+        const touched = new Set(repriced ? [...amounts.keys()] : ops.flatMap((op) => (op.skipped ? [] : op.op === "insertLine" ? [op.line.id] : op.op === "updateLine" ? [op.lineId] : [])));
+        const lineAmounts = Object.fromEntries([...touched].filter((id) => amounts.has(id)).map((id) => [id, amounts.get(id)!]));
+        changes.record({
+          kind: "quote.updated",
+          actor: pending.actor,
+          subject: { type: "quote", id: quoteId },
+          data: { quoteId, clientOpId: pending.message.clientOpId, baseRev: pending.message.baseRev, rev: next.rev, ops, lineAmounts, totals: next.totals, updatedAt: next.updatedAt },
+          before: { rev: current.rev },
+          after: { rev: next.rev, ops },
+        });
+        changes.add(
+          db
+            .prepare("INSERT INTO quote_ops (actor_id, client_op_id, quote_id, rev, seq, at) VALUES (?, ?, ?, ?, (SELECT MAX(seq) FROM events), ?)")
+            .bind(pending.actor.id, pending.message.clientOpId, quoteId, next.rev, changes.at),
+        );
+        applied.push({ pending, rev: next.rev });
+        current = next;
       }
-      this.quotes.set(before.id, after);
-      reply(connection, { type: "ack", clientOpId: message.clientOpId, rev: after.rev, seq: events[0].seq });
-      await publish(events);
+
+      let events: EntityEvent[] = [];
+      if (applied.length) {
+        updateQuote(changes, before, current);
+        try {
+          events = await changes.commit();
+        } catch (error) {
+          this.quotes.delete(quoteId);
+          const text = error instanceof Error ? error.message : String(error);
+          if (text.includes("UNIQUE constraint failed: quote_ops")) {
+            // Some batch here was applied in an earlier write (a resend): ack those, retry the rest.
+            const remaining: Pending[] = [];
+            for (const p of group) if (!(await this.ackIfApplied(db, p))) remaining.push(p);
+            group = remaining;
+            continue;
+          }
+          if (error instanceof ApiError && error.code === "rev_conflict") continue; // changed elsewhere: rebase
+          throw error;
+        }
+        this.quotes.set(quoteId, current);
+      }
+      applied.forEach(({ pending, rev }, i) => reply(pending.connection, { type: "ack", clientOpId: pending.message.clientOpId, rev, seq: events[i].seq }));
+      for (const p of repeats) {
+        const first = applied.findIndex((a) => a.pending.actor.id === p.actor.id && a.pending.message.clientOpId === p.message.clientOpId);
+        if (first >= 0) reply(p.connection, { type: "ack", clientOpId: p.message.clientOpId, rev: applied[first].rev, seq: events[first].seq });
+        else if (!(await this.ackIfApplied(db, p))) rejectWith(p, "conflict", "The batch could not be applied");
+      }
+      for (const { pending, error } of refused) {
+        // A resent batch that was applied already (e.g. its insert now collides with itself) is re-acked.
+        if (!(await this.ackIfApplied(db, pending))) rejectWith(pending, error.code, error.path ? `${error.path}: ${error.message}` : error.message);
+      }
+      if (events.length) await publish(events);
       return;
     }
-    reject("conflict", "The quote kept changing; nothing was written — try again");
+    for (const p of group) rejectWith(p, "conflict", "The quote kept changing; nothing was written — try again");
   }
 
-  private async ackIfApplied(connection: Connection, db: D1Database, actor: Actor, message: OpMessage): Promise<boolean> {
+  private async ackIfApplied(db: D1Database, p: Pending): Promise<boolean> {
     const row = await db
       .prepare("SELECT rev, seq FROM quote_ops WHERE actor_id = ? AND client_op_id = ? AND quote_id = ?")
-      .bind(actor.id, message.clientOpId, message.quoteId)
+      .bind(p.actor.id, p.message.clientOpId, p.message.quoteId)
       .first<{ rev: number; seq: number }>();
     if (!row) return false;
-    reply(connection, { type: "ack", clientOpId: message.clientOpId, rev: row.rev, seq: row.seq });
+    reply(p.connection, { type: "ack", clientOpId: p.message.clientOpId, rev: row.rev, seq: row.seq });
     return true;
   }
 
@@ -139,8 +218,4 @@ export class QuoteEditing {
     if (missing.length) for (const [id, price] of await pricesForLines(db, missing)) this.prices.set(id, price);
     return this.prices;
   }
-}
-
-function reply(connection: Connection, message: ServerMessage) {
-  connection.send(JSON.stringify(message));
 }

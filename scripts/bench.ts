@@ -7,12 +7,13 @@ import { BIN, buildWeb, CHILD_ENV, ROOT, run, waitForHealth } from "./lib.ts";
 import { prepareLocal } from "./prepare-local.ts";
 import { benchHttp } from "../bench/http.bench.ts";
 import { benchLive } from "../bench/live.bench.ts";
+import { benchCoedit } from "../bench/coedit.bench.ts";
 
 const only = process.argv[2];
 
 if (!only || only === "pricing") run(BIN("node"), [join(ROOT, "bench/pricing.bench.ts")]);
 
-if (!only || only === "http" || only === "live") {
+if (!only || only === "http" || only === "live" || only === "coedit") {
   buildWeb();
   // The bench Worker: wrangler.toml with the bench entry point and the bare fan-out object added.
   const config = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
@@ -48,6 +49,7 @@ if (!only || only === "http" || only === "live") {
     const { id } = (await customer.json()) as { id: string };
     if (!only || only === "http") await benchHttp(url, cookie, id);
     if (!only || only === "live") await benchLive(url, cookie);
+    if (!only || only === "coedit") await benchCoedit(url, cookie);
   } finally {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));

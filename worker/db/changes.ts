@@ -10,6 +10,8 @@ export interface Recorded {
   kind: string;
   subject: Subject;
   data: Record<string, unknown>;
+  /** Who did it, when a batch carries several people's changes (group commit); default: the set's actor. */
+  actor?: Actor;
   /** audit: what it was before (null on create) and after */
   before?: unknown;
   after?: unknown;
@@ -59,6 +61,7 @@ export class ChangeSet {
 
   /** The audit row and the event row of one change. */
   record(change: Recorded): this {
+    const actor = change.actor ?? this.actor;
     this.statements.push(
       this.db
         .prepare(
@@ -67,7 +70,7 @@ export class ChangeSet {
         .bind(
           newId("aud"),
           this.at,
-          JSON.stringify(this.actor),
+          JSON.stringify(actor),
           change.kind,
           change.subject.type,
           change.subject.id,
@@ -82,9 +85,9 @@ export class ChangeSet {
         .prepare(
           "INSERT INTO events (kind, subject_type, subject_id, actor, data, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
         )
-        .bind(change.kind, change.subject.type, change.subject.id, JSON.stringify(this.actor), JSON.stringify(change.data), this.at),
+        .bind(change.kind, change.subject.type, change.subject.id, JSON.stringify(actor), JSON.stringify(change.data), this.at),
     );
-    this.events.push({ kind: change.kind, subject: change.subject, actor: this.actor, at: this.at, data: change.data });
+    this.events.push({ kind: change.kind, subject: change.subject, actor, at: this.at, data: change.data });
     return this;
   }
 
