@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { ApiClient } from "../support/client.ts";
+
+describe("OpenAPI", () => {
+  it("serves an OpenAPI 3.1 document of the whole API, generated from the zod schemas", async () => {
+    const res = await new ApiClient().get("/api/v1/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe("3.1.0");
+    for (const path of [
+      "/api/auth/sign-in/email",
+      "/api/v1/entities",
+      "/api/v1/entities/{entity}/customers",
+      "/api/v1/entities/{entity}/customers/{id}",
+      "/api/v1/entities/{entity}/prices",
+      "/api/v1/entities/{entity}/pricing/preview",
+      "/api/v1/entities/{entity}/quotes/{id}/publish",
+      "/api/v1/public/quotes/{token}/accept",
+      "/api/v1/entities/{entity}/events",
+    ]) {
+      expect(Object.keys(res.body.paths)).toContain(path);
+    }
+    const create = res.body.paths["/api/v1/entities/{entity}/customers"].post;
+    expect(create.requestBody.content["application/json"].schema).toBeDefined();
+    expect(create.responses["400"].content["application/json"].schema.$ref).toBe("#/components/schemas/Error");
+    expect(res.body.components.schemas.Customer.properties.legalName).toBeDefined();
+  });
+
+  it("renders the docs page with a renderer served from our own assets", async () => {
+    const res = await new ApiClient().get("/api/docs");
+    expect(res.status).toBe(200);
+    expect(res.body).toContain("/_docs/swagger-ui-bundle.js");
+    expect(res.body).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/);
+  });
+});
