@@ -31,6 +31,9 @@ function fail(message: string): never {
 
 const slug = values.slug ?? fail("--slug is required (lower-case letters, digits and dashes)");
 if (!/^[a-z][a-z0-9-]{1,40}$/.test(slug)) fail(`--slug '${slug}' must be lower-case letters, digits and dashes`);
+// The web app's own top-level routes share the URL space with entity slugs (/<slug>/customers).
+const RESERVED = ["sign-in", "sign-out", "q", "api", "parties", "app", "docs", "static", "login", "logout", "settings"];
+if (RESERVED.includes(slug)) fail(`--slug '${slug}' is reserved by the web app's routes`);
 const name = values.name ?? fail("--name is required");
 const country = values.country ?? fail("--country is required (ISO 3166-1 alpha-2)");
 if (!isCountry(country)) fail(`--country '${country}' is not an ISO 3166-1 alpha-2 code`);

@@ -1,0 +1,144 @@
+/// <reference lib="dom" />
+// Shared helpers for the browser tests: Debian's Chromium through playwright-core (no browser
+// downloads), a base URL from KONTOR_URL, and signed-in contexts for the demo users.
+import { mkdirSync } from "node:fs";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from "playwright-core";
+
+export const BASE_URL = (process.env.KONTOR_URL ?? "http://127.0.0.1:8787").replace(/\/+$/, "");
+export const DEMO_PASSWORD = "kontor-demo-password";
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const SCREENSHOT_DIR = process.env.KONTOR_SCREENSHOTS ?? "/tmp/kontor-e2e";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** A phone: 375×812, touch, mobile viewport rules. */
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 375, height: 812 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+
+export const DESKTOP: BrowserContextOptions = {
+  viewport: { width: 1280, height: 800 },
+};
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** Actions and waits get more than Playwright's 30 s default: CI machines here have two cores. */
+export const DEFAULT_TIMEOUT_MS = Number(process.env.KONTOR_E2E_TIMEOUT_MS ?? 45_000);
+
+/** Options for vitest's expect.poll (its own default gives up after one second). */
+export const POLL = { timeout: DEFAULT_TIMEOUT_MS, interval: 100 } as const;
+
+/** A browser context on BASE_URL (not signed in). */
+export async function newContext(browser: Browser, options: BrowserContextOptions = DESKTOP): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: BASE_URL, ...options });
+  context.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(DEFAULT_TIMEOUT_MS);
+  return context;
+}
+
+/** Sign in through the API inside `context` (its cookie jar is the browser's). */
+export async function signIn(context: BrowserContext, email: string, password = DEMO_PASSWORD): Promise<void> {
+  const res = await context.request.post(`${BASE_URL}/api/auth/sign-in/email`, {
+    data: { email, password },
+    headers: { Origin: BASE_URL },
+  });
+  if (res.status() !== 200) {
+    throw new Error(`sign-in as ${email} failed: ${res.status()} ${await res.text()}`);
+  }
+}
+
+/** A new browser context signed in as `email`, with one page open (not navigated yet). */
+export async function newSignedInContext(
+  browser: Browser,
+  email: string,
+  options: BrowserContextOptions = DESKTOP,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newContext(browser, options);
+  await signIn(context, email);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Call the JSON API as the context's signed-in user (same origin, so state changes pass). */
+export async function apiCall<T = unknown>(
+  context: BrowserContext,
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
+  const res = await context.request.fetch(`${BASE_URL}${path}`, {
+    method,
+    data: body,
+    headers: { Origin: BASE_URL, Accept: "application/json", ...headers },
+  });
+  const text = await res.text();
+  return { status: res.status(), body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export interface TestCustomer {
+  id: string;
+  legalName: string;
+  rev: number;
+}
+
+/** Create a customer through the API; throws unless 201. */
+export async function createCustomer(
+  context: BrowserContext,
+  entity: string,
+  input: { legalName: string; email?: string; country?: string; currency?: string },
+): Promise<TestCustomer> {
+  const res = await apiCall<TestCustomer>(
+    context,
+    "POST",
+    `/api/v1/entities/${entity}/customers`,
+    { email: "billing@example.test", country: "US", ...input },
+    { "Idempotency-Key": crypto.randomUUID() },
+  );
+  if (res.status !== 201) throw new Error(`create customer: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** A name no other test (or earlier run) uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Save a screenshot outside the repo, for looking at. */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = `${SCREENSHOT_DIR}/${name}.png`;
+  await page.screenshot({ path, fullPage });
+  return path;
+}
+
+/** Wait until the live connection indicator says Live. */
+export async function waitForLive(page: Page, timeout = 20_000): Promise<void> {
+  await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor({ timeout });
+}
+
+/** The page has no horizontal scroll (content fits the viewport width). */
+export async function hasNoHorizontalScroll(page: Page): Promise<boolean> {
+  return page.evaluate(
+    () => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1,
+  );
+}

@@ -1,0 +1,18 @@
+// Sections of an entity workspace. Adding a section is one line here (plus its route folder).
+import type { IconName } from "./icons.ts";
+
+export interface NavItem {
+  /** Path segment under /<entitySlug>/ */
+  segment: string;
+  label: string;
+  icon: IconName;
+}
+
+export const NAV: NavItem[] = [
+  { segment: "customers", label: "Customers", icon: "users" },
+  // { segment: "products", label: "Products", icon: "box" },
+  // { segment: "quotes", label: "Quotes", icon: "file" },
+  // { segment: "invoices", label: "Invoices", icon: "receipt" },
+];
+
+export const DEFAULT_SECTION = NAV[0].segment;
