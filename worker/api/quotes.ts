@@ -588,7 +588,7 @@ quotes.openapi(routes.pdf, async (c) => {
   );
   for (const price of prices.values()) price.productName = productNames.get(price.productId);
   const pdf = await renderDocumentPdf(quoteDocument(quoteView(quote, prices, originOf(c)), entity, customer));
-  return new Response(pdf, {
+  return new Response(pdf as unknown as BodyInit, {
     status: 200,
     headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="${quote.quoteNumber}.pdf"`, "cache-control": "private, no-store" },
   }) as never;
