@@ -1,15 +1,32 @@
 // `npm test`: worker + Durable Object + domain tests in workerd, then the browser tests against a
 // freshly migrated and seeded `wrangler dev` on its own port and its own local state.
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, buildWeb, run, startWrangler, waitForHealth, CHILD_ENV } from "./lib.ts";
 import { prepareLocal } from "./prepare-local.ts";
 
 const only = process.argv[2]; // "worker" | "e2e" | undefined (both)
+const reports = mkdtempSync(join(tmpdir(), "kontor-reports-"));
+const report = (name: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${join(reports, `${name}.json`)}`];
+
+/** One plain closing line over every suite that ran: "tests: N passed, N failed". */
+function summarize() {
+  let passed = 0;
+  let failed = 0;
+  for (const name of ["worker", "e2e"]) {
+    const file = join(reports, `${name}.json`);
+    if (!existsSync(file)) continue;
+    const result = JSON.parse(readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number };
+    passed += result.numPassedTests;
+    failed += result.numFailedTests;
+  }
+  console.log(`\ntests: ${passed} passed, ${failed} failed`);
+}
+process.on("exit", summarize);
 
 buildWeb();
-if (only !== "e2e") run(BIN("vitest"), ["run", "--config", "vitest.config.ts"]);
+if (only !== "e2e") run(BIN("vitest"), ["run", "--config", "vitest.config.ts", ...report("worker")]);
 
 if (only !== "worker") {
   const state = mkdtempSync(join(tmpdir(), "kontor-e2e-"));
@@ -19,7 +36,7 @@ if (only !== "worker") {
   const server = startWrangler(port, state, ["--log-level", "warn"]);
   try {
     await waitForHealth(url, server);
-    run(BIN("vitest"), ["run", "--config", "vitest.e2e.config.ts"], { env: { ...CHILD_ENV, KONTOR_URL: url } });
+    run(BIN("vitest"), ["run", "--config", "vitest.e2e.config.ts", ...report("e2e")], { env: { ...CHILD_ENV, KONTOR_URL: url } });
   } finally {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));
