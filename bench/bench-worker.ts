@@ -83,9 +83,70 @@ bare.post("/__bare/publish-via-bare", async (c) => {
   return c.json({ seq: row!.seq });
 });
 
+// Co-editing driver inside workerd: N editor sockets opened straight into the room (as the Worker does
+// after authenticating) or into the bare echo, each sending its next batch when the last is acked.
+bare.post("/__bench/coedit", async (c) => {
+  const { editors, perEditor, quoteId, baseRev, target } = await c.req.json<{ editors: number; perEditor: number; quoteId: string; baseRev: number; target: "room" | "echo" }>();
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < editors; i++) {
+    const headers = new Headers({ upgrade: "websocket" });
+    let res: Response;
+    if (target === "room") {
+      headers.set("x-kontor-principal", JSON.stringify({ kind: "user", userId: `usr_bench_${i}`, email: `e${i}@bench.test`, name: `Editor ${i}`, sessionId: "bench" }));
+      headers.set("x-kontor-binding", "ENTITY_ACME_US");
+      headers.set("x-kontor-roles", JSON.stringify(["sales"]));
+      headers.set("x-partykit-room", "ent_acme_us");
+      res = await c.env.EntityRoom.get(c.env.EntityRoom.idFromName("ent_acme_us")).fetch(new Request(`http://room/parties/entity-room/ent_acme_us?_pk=bench${i}`, { headers }));
+    } else {
+      res = await c.env.BareFanout.get(c.env.BareFanout.idFromName("echo")).fetch(new Request("http://bare/echo", { headers }));
+    }
+    const socket = res.webSocket;
+    if (!socket) return c.json({ error: `socket ${i}: ${res.status} ${await res.text()}` }, 500);
+    socket.accept();
+    sockets.push(socket);
+  }
+  const latencies: number[] = [];
+  let rejected = 0;
+  const started = Date.now();
+  await Promise.all(
+    sockets.map(
+      (socket, editor) =>
+        new Promise<void>((resolve) => {
+          let n = 0;
+          let sentAt = 0;
+          let waiting = "";
+          const next = () => {
+            if (n === perEditor) return resolve();
+            waiting = `e${editor}-${n}-${crypto.randomUUID().slice(0, 8)}`;
+            sentAt = performance.now();
+            const ops = n % 4 === 3
+              ? [{ op: "set", field: "notes", value: `editor ${editor} batch ${n}` }]
+              : [{ op: "updateLine", lineId: `e${editor}`, field: "quantity", value: String(5 + ((n * 7 + editor) % 40)) }];
+            socket.send(JSON.stringify({ type: "op", clientOpId: waiting, quoteId, baseRev, ops }));
+            n++;
+          };
+          socket.addEventListener("message", (event) => {
+            const data = String(event.data);
+            if (!data.startsWith('{"type":"ack"') && !data.startsWith('{"type":"reject"')) return;
+            const message = JSON.parse(data) as { type: string; clientOpId: string };
+            if (message.clientOpId !== waiting) return;
+            if (message.type === "reject") rejected++;
+            latencies.push(performance.now() - sentAt);
+            next();
+          });
+          next();
+        }),
+    ),
+  );
+  const seconds = (Date.now() - started) / 1000;
+  for (const socket of sockets) socket.close(1000, "done");
+  return c.json({ latencies, perSecond: latencies.length / seconds, rejected });
+});
+
 export default {
   fetch(request, env, ctx) {
-    if (new URL(request.url).pathname.startsWith("/__bare/")) return bare.fetch(request, env, ctx);
+    const path = new URL(request.url).pathname;
+    if (path.startsWith("/__bare/") || path.startsWith("/__bench/")) return bare.fetch(request, env, ctx);
     return worker.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<BenchEnv>;

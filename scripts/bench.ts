@@ -18,7 +18,7 @@ if (!only || only === "http" || only === "live" || only === "coedit") {
   // The bench Worker: wrangler.toml with the bench entry point and the bare fan-out object added.
   const config = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
     .replace('main = "worker/index.ts"', 'main = "bench/bench-worker.ts"')
-    .replace('run_worker_first = ["/api/*", "/parties/*"]', 'run_worker_first = ["/api/*", "/parties/*", "/__bare/*"]')
+    .replace('run_worker_first = ["/api/*", "/parties/*"]', 'run_worker_first = ["/api/*", "/parties/*", "/__bare/*", "/__bench/*"]')
     .replace(
       '[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["EntityRoom"]',
       '[[durable_objects.bindings]]\nname = "BareFanout"\nclass_name = "BareFanout"\n\n[[migrations]]\ntag = "v1"\nnew_sqlite_classes = ["EntityRoom", "BareFanout"]',
@@ -28,9 +28,9 @@ if (!only || only === "http" || only === "live" || only === "coedit") {
   const port = 8900 + Math.floor(Math.random() * 90);
   const url = `http://127.0.0.1:${port}`;
   await prepareLocal(state);
-  const server = spawn(BIN("wrangler"), ["dev", "-c", "wrangler.bench.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--log-level", "error", "--show-interactive-dev-session=false"], {
+  const server = spawn(BIN("wrangler"), ["dev", "-c", "wrangler.bench.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--log-level", process.env.BENCH_LOG ?? "error", "--show-interactive-dev-session=false"], {
     cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_LOG ? "inherit" : "ignore", "inherit"],
     env: CHILD_ENV,
   });
   try {
