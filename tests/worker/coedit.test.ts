@@ -251,3 +251,22 @@ describe("co-editing — bad input is refused whole", () => {
     uk.close();
   });
 });
+
+describe("presence", () => {
+  it("shows who is on which quote and field, and drops a user whose socket closes", async () => {
+    const quote = await freshQuote(1);
+    const a = await joinRoom("ent_acme_us", sales, "acme-us");
+    const b = await joinRoom("ent_acme_us", admin, "acme-us");
+    a.send({ type: "presence", quoteId: quote.id, field: "line:l0:quantity" });
+    const seen: any = await b.waitFor((m: any) => m.type === "presence" && m.quoteId === quote.id && m.users.some((u: any) => u.userId === "usr_sales"));
+    expect(seen.users).toContainEqual({ userId: "usr_sales", name: "Sam Sales", field: "line:l0:quantity" });
+    b.send({ type: "presence", quoteId: quote.id, field: "title" });
+    const both: any = await a.waitFor((m: any) => m.type === "presence" && m.quoteId === quote.id && m.users.length === 2);
+    expect(both.users.map((u: any) => u.field).sort()).toEqual(["line:l0:quantity", "title"]);
+    const from = b.messages.length;
+    a.close();
+    const after: any = await b.waitFor((m: any) => m.type === "presence" && m.quoteId === quote.id && !m.users.some((u: any) => u.userId === "usr_sales"), 10_000, from);
+    expect(after.users).toEqual([{ userId: "usr_admin", name: "Ada Admin", field: "title" }]);
+    b.close();
+  });
+});
