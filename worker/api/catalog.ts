@@ -31,7 +31,7 @@ import {
   jsonResponse,
   listOf,
   paginationQuery,
-  parseIfMatch,
+  assertIfMatch,
 } from "./schemas.ts";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -236,9 +236,7 @@ export const catalog = new OpenAPIHono<AppEnv>()
   .openapi(routes.getProduct, async (c) => c.json(await productOr404(scopeOf(c).db, c.req.valid("param").id), 200))
   .openapi(routes.updateProduct, async (c) => {
     const before = await productOr404(scopeOf(c).db, c.req.valid("param").id);
-    const ifMatch = parseIfMatch(c.req.header("if-match"));
-    if (ifMatch === null) throw new ApiError("invalid_request", 'If-Match must be a revision, e.g. "3"');
-    if (ifMatch !== undefined && ifMatch !== before.rev) throw new ApiError("rev_conflict", `Product is at revision ${before.rev}, not ${ifMatch}`);
+    assertIfMatch(c.req.header("if-match"), before, "Product");
     if (before.archivedAt) throw new ApiError("invalid_state", "An archived product cannot be changed");
     const changes = changeSet(c);
     return commitAndRespond(c, changes, 200, updateProduct(changes, before, c.req.valid("json"))) as never;

@@ -23,7 +23,7 @@ import {
   jsonResponse,
   listOf,
   paginationQuery,
-  parseIfMatch,
+  assertIfMatch,
 } from "./schemas.ts";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -190,11 +190,7 @@ export const customers = new OpenAPIHono<AppEnv>()
   })
   .openapi(updateCustomerRoute, async (c) => {
     const before = await customerOr404(scopeOf(c).db, c.req.valid("param").id);
-    const ifMatch = parseIfMatch(c.req.header("if-match"));
-    if (ifMatch === null) throw new ApiError("invalid_request", 'If-Match must be a revision, e.g. "3"');
-    if (ifMatch !== undefined && ifMatch !== before.rev) {
-      throw new ApiError("rev_conflict", `Customer is at revision ${before.rev}, not ${ifMatch}`);
-    }
+    assertIfMatch(c.req.header("if-match"), before, "Customer");
     if (before.archivedAt) throw new ApiError("invalid_state", "An archived customer cannot be changed");
     const patch = c.req.valid("json");
     const merged = { ...before, ...patch };

@@ -43,7 +43,7 @@ import { ChangeSet } from "../db/changes.ts";
 import { renderDocumentPdf, type BillingDocument } from "../pdf/document.ts";
 import { ApiError, notFound } from "./errors.ts";
 import { changeSet, requirePermission, scopeOf } from "./middleware.ts";
-import { entityParam, errorResponses, idParam, jsonBody, jsonResponse, listOf, paginationQuery, parseIfMatch } from "./schemas.ts";
+import { entityParam, errorResponses, idParam, jsonBody, jsonResponse, listOf, paginationQuery, assertIfMatch } from "./schemas.ts";
 
 const discountSchema = z.object({ type: z.enum(["PERCENTAGE", "NOMINAL"]), value: z.string() }).nullable().openapi("Discount");
 const lineInput = z.strictObject({
@@ -440,9 +440,7 @@ export const quotes = new OpenAPIHono<AppEnv>()
   .openapi(routes.patch, async (c) => {
     const { db } = scopeOf(c);
     const before = await quoteOr404(db, c.req.valid("param").id);
-    const ifMatch = parseIfMatch(c.req.header("if-match"));
-    if (ifMatch === null) throw new ApiError("invalid_request", 'If-Match must be a revision, e.g. "3"');
-    if (ifMatch !== undefined && ifMatch !== before.rev) throw new ApiError("rev_conflict", `Quote is at revision ${before.rev}, not ${ifMatch}`);
+    assertIfMatch(c.req.header("if-match"), before, "Quote");
     assertEditable(before);
     const body = c.req.valid("json");
     const currency = body.currency ?? before.currency;

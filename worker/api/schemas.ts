@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { isCurrency } from "../domain/money.ts";
 import { isCountry } from "../domain/geo.ts";
+import { ApiError } from "./errors.ts";
 
 export const entityParam = z.object({
   entity: z.string().min(1).max(64).openapi({ param: { name: "entity", in: "path" }, description: "Entity id or slug", example: "acme-us" }),
@@ -63,6 +64,13 @@ export const countryCode = z
   .string()
   .refine((v) => isCountry(v), { message: "Unknown ISO 3166-1 alpha-2 country code (e.g. US, GB, DE)" })
   .openapi({ example: "US" });
+
+/** Optimistic concurrency: an If-Match header that names another revision is a 409 `rev_conflict`. */
+export function assertIfMatch(header: string | undefined, current: { rev: number }, what: string) {
+  const expected = parseIfMatch(header);
+  if (expected === null) throw new ApiError("invalid_request", 'If-Match must be a revision, e.g. "3"', { details: [{ path: "headers.if-match", message: 'a revision, e.g. "3"' }] });
+  if (expected !== undefined && expected !== current.rev) throw new ApiError("rev_conflict", `${what} is at revision ${current.rev}, not ${expected}`);
+}
 
 /** If-Match: "<rev>" (quotes and weak forms accepted). */
 export function parseIfMatch(header: string | undefined): number | undefined | null {

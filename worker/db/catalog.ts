@@ -1,6 +1,7 @@
 // Products and prices of one entity: reads, and the change rows of each catalog change.
 import type { ChangeSet } from "./changes.ts";
 import { newId } from "../lib/crypto.ts";
+import { containing, pageOf, type Page } from "./paging.ts";
 import type { PriceStructure, PricingType } from "../domain/pricing.ts";
 
 export const BILLING_FREQUENCIES = ["ONE_TIME", "MONTHLY", "QUARTERLY", "HALF_YEARLY", "YEARLY"] as const;
@@ -80,27 +81,19 @@ export const priceFromRow = (r: PriceRow): Price => ({
   createdAt: r.created_at,
 });
 
-function escapeLike(q: string) {
-  return `%${q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
 
 export async function getProduct(db: D1Database, id: string) {
   const row = await db.prepare("SELECT * FROM products WHERE id = ?").bind(id).first<ProductRow>();
   return row ? productFromRow(row) : null;
 }
 
-export async function listProducts(db: D1Database, o: { limit: number; after?: string; q?: string; includeArchived?: boolean }) {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (o.after) (where.push("id < ?"), params.push(o.after));
-  if (!o.includeArchived) where.push("archived_at IS NULL");
-  if (o.q) (where.push("search LIKE ? ESCAPE '\\'"), params.push(escapeLike(o.q)));
-  const { results } = await db
-    .prepare(`SELECT * FROM products ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`)
-    .bind(...params, o.limit + 1)
-    .all<ProductRow>();
-  const items = results.slice(0, o.limit).map(productFromRow);
-  return { items, after: results.length > o.limit ? items[items.length - 1].id : null };
+export async function listProducts(db: D1Database, o: { limit: number; after?: string; q?: string; includeArchived?: boolean }): Promise<Page<Product>> {
+  const page = await pageOf<ProductRow>(db, "products", {
+    limit: o.limit,
+    after: o.after,
+    filters: [!o.includeArchived && { sql: "archived_at IS NULL" }, o.q && containing("search", o.q)],
+  });
+  return { items: page.items.map(productFromRow), after: page.after };
 }
 
 export async function getPrice(db: D1Database, id: string) {
@@ -122,19 +115,17 @@ export async function getPrices(db: D1Database, ids: string[]): Promise<Map<stri
 export async function listPrices(
   db: D1Database,
   o: { limit: number; after?: string; productId?: string; currency?: string; includeArchived?: boolean },
-) {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (o.after) (where.push("id < ?"), params.push(o.after));
-  if (!o.includeArchived) where.push("archived_at IS NULL");
-  if (o.productId) (where.push("product_id = ?"), params.push(o.productId));
-  if (o.currency) (where.push("currency = ?"), params.push(o.currency));
-  const { results } = await db
-    .prepare(`SELECT * FROM prices ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`)
-    .bind(...params, o.limit + 1)
-    .all<PriceRow>();
-  const items = results.slice(0, o.limit).map(priceFromRow);
-  return { items, after: results.length > o.limit ? items[items.length - 1].id : null };
+): Promise<Page<Price>> {
+  const page = await pageOf<PriceRow>(db, "prices", {
+    limit: o.limit,
+    after: o.after,
+    filters: [
+      !o.includeArchived && { sql: "archived_at IS NULL" },
+      o.productId && { sql: "product_id = ?", params: [o.productId] },
+      o.currency && { sql: "currency = ?", params: [o.currency] },
+    ],
+  });
+  return { items: page.items.map(priceFromRow), after: page.after };
 }
 
 export interface ProductInput {

@@ -1,6 +1,7 @@
 // Customers of one entity: reads, and the change rows of create / update / archive.
 import type { ChangeSet } from "./changes.ts";
 import { newId } from "../lib/crypto.ts";
+import { containing, pageOf, type Page } from "./paging.ts";
 
 export const TAX_STATUSES = ["TAXED", "TAX_EXEMPT", "REVERSE_CHARGED"] as const;
 export type TaxStatus = (typeof TAX_STATUSES)[number];
@@ -90,26 +91,16 @@ export async function getCustomer(db: D1Database, id: string): Promise<Customer 
   return row ? customerFromRow(row) : null;
 }
 
-/** Newest first; the cursor is the last id of the page (ids sort by creation time). */
 export async function listCustomers(
   db: D1Database,
   options: { limit: number; after?: string; q?: string; includeArchived?: boolean },
-): Promise<{ items: Customer[]; after: string | null }> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (options.after) {
-    where.push("id < ?");
-    params.push(options.after);
-  }
-  if (!options.includeArchived) where.push("archived_at IS NULL");
-  if (options.q) {
-    where.push("search LIKE ? ESCAPE '\\'");
-    params.push(`%${options.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
-  }
-  const sql = `SELECT * FROM customers ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
-  const { results } = await db.prepare(sql).bind(...params, options.limit + 1).all<CustomerRow>();
-  const items = results.slice(0, options.limit).map(customerFromRow);
-  return { items, after: results.length > options.limit ? items[items.length - 1].id : null };
+): Promise<Page<Customer>> {
+  const page = await pageOf<CustomerRow>(db, "customers", {
+    limit: options.limit,
+    after: options.after,
+    filters: [!options.includeArchived && { sql: "archived_at IS NULL" }, options.q && containing("search", options.q)],
+  });
+  return { items: page.items.map(customerFromRow), after: page.after };
 }
 
 export function createCustomer(changes: ChangeSet, input: CustomerInput, id = newId("cus")): Customer {

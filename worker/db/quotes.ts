@@ -2,6 +2,7 @@
 import type { ChangeSet } from "./changes.ts";
 import { getPrices, type Price } from "./catalog.ts";
 import { ApiError } from "../api/errors.ts";
+import { pageOf, type Page } from "./paging.ts";
 import {
   quoteTotals,
   type ApprovalStatus,
@@ -130,23 +131,22 @@ export async function findQuoteByToken(db: D1Database, token: string) {
 export async function listQuotes(
   db: D1Database,
   o: { limit: number; after?: string; status?: string; customerId?: string; includeArchived?: boolean },
-): Promise<{ items: StoredQuote[]; after: string | null }> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (o.after) (where.push("id < ?"), params.push(o.after));
-  if (!o.includeArchived) where.push("archived_at IS NULL");
-  if (o.status) (where.push("status = ?"), params.push(o.status));
-  if (o.customerId) (where.push("customer_id = ?"), params.push(o.customerId));
-  const { results } = await db
-    .prepare(`SELECT * FROM quotes ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`)
-    .bind(...params, o.limit + 1)
-    .all<QuoteRow>();
-  const rows = results.slice(0, o.limit);
+): Promise<Page<StoredQuote>> {
+  const page = await pageOf<QuoteRow>(db, "quotes", {
+    limit: o.limit,
+    after: o.after,
+    filters: [
+      !o.includeArchived && { sql: "archived_at IS NULL" },
+      o.status && { sql: "status = ?", params: [o.status] },
+      o.customerId && { sql: "customer_id = ?", params: [o.customerId] },
+    ],
+  });
+  const rows = page.items;
   const lines = rows.length
     ? (await db.prepare(`SELECT * FROM quote_lines WHERE quote_id IN (${rows.map(() => "?").join(",")})`).bind(...rows.map((r) => r.id)).all<LineRow>()).results
     : [];
   const items = rows.map((r) => quoteFromRow(r, lines.filter((l) => l.quote_id === r.id).map(lineFromRow)));
-  return { items, after: results.length > o.limit ? rows[rows.length - 1].id : null };
+  return { items, after: page.after };
 }
 
 export function asQuotePrices(prices: Map<string, Price>, productNames?: Map<string, string>): Map<string, QuotePrice> {
