@@ -54,6 +54,7 @@ class LiveConnection {
   #pongTimer: ReturnType<typeof setTimeout> | null = null;
   #serverAnswersPing = false;
   #lastAccessCheck = 0;
+  #connectionId = 0;
 
   constructor() {
     if (typeof window === "undefined") return;
@@ -117,6 +118,7 @@ class LiveConnection {
     });
     socket.addEventListener("open", () => {
       if (socket !== this.#socket) return;
+      this.#connectionId++;
       this.#hello();
       this.#startHeartbeat();
     });
@@ -175,6 +177,14 @@ class LiveConnection {
     return () => {
       this.#messageSubs.delete(handler);
     };
+  }
+
+  /**
+   * Which socket is open: increments every time one opens. A message sent on an earlier
+   * connection may have been lost (co-editing resends its unacknowledged batches after `synced`).
+   */
+  get connectionId(): number {
+    return this.#connectionId;
   }
 
   /** Send a client message; false when the socket is not open (nothing is queued). */

@@ -12,6 +12,7 @@ export const NAV: NavItem[] = [
   { segment: "customers", label: "Customers", icon: "users" },
   { segment: "products", label: "Products", icon: "box" },
   // { segment: "quotes", label: "Quotes", icon: "file" },
+  { segment: "quotes", label: "Quotes", icon: "file" },
   // { segment: "invoices", label: "Invoices", icon: "receipt" },
 ];
 

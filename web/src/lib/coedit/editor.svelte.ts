@@ -1,0 +1,585 @@
+// The client side of co-editing one DRAFT quote (DESIGN.md §5, API.md "Co-editing a DRAFT quote").
+//
+//   confirmed  the server's state. It moves ONLY with the entity's events, in seq order: a
+//              co-editing `quote.updated` carries the ops as applied (server positions, `skipped`
+//              marks), the touched lines' amounts, the totals and the new rev; any other quote event
+//              carries the whole quote (`data.quote`), which replaces it.
+//   pending    this client's op batches that no event has confirmed yet, oldest first, plus the
+//              `open` batch still collecting keystrokes (debounced per field, flushed on blur).
+//   view       confirmed with every pending batch re-applied on top by the domain's own `applyOps`,
+//              priced by the domain's `quoteTotals`: optimistic lines and totals are exact, and when
+//              the server's order differs, the next event rebases them.
+//
+// A batch leaves `pending` when its event arrives (matched by clientOpId) or when it is rejected
+// (toast). While the socket is down batches queue; after the next `synced` every batch not sent on
+// the current connection is sent again, in order, with its original clientOpId (the room acks a
+// repeat without applying it twice).
+import type { EntityEvent, PresenceUser, QuoteOp, ServerMessage } from "$protocol";
+import {
+  applyOps,
+  checkDescription,
+  checkDiscount,
+  checkExpiryDays,
+  checkNotes,
+  checkQuantity,
+  checkTitle,
+  quoteTotals,
+  type AppliedOp,
+  type Discount,
+  type LineAmounts,
+  type QuoteContent,
+  type QuoteLine,
+  type QuotePrice,
+  type QuoteTotals,
+} from "../../../../worker/domain/quote.ts";
+import { MAX_OPS_PER_BATCH } from "$protocol";
+import { live } from "../live.svelte.ts";
+import { toasts } from "../toast.svelte.ts";
+import { quotesApi } from "./api.ts";
+import { randomId } from "./format.ts";
+import type { Price, Quote } from "./types.ts";
+
+export type FieldName = "title" | "dealType" | "expiryDays" | "notes";
+export type LineField = "quantity" | "priceId" | "discount" | "description";
+
+export interface Confirmed {
+  /** The quote's other facts (status, version, link…) as of the last full quote seen. */
+  quote: Quote;
+  content: QuoteContent;
+  amounts: Record<string, LineAmounts>;
+  totals: QuoteTotals;
+}
+
+export interface Batch {
+  clientOpId: string;
+  ops: QuoteOp[];
+  /** live.connectionId it was last sent on; null = not sent yet. */
+  sentOn: number | null;
+  /** The seq its ack named (its event has that seq). */
+  ackSeq: number | null;
+}
+
+export interface ViewLine extends QuoteLine {
+  amounts: LineAmounts | null;
+}
+
+export interface View {
+  content: QuoteContent;
+  lines: ViewLine[];
+  totals: QuoteTotals;
+}
+
+export type SaveState = "saved" | "saving" | "offline";
+
+/** A user-facing rule error from a domain check (e.g. "quantity must be…"), or null. */
+export function ruleError(check: () => unknown): string | null {
+  try {
+    check();
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+const DEBOUNCE_MS = 300;
+
+function sortLines(lines: QuoteLine[]): QuoteLine[] {
+  return [...lines].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+}
+
+export function confirmedFrom(quote: Quote): Confirmed {
+  return {
+    quote,
+    content: {
+      title: quote.title,
+      currency: quote.currency,
+      dealType: quote.dealType,
+      expiryDays: quote.expiryDays,
+      notes: quote.notes,
+      lines: sortLines(
+        quote.lines.map((l) => ({
+          id: l.id,
+          position: l.position,
+          priceId: l.priceId,
+          quantity: l.quantity,
+          discount: l.discount ?? null,
+          description: l.description ?? null,
+        })),
+      ),
+    },
+    amounts: Object.fromEntries(quote.lines.map((l) => [l.id, l.amounts])),
+    totals: quote.totals,
+  };
+}
+
+/** Apply ops AS APPLIED by the server (its positions, its skips): no rules, no recomputation. */
+export function applyApplied(content: QuoteContent, ops: AppliedOp[]): QuoteContent {
+  const next: QuoteContent = { ...content, lines: content.lines.map((l) => ({ ...l })) };
+  for (const op of ops) {
+    if (op.skipped) continue;
+    switch (op.op) {
+      case "set":
+        (next as unknown as Record<string, unknown>)[op.field] = op.value;
+        break;
+      case "insertLine":
+        if (!next.lines.some((l) => l.id === op.line.id) && op.position) {
+          next.lines.push({
+            id: op.line.id,
+            position: op.position,
+            priceId: op.line.priceId,
+            quantity: op.line.quantity,
+            discount: (op.line.discount as Discount | null | undefined) ?? null,
+            description: op.line.description ?? null,
+          });
+        }
+        break;
+      case "updateLine": {
+        const line = next.lines.find((l) => l.id === op.lineId);
+        if (line) (line as unknown as Record<string, unknown>)[op.field] = op.value ?? null;
+        break;
+      }
+      case "removeLine":
+        next.lines = next.lines.filter((l) => l.id !== op.lineId);
+        break;
+      case "moveLine": {
+        const line = next.lines.find((l) => l.id === op.lineId);
+        if (line && op.position) line.position = op.position;
+        break;
+      }
+    }
+  }
+  next.lines = sortLines(next.lines);
+  return next;
+}
+
+interface OpsEventData {
+  quoteId: string;
+  clientOpId?: string;
+  rev: number;
+  ops: AppliedOp[];
+  lineAmounts?: Record<string, LineAmounts>;
+  totals?: QuoteTotals;
+  updatedAt?: string;
+}
+
+export class QuoteEditor {
+  readonly entityId: string;
+  readonly quoteId: string;
+  readonly myUserId: string | null;
+
+  confirmed = $state.raw<Confirmed>(null as unknown as Confirmed);
+  pending = $state.raw<Batch[]>([]);
+  open = $state.raw<QuoteOp[]>([]);
+  prices = $state.raw<Map<string, QuotePrice>>(new Map());
+  /** Everyone on this quote (from the room), this user included. */
+  presence = $state.raw<PresenceUser[]>([]);
+  /** The field this user is on (sent as presence). */
+  focus = $state<string | null>(null);
+
+  /** Confirmed + pending, priced by the domain code. */
+  view: View = $derived.by(() => this.#computeView());
+
+  /** Changes not yet confirmed by an event (ops, for the "N changes queued" indicator). */
+  queuedOps = $derived(this.pending.reduce((n, b) => n + b.ops.length, 0) + this.open.length);
+
+  #openKeys: (string | null)[] = [];
+  #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Co-editing events that arrived after a gap in rev, kept while the quote is refetched. */
+  #held: OpsEventData[] = [];
+  #refetching: Promise<void> | null = null;
+  #waiters: (() => void)[] = [];
+  #missingPrices = new Set<string>();
+  #disposed = false;
+
+  constructor(init: { entityId: string; quote: Quote; prices: Price[]; productNames: Map<string, string>; myUserId: string | null }) {
+    this.entityId = init.entityId;
+    this.quoteId = init.quote.id;
+    this.myUserId = init.myUserId;
+    this.confirmed = confirmedFrom(init.quote);
+    this.prices = new Map(init.prices.map((p) => [p.id, toQuotePrice(p, init.productNames)]));
+  }
+
+  // ---------------------------------------------------------------- view
+
+  #computeView(): View {
+    const c = this.confirmed;
+    const batches = this.pending.map((b) => b.ops);
+    if (this.open.length) batches.push(this.open);
+    let content = c.content;
+    for (const ops of batches) {
+      try {
+        content = applyOps(content, ops, this.prices).content;
+      } catch {
+        // The server will refuse this batch too (its reject removes it); show the rest.
+      }
+    }
+    let amounts: Record<string, LineAmounts | null> = c.amounts;
+    let totals = c.totals;
+    if (batches.length) {
+      try {
+        const priced = quoteTotals(content.lines, this.prices, content.currency);
+        amounts = Object.fromEntries(priced.lines);
+        totals = priced.totals;
+      } catch {
+        // A price this client has not loaded (created after the page opened): keep the server's
+        // amounts until its event arrives, and fetch the price.
+        for (const l of content.lines) if (!this.prices.has(l.priceId)) queueMicrotask(() => this.#loadPrice(l.priceId));
+      }
+    }
+    return { content, lines: content.lines.map((l) => ({ ...l, amounts: amounts[l.id] ?? null })), totals };
+  }
+
+  get quote(): Quote {
+    return this.confirmed.quote;
+  }
+
+  get saveState(): SaveState {
+    if (this.queuedOps === 0) return "saved";
+    return live.state === "live" ? "saving" : "offline";
+  }
+
+  // ---------------------------------------------------------------- local edits
+
+  /** Set a quote field; the value must pass the domain's check (the caller validated it). */
+  setField(field: FieldName, value: unknown) {
+    this.#push({ op: "set", field, value } as QuoteOp, `set:${field}`);
+    this.#debounce(`set:${field}`);
+  }
+
+  updateLine(lineId: string, field: LineField, value: unknown, immediate = false) {
+    const key = `line:${lineId}:${field}`;
+    this.#push({ op: "updateLine", lineId, field, value }, key);
+    if (immediate) this.flush();
+    else this.#debounce(key);
+  }
+
+  /** Insert a line after `afterId` (null = first); returns its new id. */
+  insertLine(afterId: string | null, priceId: string, quantity = "1"): string {
+    const id = randomId("ln");
+    this.#push({ op: "insertLine", afterId, line: { id, priceId, quantity, discount: null } }, null);
+    this.flush();
+    return id;
+  }
+
+  removeLine(lineId: string) {
+    this.#push({ op: "removeLine", lineId }, null);
+    this.flush();
+  }
+
+  /** Move a line one place up (-1) or down (+1) in the current view. */
+  moveLine(lineId: string, direction: -1 | 1) {
+    const lines = this.view.lines;
+    const i = lines.findIndex((l) => l.id === lineId);
+    if (i < 0) return;
+    const j = i + direction;
+    if (j < 0 || j >= lines.length) return;
+    // Up: after the line two above (or first). Down: after the next line.
+    const afterId = direction < 0 ? (j - 1 >= 0 ? lines[j - 1].id : null) : lines[j].id;
+    this.#push({ op: "moveLine", lineId, afterId }, null);
+    this.flush();
+  }
+
+  /** Add an op to the open batch; a later edit of the same field replaces the earlier one in place. */
+  #push(op: QuoteOp, key: string | null) {
+    if (key !== null) {
+      const i = this.#openKeys.indexOf(key);
+      if (i >= 0) {
+        this.open = this.open.with(i, op);
+        return;
+      }
+    }
+    this.open = [...this.open, op];
+    this.#openKeys.push(key);
+    if (this.open.length >= MAX_OPS_PER_BATCH) this.flush();
+  }
+
+  #debounce(key: string) {
+    clearTimeout(this.#timers.get(key));
+    this.#timers.set(
+      key,
+      setTimeout(() => {
+        this.#timers.delete(key);
+        this.flush();
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  /** Seal the open batch into the queue and send it (if connected). */
+  flush() {
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+    if (this.open.length === 0) return;
+    const batch: Batch = { clientOpId: randomId("op"), ops: this.open, sentOn: null, ackSeq: null };
+    this.open = [];
+    this.#openKeys = [];
+    this.pending = [...this.pending, batch];
+    if (live.state === "live") this.#send(batch);
+  }
+
+  /** Flush, then resolve once every batch is confirmed (or rejected). */
+  settled(): Promise<void> {
+    this.flush();
+    if (this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #send(batch: Batch) {
+    if (this.#disposed) return;
+    const sent = live.send({ type: "op", clientOpId: batch.clientOpId, quoteId: this.quoteId, baseRev: this.confirmed.quote.rev, ops: batch.ops });
+    if (sent) batch.sentOn = live.connectionId;
+  }
+
+  #resendUnsent() {
+    for (const batch of this.pending) if (batch.sentOn !== live.connectionId) this.#send(batch);
+  }
+
+  #drop(clientOpId: string): Batch | null {
+    const batch = this.pending.find((b) => b.clientOpId === clientOpId) ?? null;
+    if (batch) {
+      this.pending = this.pending.filter((b) => b !== batch);
+      if (this.pending.length === 0) {
+        const waiters = this.#waiters;
+        this.#waiters = [];
+        for (const w of waiters) w();
+      }
+    }
+    return batch;
+  }
+
+  /** Acked batches whose event seq has passed without matching (e.g. after a resync): settle them. */
+  #dropPassed() {
+    const passed = this.pending.filter((b) => b.ackSeq !== null && b.ackSeq <= live.seq);
+    if (!passed.length) return;
+    for (const b of passed) this.#drop(b.clientOpId);
+    void this.refetch();
+  }
+
+  // ---------------------------------------------------------------- presence
+
+  setFocus(field: string | null) {
+    if (this.focus === field) return;
+    this.focus = field;
+    this.#sendPresence();
+  }
+
+  #sendPresence() {
+    if (!this.#disposed) live.send({ type: "presence", quoteId: this.quoteId, field: this.focus });
+  }
+
+  /** Other users on this quote (one entry per user; the field of the most specific connection). */
+  get others(): PresenceUser[] {
+    const byUser = new Map<string, PresenceUser>();
+    for (const u of this.presence) {
+      if (u.userId === this.myUserId) continue;
+      const seen = byUser.get(u.userId);
+      if (!seen || (!seen.field && u.field)) byUser.set(u.userId, u);
+    }
+    return [...byUser.values()];
+  }
+
+  // ---------------------------------------------------------------- server messages
+
+  /** Attach to the live connection; returns the detach function. */
+  attach(asOf: number): () => void {
+    const offEvents = live.subscribe(this.entityId, "quote.", (e) => this.onEvent(e), asOf);
+    const offMessages = live.onMessage((m) => this.onMessage(m));
+    if (live.state === "live") {
+      this.#sendPresence();
+      this.#resendUnsent();
+    }
+    return () => {
+      offEvents();
+      offMessages();
+    };
+  }
+
+  dispose() {
+    this.flush();
+    live.send({ type: "presence", quoteId: null, field: null });
+    this.#disposed = true;
+    for (const t of this.#timers.values()) clearTimeout(t);
+  }
+
+  onMessage(m: ServerMessage) {
+    switch (m.type) {
+      case "ack": {
+        const batch = this.pending.find((b) => b.clientOpId === m.clientOpId);
+        if (!batch) return;
+        batch.ackSeq = m.seq;
+        // Its event is already behind us (its seq passed unmatched): the state has it.
+        if (m.seq <= live.seq) this.#dropPassed();
+        return;
+      }
+      case "reject": {
+        const batch = this.#drop(m.clientOpId);
+        if (batch) toasts.show(rejectMessage(m.error), "error", 6000);
+        return;
+      }
+      case "presence":
+        if (m.quoteId === this.quoteId) this.presence = m.users;
+        return;
+      case "synced":
+        // (Re)connected and caught up: presence was dropped with the old socket; resend what is
+        // still pending, in order, with the original clientOpIds.
+        this.#sendPresence();
+        this.#dropPassed();
+        this.#resendUnsent();
+        return;
+    }
+  }
+
+  onEvent(e: EntityEvent) {
+    if (e.subject?.type !== "quote" || e.subject.id !== this.quoteId) return;
+    const data = e.data as Record<string, unknown>;
+    const full = data.quote as Quote | undefined;
+    if (full && typeof full === "object" && full.id === this.quoteId) {
+      this.replace(full);
+      if (full.status !== "DRAFT" || full.archivedAt) this.#discardLocal();
+      return;
+    }
+    if (Array.isArray(data.ops) && typeof data.rev === "number") this.#onOps(data as unknown as OpsEventData);
+  }
+
+  #onOps(d: OpsEventData) {
+    if (typeof d.clientOpId === "string") this.#drop(d.clientOpId);
+    const rev = this.confirmed.quote.rev;
+    if (d.rev <= rev) return; // the state has it already (a refetch was newer)
+    if (d.rev !== rev + 1) {
+      // A revision we have not seen: refetch, and apply what follows it afterwards.
+      this.#held.push(d);
+      void this.refetch();
+      return;
+    }
+    this.#applyOpsEvent(d);
+  }
+
+  #applyOpsEvent(d: OpsEventData) {
+    const c = this.confirmed;
+    const content = applyApplied(c.content, d.ops);
+    const amounts: Record<string, LineAmounts> = {};
+    for (const l of content.lines) {
+      const a = d.lineAmounts?.[l.id] ?? c.amounts[l.id];
+      if (a) amounts[l.id] = a;
+    }
+    this.confirmed = {
+      quote: {
+        ...c.quote,
+        title: content.title,
+        currency: content.currency,
+        dealType: content.dealType,
+        expiryDays: content.expiryDays,
+        notes: content.notes,
+        rev: d.rev,
+        updatedAt: d.updatedAt ?? c.quote.updatedAt,
+        approvalStatus: "NOT_REQUIRED", // every co-edited revision needs approval afresh
+        totals: d.totals ?? c.totals,
+      },
+      content,
+      amounts,
+      totals: d.totals ?? c.totals,
+    };
+  }
+
+  /** Replace the confirmed state with a full quote (REST change, refetch) unless it is older. */
+  replace(quote: Quote) {
+    if (quote.rev < this.confirmed.quote.rev) return;
+    this.confirmed = confirmedFrom(quote);
+    for (const l of quote.lines) if (!this.prices.has(l.priceId)) void this.#loadPrice(l.priceId);
+    const held = this.#held.filter((d) => d.rev > quote.rev).sort((a, b) => a.rev - b.rev);
+    this.#held = [];
+    for (const d of held) {
+      if (d.rev === this.confirmed.quote.rev + 1) this.#applyOpsEvent(d);
+      else if (d.rev > this.confirmed.quote.rev + 1) {
+        this.#held.push(d);
+      }
+    }
+    if (this.#held.length) void this.refetch();
+  }
+
+  /** GET the quote again (a rev gap, or a settled batch whose event we never saw). */
+  refetch(): Promise<void> {
+    this.#refetching ??= (async () => {
+      try {
+        const q = await quotesApi.get(this.entityId, this.quoteId);
+        this.#refetching = null;
+        this.replace(q);
+      } catch {
+        this.#refetching = null;
+      }
+    })();
+    return this.#refetching;
+  }
+
+  /** The quote left DRAFT: local edits can no longer apply. */
+  #discardLocal() {
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+    this.open = [];
+    this.#openKeys = [];
+  }
+
+  async #loadPrice(id: string) {
+    if (this.prices.has(id) || this.#missingPrices.has(id)) return;
+    this.#missingPrices.add(id);
+    try {
+      const p = await quotesApi.price(this.entityId, id);
+      this.prices = new Map(this.prices).set(p.id, toQuotePrice(p, new Map()));
+    } catch {
+      /* keep the server's amounts */
+    }
+  }
+
+  // ---------------------------------------------------------------- validation helpers for inputs
+
+  static checkField(field: FieldName, value: unknown): string | null {
+    switch (field) {
+      case "title":
+        return ruleError(() => checkTitle(value));
+      case "notes":
+        return ruleError(() => checkNotes(value));
+      case "expiryDays":
+        return ruleError(() => checkExpiryDays(value));
+      default:
+        return null;
+    }
+  }
+
+  checkLine(field: LineField, value: unknown): string | null {
+    const currency = this.view.content.currency;
+    switch (field) {
+      case "quantity":
+        return ruleError(() => checkQuantity(value));
+      case "discount":
+        return ruleError(() => checkDiscount(value, currency));
+      case "description":
+        return ruleError(() => checkDescription(value));
+      default:
+        return null;
+    }
+  }
+}
+
+export function toQuotePrice(p: Price, productNames: Map<string, string>): QuotePrice {
+  return {
+    id: p.id,
+    productId: p.productId,
+    productName: productNames.get(p.productId),
+    name: p.name,
+    currency: p.currency,
+    billingFrequency: p.billingFrequency,
+    pricingType: p.pricingType,
+    structure: p.structure as unknown as QuotePrice["structure"],
+    archivedAt: p.archivedAt,
+  };
+}
+
+function rejectMessage(error: { code: string; message: string }): string {
+  switch (error.code) {
+    case "quote_not_editable":
+      return "Your last change was not saved: the quote is no longer a draft.";
+    case "forbidden":
+      return "Your role can't edit quotes.";
+    default:
+      return `Your change was not saved: ${error.message}`;
+  }
+}

@@ -1,0 +1,27 @@
+import { api } from "#lib/api.ts";
+import { live } from "#lib/live.svelte.ts";
+import { loadError } from "#lib/load.ts";
+import { quotesApi } from "#lib/coedit/api.ts";
+import type { QuoteStatus } from "#lib/coedit/types.ts";
+import type { PageLoad } from "./$types";
+
+const STATUSES: QuoteStatus[] = ["DRAFT", "PUBLISHED", "ACCEPTED", "EXECUTED"];
+
+export const load: PageLoad = async ({ parent, url }) => {
+  const { entity, startSeq } = await parent();
+  const raw = url.searchParams.get("status");
+  const status = STATUSES.includes(raw as QuoteStatus) ? (raw as QuoteStatus) : null;
+  const includeArchived = url.searchParams.get("archived") === "1";
+  const empty = { status, includeArchived, asOf: 0, list: { items: [], pagination: { after: null } }, customers: [] };
+  if (!entity) return empty;
+  const asOf = live.asOf(entity.id, startSeq); // before the fetch: see live.svelte.ts
+  try {
+    const [list, customers] = await Promise.all([
+      quotesApi.list(entity.id, { status, includeArchived, limit: 25 }),
+      api.customers.list(entity.id, { limit: 100 }).then((p) => p.items),
+    ]);
+    return { status, includeArchived, asOf, list, customers };
+  } catch (e) {
+    loadError(e, url);
+  }
+};
