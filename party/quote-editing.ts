@@ -154,7 +154,7 @@ export class QuoteEditing {
           kind: "quote.updated",
           actor: pending.actor,
           subject: { type: "quote", id: quoteId },
-          data: { quoteId, clientOpId: pending.message.clientOpId, baseRev: pending.message.baseRev, rev: next.rev, ops, lineAmounts, totals: next.totals, updatedAt: next.updatedAt },
+          data: { quoteId, clientOpId: pending.message.clientOpId, baseRev: pending.message.baseRev, rev: next.rev, ops, lineAmounts, totals: next.totals, approvalStatus: next.approvalStatus, updatedAt: next.updatedAt },
           before: { rev: current.rev },
           after: { rev: next.rev, ops },
         });

@@ -15,6 +15,7 @@ import {
   loadQuote,
   nextQuoteNumber,
   pricesForLines,
+  publicDocument,
   quoteView,
   updateQuote,
   withTotals,
@@ -340,32 +341,6 @@ async function withNumberRetry<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The document the customer link shows, frozen at publish. */
-function publicDocument(view: ReturnType<typeof quoteView>, entity: EntityRecord, customer: { legalName: string; email: string }) {
-  return {
-    quoteNumber: view.quoteNumber,
-    title: view.title,
-    currency: view.currency,
-    dealType: view.dealType,
-    version: view.version,
-    publishedAt: view.publishedAt,
-    expiresAt: view.expiresAt,
-    notes: view.notes,
-    seller: { name: entity.name, legalName: entity.legalName, country: entity.country },
-    customer: { legalName: customer.legalName, email: customer.email },
-    lines: view.lines.map((l) => ({
-      id: l.id,
-      name: l.name,
-      description: l.description,
-      pricingType: l.pricingType,
-      billingFrequency: l.billingFrequency,
-      quantity: l.quantity,
-      discount: l.discount,
-      amounts: l.amounts,
-    })),
-    totals: view.totals,
-  };
-}
 
 export const quotes = new OpenAPIHono<AppEnv>()
   .openapi(routes.create, async (c) => {
@@ -581,10 +556,6 @@ quotes.openapi(routes.pdf, async (c) => {
   const quote = await quoteOr404(db, c.req.valid("param").id);
   const [prices, customer] = await Promise.all([pricesForLines(db, quote.lines.map((l) => l.priceId)), getCustomer(db, quote.customerId)]);
   if (!customer) throw notFound("Customer");
-  const productNames = new Map(
-    (await db.prepare(`SELECT id, name FROM products WHERE id IN (${[...prices.values()].map(() => "?").join(",") || "''"})`).bind(...[...prices.values()].map((p) => p.productId)).all<{ id: string; name: string }>()).results.map((r) => [r.id, r.name]),
-  );
-  for (const price of prices.values()) price.productName = productNames.get(price.productId);
   const pdf = await renderDocumentPdf(quoteDocument(quoteView(quote, prices, originOf(c)), entity, customer));
   return new Response(pdf as unknown as BodyInit, {
     status: 200,

@@ -101,17 +101,6 @@ export async function getPrice(db: D1Database, id: string) {
   return row ? priceFromRow(row) : null;
 }
 
-/** Several prices in one query (quotes price many lines at once). */
-export async function getPrices(db: D1Database, ids: string[]): Promise<Map<string, Price>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const { results } = await db
-    .prepare(`SELECT * FROM prices WHERE id IN (${unique.map(() => "?").join(",")})`)
-    .bind(...unique)
-    .all<PriceRow>();
-  return new Map(results.map((r) => [r.id, priceFromRow(r)]));
-}
-
 export async function listPrices(
   db: D1Database,
   o: { limit: number; after?: string; productId?: string; currency?: string; includeArchived?: boolean },

@@ -1,7 +1,8 @@
 // Quotes of one entity: loading, the API view (with exact amounts), and the rows of each change.
 import type { ChangeSet } from "./changes.ts";
-import { getPrices, type Price } from "./catalog.ts";
+import { priceFromRow, type Price } from "./catalog.ts";
 import { ApiError } from "../api/errors.ts";
+import type { EntityRecord } from "../env.ts";
 import { pageOf, type Page } from "./paging.ts";
 import {
   quoteTotals,
@@ -149,12 +150,16 @@ export async function listQuotes(
   return { items, after: page.after };
 }
 
-export function asQuotePrices(prices: Map<string, Price>, productNames?: Map<string, string>): Map<string, QuotePrice> {
-  return new Map([...prices].map(([id, p]) => [id, { ...p, productName: productNames?.get(p.productId) }]));
-}
 
+/** The prices of these lines with their product names, in one query. */
 export async function pricesForLines(db: D1Database, priceIds: string[]): Promise<Map<string, QuotePrice>> {
-  return asQuotePrices(await getPrices(db, priceIds));
+  const ids = [...new Set(priceIds)];
+  if (ids.length === 0) return new Map();
+  const { results } = await db
+    .prepare(`SELECT prices.*, products.name AS product_name FROM prices JOIN products ON products.id = prices.product_id WHERE prices.id IN (${ids.map(() => "?").join(",")})`)
+    .bind(...ids)
+    .all<Parameters<typeof priceFromRow>[0] & { product_name: string }>();
+  return new Map(results.map((row) => [row.id, { ...priceFromRow(row), productName: row.product_name }]));
 }
 
 /** The quote as the API shows it: each line with its price facts and exact amounts. */
@@ -204,6 +209,33 @@ export function quoteView(quote: StoredQuote, prices: Map<string, QuotePrice>, o
   };
 }
 export type QuoteView = ReturnType<typeof quoteView>;
+
+/** The document the customer link shows, frozen at publish. */
+export function publicDocument(view: QuoteView, entity: EntityRecord, customer: { legalName: string; email: string }) {
+  return {
+    quoteNumber: view.quoteNumber,
+    title: view.title,
+    currency: view.currency,
+    dealType: view.dealType,
+    version: view.version,
+    publishedAt: view.publishedAt,
+    expiresAt: view.expiresAt,
+    notes: view.notes,
+    seller: { name: entity.name, legalName: entity.legalName, country: entity.country },
+    customer: { legalName: customer.legalName, email: customer.email },
+    lines: view.lines.map((l) => ({
+      id: l.id,
+      name: l.name,
+      description: l.description,
+      pricingType: l.pricingType,
+      billingFrequency: l.billingFrequency,
+      quantity: l.quantity,
+      discount: l.discount,
+      amounts: l.amounts,
+    })),
+    totals: view.totals,
+  };
+}
 
 // ---- writes ----
 

@@ -3,7 +3,11 @@
 // with a seed marker, through the same change code the API uses (so they carry events and audit).
 import { ChangeSet } from "./changes.ts";
 import { createCustomer, type CustomerInput } from "./customers.ts";
-import { createPrice, createProduct, type PriceInput } from "./catalog.ts";
+import { createPrice, createProduct, type Price, type PriceInput } from "./catalog.ts";
+import { insertQuote, publicDocument, quoteView, type StoredQuote } from "./quotes.ts";
+import { applyOps, quoteTotals, type QuotePrice } from "../domain/quote.ts";
+import type { QuoteOp } from "../../party/protocol.ts";
+import type { EntityRecord } from "../env.ts";
 import { hashPassword } from "../lib/crypto.ts";
 import type { Actor } from "../../party/protocol.ts";
 import type { Role } from "../domain/access.ts";
@@ -129,20 +133,98 @@ export async function seedEntity(db: D1Database, slug: string): Promise<boolean>
   const marker = await db.prepare("SELECT value FROM counters WHERE name = 'demo_seed'").first();
   if (marker) return false;
   const changes = new ChangeSet(db, SEED_ACTOR, null);
-  for (const customer of DEMO_CUSTOMERS[slug] ?? []) createCustomer(changes, customer);
+  const customers = (DEMO_CUSTOMERS[slug] ?? []).map((customer) => createCustomer(changes, customer));
   const entity = DEMO_ENTITIES.find((e) => e.slug === slug);
   if (entity) {
     const key = slug.replace("acme-", "");
+    const prices = new Map<string, QuotePrice>();
     for (const product of DEMO_CATALOG) {
       createProduct(changes, { name: product.name, description: product.description }, `prod_${key}_${product.key}`);
       for (const price of product.prices) {
-        createPrice(changes, { ...price, productId: `prod_${key}_${product.key}`, currency: entity.currency }, `price_${key}_${product.key}_${price.key}`);
+        const created: Price = createPrice(changes, { ...price, productId: `prod_${key}_${product.key}`, currency: entity.currency }, `price_${key}_${product.key}_${price.key}`);
+        prices.set(created.id, { ...created, productName: product.name });
       }
     }
+    seedQuotes(changes, { ...entity, environment: "local", status: "ACTIVE" }, customers.filter((c) => c.currency === entity.currency), prices, key);
   }
   changes.add(db.prepare("INSERT INTO counters (name, value) VALUES ('demo_seed', 1)"));
   await changes.commit();
   return true;
+}
+
+/** A draft, a published and an accepted quote per entity, through the same domain rules as the API. */
+function seedQuotes(changes: ChangeSet, entity: EntityRecord, customers: { id: string; legalName: string; email: string }[], prices: Map<string, QuotePrice>, key: string) {
+  const line = (priceKey: string, quantity: string, discount: { type: "PERCENTAGE" | "NOMINAL"; value: string } | null = null) => ({ priceId: `price_${key}_${priceKey}`, quantity, discount });
+  const demo = [
+    { title: "Platform + seats — first year", status: "DRAFT", lines: [line("platform_monthly", "1"), line("seats_monthly", "12", { type: "PERCENTAGE", value: "10" })] },
+    { title: "Annual platform with onboarding", status: "PUBLISHED", lines: [line("platform_yearly", "1"), line("onboarding_once", "1", { type: "NOMINAL", value: "500.00" })] },
+    { title: "Usage-based API package", status: "ACCEPTED", lines: [line("platform_monthly", "1"), line("api_graduated", "25000"), line("storage_package", "250")] },
+  ] as const;
+  demo.forEach((d, i) => {
+    const customer = customers[i % customers.length];
+    const number = i + 1;
+    const id = `quo_${key}_demo${number}`;
+    let afterId: string | null = null;
+    const ops: QuoteOp[] = d.lines.map((l, n) => {
+      const op: QuoteOp = { op: "insertLine", afterId, line: { id: `ln_${key}_${number}_${n}`, ...l } };
+      afterId = op.line.id;
+      return op;
+    });
+    const { content } = applyOps({ title: d.title, currency: entity.currency, dealType: "NEW_BUSINESS", expiryDays: 30, notes: null, lines: [] }, ops, prices);
+    const draft: StoredQuote = {
+      ...content,
+      id,
+      quoteNumber: `Q${String(number).padStart(5, "0")}`,
+      customerId: customer.id,
+      status: "DRAFT",
+      approvalStatus: "NOT_REQUIRED",
+      approvedRev: null,
+      version: 1,
+      publishedVersion: null,
+      publicToken: null,
+      publishedAt: null,
+      expiresAt: null,
+      acceptedAt: null,
+      acceptedBy: null,
+      archivedAt: null,
+      billingScheduleId: null,
+      totals: quoteTotals(content.lines, prices, entity.currency).totals,
+      createdAt: changes.at,
+      updatedAt: changes.at,
+      rev: 1,
+    };
+    let quote = draft;
+    if (d.status !== "DRAFT") {
+      quote = {
+        ...draft,
+        status: d.status,
+        publishedVersion: 1,
+        publicToken: `${entity.id}.demo-${key}-${number}`,
+        publishedAt: changes.at,
+        expiresAt: new Date(Date.parse(changes.at) + 30 * 86_400_000).toISOString(),
+        rev: 2,
+      };
+      if (d.status === "ACCEPTED") quote = { ...quote, acceptedAt: changes.at, acceptedBy: { name: "Dana Buyer", email: customer.email }, rev: 3 };
+    }
+    insertQuote(changes, quote);
+    const view = quoteView(quote, prices, null);
+    changes.add(
+      changes.db
+        .prepare("UPDATE quotes SET status = ?, published_version = ?, public_token = ?, published_at = ?, expires_at = ?, accepted_at = ?, accepted_by = ? WHERE id = ?")
+        .bind(quote.status, quote.publishedVersion, quote.publicToken, quote.publishedAt, quote.expiresAt, quote.acceptedAt, quote.acceptedBy ? JSON.stringify(quote.acceptedBy) : null, id),
+    );
+    changes.record({ kind: "quote.created", subject: { type: "quote", id }, data: { quote: quoteView(draft, prices, null) } });
+    if (quote.publishedVersion) {
+      changes.add(
+        changes.db
+          .prepare("INSERT INTO quote_versions (quote_id, version, document, published_at) VALUES (?, 1, ?, ?)")
+          .bind(id, JSON.stringify(publicDocument(view, entity, customer)), changes.at),
+      );
+      changes.record({ kind: "quote.published", subject: { type: "quote", id }, data: { quote: view } });
+    }
+    if (quote.status === "ACCEPTED") changes.record({ kind: "quote.accepted", subject: { type: "quote", id }, data: { quote: view, acceptedBy: quote.acceptedBy } });
+  });
+  changes.add(changes.db.prepare("INSERT INTO counters (name, value) VALUES ('quote_number', ?) ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)").bind(demo.length));
 }
 
 export async function seedDemo(env: Record<string, unknown>, environment: string) {

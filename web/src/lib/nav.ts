@@ -11,7 +11,6 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { segment: "customers", label: "Customers", icon: "users" },
   { segment: "products", label: "Products", icon: "box" },
-  // { segment: "quotes", label: "Quotes", icon: "file" },
   { segment: "quotes", label: "Quotes", icon: "file" },
   // { segment: "invoices", label: "Invoices", icon: "receipt" },
 ];

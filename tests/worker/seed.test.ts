@@ -1,0 +1,64 @@
+// The demo data of API.md, and seeding twice writes nothing new.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { seedDemo } from "../../worker/db/seed.ts";
+import { ApiClient } from "../support/client.ts";
+
+const count = async () =>
+  JSON.stringify(
+    await Promise.all(
+      [env.ENTITY_ACME_US, env.ENTITY_ACME_UK, env.ENTITY_ACME_DE].map((db) =>
+        db.prepare("SELECT (SELECT COUNT(*) FROM customers) c, (SELECT COUNT(*) FROM products) p, (SELECT COUNT(*) FROM quotes) q, (SELECT MAX(seq) FROM events) e").first(),
+      ),
+    ).then(async (rows) => [...rows, await env.CONTROL.prepare("SELECT (SELECT COUNT(*) FROM users) u, (SELECT COUNT(*) FROM memberships) m").first()]),
+  );
+
+describe("demo data", () => {
+  it("has the entities, users and memberships of API.md", async () => {
+    const expected: Record<string, string[]> = {
+      "admin@acme.test": ["acme-de", "acme-uk", "acme-us"],
+      "finance@acme.test": ["acme-de", "acme-uk", "acme-us"],
+      "sales@acme.test": ["acme-uk", "acme-us"],
+      "approver@acme.test": ["acme-us"],
+      "uk@acme.test": ["acme-uk"],
+    };
+    for (const [email, slugs] of Object.entries(expected)) {
+      const user = await ApiClient.signIn(email);
+      const list = await user.get("/api/v1/entities");
+      expect(list.body.items.map((e: any) => e.slug).sort(), email).toEqual(slugs);
+    }
+    const admin = await ApiClient.signIn("admin@acme.test");
+    const entities = (await admin.get("/api/v1/entities")).body.items;
+    expect(entities.map((e: any) => [e.slug, e.name, e.country, e.currency, e.environment]).sort()).toEqual([
+      ["acme-de", "Acme GmbH", "DE", "EUR", "local"],
+      ["acme-uk", "Acme Ltd", "GB", "GBP", "local"],
+      ["acme-us", "Acme Inc", "US", "USD", "local"],
+    ]);
+  });
+
+  it("each entity has customers, products, prices and quotes; a published demo quote opens without login", async () => {
+    const admin = await ApiClient.signIn("admin@acme.test");
+    for (const slug of ["acme-us", "acme-uk", "acme-de"]) {
+      for (const resource of ["customers", "products", "prices", "quotes"]) {
+        expect((await admin.get(`/api/v1/entities/${slug}/${resource}`)).body.items.length, `${slug} ${resource}`).toBeGreaterThan(0);
+      }
+    }
+    const quotes = (await admin.get("/api/v1/entities/acme-uk/quotes?limit=100")).body.items;
+    expect(quotes.map((q: any) => q.status)).toEqual(expect.arrayContaining(["DRAFT", "PUBLISHED", "ACCEPTED"]));
+    const published = quotes.find((q: any) => q.id === "quo_uk_demo2");
+    const view = await new ApiClient().get(`/api/v1/public/quotes/${new URL(published.publicUrl).pathname.slice(3)}`);
+    expect(view.status).toBe(200);
+    expect(view.body.lines[0].name).toBe("Kontor Platform — Platform — yearly");
+    expect(view.body.totals.total).toBe("16500.00");
+  });
+
+  it("seeding again duplicates nothing", async () => {
+    const before = await count();
+    await seedDemo(env as unknown as Record<string, unknown>, "local");
+    expect(await count()).toBe(before);
+  });
+
+  it("refuses to seed anything but the local environment", async () => {
+    await expect(seedDemo(env as unknown as Record<string, unknown>, "sandbox")).rejects.toThrow(/local environment only/);
+  });
+});
