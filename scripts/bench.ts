@@ -8,6 +8,7 @@ import { prepareLocal } from "./prepare-local.ts";
 import { benchHttp } from "../bench/http.bench.ts";
 import { benchLive } from "../bench/live.bench.ts";
 import { benchCoedit } from "../bench/coedit.bench.ts";
+import { benchCoeditClients } from "../bench/coedit-clients.bench.ts";
 
 const only = process.argv[2];
 
@@ -49,7 +50,10 @@ if (!only || only === "http" || only === "live" || only === "coedit") {
     const { id } = (await customer.json()) as { id: string };
     if (!only || only === "http") await benchHttp(url, cookie, id);
     if (!only || only === "live") await benchLive(url, cookie);
-    if (!only || only === "coedit") await benchCoedit(url, cookie);
+    if (!only || only === "coedit") {
+      await benchCoeditClients(url, cookie);
+      await benchCoedit(url, cookie);
+    }
   } finally {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));
