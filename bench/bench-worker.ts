@@ -24,10 +24,23 @@ export class BareFanout extends DurableObject {
     return new Response("ok");
   }
 
-  /** The bare echo floor for co-editing: parse the batch, answer an ack, nothing else. */
-  webSocketMessage(socket: WebSocket, message: string | ArrayBuffer) {
-    const batch = JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message)) as { clientOpId: string };
-    socket.send(JSON.stringify({ type: "ack", clientOpId: batch.clientOpId, rev: 0, seq: 0 }));
+  /**
+   * The bare echo floor for co-editing: parse the batch, answer an ack. On the "durable" object it
+   * first writes the batch to D1 in one statement — the one thing DESIGN §4 requires before an ack.
+   */
+  async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer) {
+    const text = typeof message === "string" ? message : new TextDecoder().decode(message);
+    const batch = JSON.parse(text) as { clientOpId: string };
+    let seq = 0;
+    if (this.ctx.id.name === "echo-durable") {
+      const row = await (this.env as BenchEnv).ENTITY_ACME_US.prepare(
+        "INSERT INTO events (kind, subject_type, subject_id, actor, data, at) VALUES ('bench.echo', 'bench', ?, '{}', ?, ?) RETURNING seq",
+      )
+        .bind(batch.clientOpId, text, new Date().toISOString())
+        .first<{ seq: number }>();
+      seq = row!.seq;
+    }
+    socket.send(JSON.stringify({ type: "ack", clientOpId: batch.clientOpId, rev: 0, seq }));
   }
 }
 
@@ -38,6 +51,7 @@ bare.get("/__bare/customers/:id", async (c) => {
 });
 bare.get("/__bare/fanout", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("bench")).fetch(c.req.raw));
 bare.get("/__bare/echo", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("echo")).fetch(c.req.raw));
+bare.get("/__bare/echo-durable", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("echo-durable")).fetch(c.req.raw));
 // The same D1 write as a customer create (row + event), then the bare fan-out of the event.
 bare.post("/__bare/customers", async (c) => {
   const body = await c.req.json<{ legalName: string }>();
