@@ -119,10 +119,12 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   return json as T;
 }
 
-const enc = encodeURIComponent;
-const entityPath = (entity: string) => `/api/v1/entities/${enc(entity)}`;
+export const enc = encodeURIComponent;
+/** The API base of one entity's resources. */
+export const entityPath = (entity: string) => `/api/v1/entities/${enc(entity)}`;
 
-function query(params: Record<string, string | number | boolean | null | undefined>): string {
+/** A query string from the set values (undefined, null, "" and false are left out). */
+export function query(params: Record<string, string | number | boolean | null | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === null || v === "" || v === false) continue;

@@ -1,21 +1,10 @@
 // The quotes, catalog and public-quote endpoints, on the shared fetch client (#lib/api.ts).
-import { newIdempotencyKey, request } from "../api.ts";
+import { enc, entityPath, newIdempotencyKey, query, request } from "../api.ts";
 import type { Page } from "../types.ts";
 import type { Price, Product, PublicQuote, Quote, QuoteCreateInput, QuoteStatus } from "./types.ts";
 
 type Fetch = typeof fetch;
-const enc = encodeURIComponent;
-const base = (entity: string) => `/api/v1/entities/${enc(entity)}`;
-
-function query(params: Record<string, string | number | boolean | null | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || v === null || v === "" || v === false) continue;
-    q.set(k, String(v));
-  }
-  const s = q.toString();
-  return s ? `?${s}` : "";
-}
+const base = entityPath;
 
 /** Every page of a list (catalogs are small; stops after 20 pages). */
 async function all<T>(first: (after: string | null) => Promise<Page<T>>): Promise<T[]> {

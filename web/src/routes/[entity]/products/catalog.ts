@@ -3,7 +3,7 @@
 //
 // Money and quantities stay decimal STRINGS end to end: they are only ever formatted for display
 // (Intl.NumberFormat formats a decimal string exactly), never turned into JavaScript numbers.
-import { request, newIdempotencyKey } from "#lib/api.ts";
+import { enc, entityPath, newIdempotencyKey, query, request } from "#lib/api.ts";
 import type { Entity, Page, Role } from "#lib/types.ts";
 
 // ---- shapes (worker/api/catalog.ts, worker/domain/pricing.ts) ----
@@ -138,18 +138,7 @@ export function canWriteCatalog(entity: Pick<Entity, "roles"> | null | undefined
 // ---- API ----
 
 type Fetch = typeof fetch;
-const enc = encodeURIComponent;
-const base = (entity: string) => `/api/v1/entities/${enc(entity)}`;
-
-function query(params: Record<string, string | number | boolean | null | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || v === null || v === "" || v === false) continue;
-    q.set(k, String(v));
-  }
-  const s = q.toString();
-  return s ? `?${s}` : "";
-}
+const base = entityPath;
 
 export const catalogApi = {
   products: {
