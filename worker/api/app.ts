@@ -6,6 +6,7 @@ import type { AppEnv } from "../env.ts";
 import { auth, me } from "./auth.ts";
 import { catalog } from "./catalog.ts";
 import { customers } from "./customers.ts";
+import { merchant } from "./merchant.ts";
 import { publicQuotes, quotes } from "./quotes.ts";
 import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
@@ -46,6 +47,7 @@ export function createApp() {
   v1.route("/", customers);
   v1.route("/", catalog);
   v1.route("/", quotes);
+  v1.route("/", merchant);
   v1.route("/", publicQuotes);
 
   app.route("/api", auth);

@@ -42,6 +42,7 @@ import { newId, randomToken } from "../lib/crypto.ts";
 import { commitAndRespond, publishEvents } from "../live.ts";
 import { ChangeSet } from "../db/changes.ts";
 import { renderDocumentPdf, type BillingDocument } from "../pdf/document.ts";
+import { getMerchant, sellerOf } from "../db/merchant.ts";
 import { ApiError, notFound } from "./errors.ts";
 import { changeSet, requirePermission, scopeOf } from "./middleware.ts";
 import { entityParam, errorResponses, idParam, jsonBody, jsonResponse, listOf, paginationQuery, assertIfMatch } from "./schemas.ts";
@@ -212,7 +213,7 @@ const FREQUENCY_LABEL: Record<string, string> = { ONE_TIME: "One-time", MONTHLY:
 /** The document a customer receives: the quote view, its customer, the seller entity. */
 function quoteDocument(
   view: ReturnType<typeof quoteView>,
-  entity: EntityRecord,
+  seller: BillingDocument["seller"],
   customer: { legalName: string; email: string; taxId: string | null; address: { line1: string; line2?: string | null; city: string; region?: string | null; postalCode: string; country: string } | null },
 ): BillingDocument {
   const address = customer.address;
@@ -224,7 +225,7 @@ function quoteDocument(
     currency: view.currency,
     issuedAt: view.publishedAt ?? view.createdAt,
     expiresAt: view.expiresAt,
-    seller: { name: entity.name, legalName: entity.legalName, addressLines: [entity.country], taxIds: [] },
+    seller,
     buyer: {
       legalName: customer.legalName,
       email: customer.email,
@@ -249,7 +250,7 @@ function quoteDocument(
       byFrequency: Object.entries(view.totals.byFrequency).map(([frequency, t]) => ({ frequency: FREQUENCY_LABEL[frequency] ?? frequency, total: t.total })),
     },
     notes: view.notes,
-    footer: `${entity.legalName} · Prices exclude tax; tax is added on the invoice.`,
+    footer: `${seller.legalName} · Prices exclude tax; tax is added on the invoice.`,
     acceptance: view.acceptedBy && view.acceptedAt ? { ...view.acceptedBy, at: view.acceptedAt } : null,
   };
 }
@@ -554,9 +555,13 @@ export const quotes = new OpenAPIHono<AppEnv>()
 quotes.openapi(routes.pdf, async (c) => {
   const { db, entity } = scopeOf(c);
   const quote = await quoteOr404(db, c.req.valid("param").id);
-  const [prices, customer] = await Promise.all([pricesForLines(db, quote.lines.map((l) => l.priceId)), getCustomer(db, quote.customerId)]);
+  const [prices, customer, seller] = await Promise.all([
+    pricesForLines(db, quote.lines.map((l) => l.priceId)),
+    getCustomer(db, quote.customerId),
+    getMerchant(db, entity),
+  ]);
   if (!customer) throw notFound("Customer");
-  const pdf = await renderDocumentPdf(quoteDocument(quoteView(quote, prices, originOf(c)), entity, customer));
+  const pdf = await renderDocumentPdf(quoteDocument(quoteView(quote, prices, originOf(c)), sellerOf(seller), customer));
   return new Response(pdf as unknown as BodyInit, {
     status: 200,
     headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="${quote.quoteNumber}.pdf"`, "cache-control": "private, no-store" },

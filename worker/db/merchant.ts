@@ -1,0 +1,89 @@
+// The entity as a seller (API.md "tax": GET/PUT /merchant): one row per entity database.
+import type { ChangeSet } from "./changes.ts";
+import type { EntityRecord } from "../env.ts";
+import type { Address } from "./customers.ts";
+
+export interface Merchant {
+  legalName: string;
+  displayName: string;
+  email: string | null;
+  phone: string | null;
+  website: string | null;
+  address: Address | null;
+  taxRegistrations: { country: string; taxId: string; type: string | null }[];
+  bankDetails: { bankName?: string | null; accountName?: string | null; iban?: string | null; bic?: string | null; accountNumber?: string | null; sortCode?: string | null; routingNumber?: string | null } | null;
+  /** A PNG as a data URL (data:image/png;base64,…), or null. */
+  logo: string | null;
+  brandColor: string | null;
+  invoicePrefix: string;
+  rev: number;
+  updatedAt: string | null;
+}
+
+/** What an entity that never set its details shows: its registry name and a prefix from its slug. */
+export function defaultMerchant(entity: EntityRecord): Merchant {
+  return {
+    legalName: entity.legalName,
+    displayName: entity.name,
+    email: null,
+    phone: null,
+    website: null,
+    address: null,
+    taxRegistrations: [],
+    bankDetails: null,
+    logo: null,
+    brandColor: null,
+    invoicePrefix: entity.slug.toUpperCase(),
+    rev: 0,
+    updatedAt: null,
+  };
+}
+
+export async function getMerchant(db: D1Database, entity: EntityRecord): Promise<Merchant> {
+  const row = await db.prepare("SELECT data, updated_at, rev FROM merchant WHERE id = 1").first<{ data: string; updated_at: string; rev: number }>();
+  if (!row) return defaultMerchant(entity);
+  return { ...defaultMerchant(entity), ...(JSON.parse(row.data) as Partial<Merchant>), rev: row.rev, updatedAt: row.updated_at };
+}
+
+/** Replace the details, guarded on the revision read (rev 0 = never set). */
+export function putMerchant(changes: ChangeSet, before: Merchant, input: Omit<Merchant, "rev" | "updatedAt">): Merchant {
+  const after: Merchant = { ...input, rev: before.rev + 1, updatedAt: changes.at };
+  const data = JSON.stringify(input);
+  changes.guard(
+    before.rev === 0
+      ? changes.db.prepare("INSERT INTO merchant (id, data, updated_at, rev) VALUES (1, ?, ?, 1) ON CONFLICT(id) DO NOTHING").bind(data, changes.at)
+      : changes.db.prepare("UPDATE merchant SET data = ?, updated_at = ?, rev = rev + 1 WHERE id = 1 AND rev = ?").bind(data, changes.at, before.rev),
+    "rev_conflict",
+    "The merchant details changed meanwhile; reload and try again",
+  );
+  const { logo, ...withoutLogo } = after;
+  changes.record({ kind: "merchant.updated", subject: { type: "merchant", id: "merchant" }, data: { merchant: { ...withoutLogo, hasLogo: logo !== null } }, before: { rev: before.rev }, after: { ...withoutLogo, hasLogo: logo !== null } });
+  return after;
+}
+
+/** The seller block of a PDF, from the merchant details. */
+export function sellerOf(merchant: Merchant) {
+  const a = merchant.address;
+  const bank = merchant.bankDetails;
+  const bankLines = bank
+    ? [
+        bank.bankName,
+        bank.accountName && `Account name: ${bank.accountName}`,
+        bank.iban && `IBAN: ${bank.iban}`,
+        bank.bic && `BIC: ${bank.bic}`,
+        bank.accountNumber && `Account: ${bank.accountNumber}`,
+        bank.sortCode && `Sort code: ${bank.sortCode}`,
+        bank.routingNumber && `Routing: ${bank.routingNumber}`,
+      ].filter((x): x is string => Boolean(x))
+    : [];
+  return {
+    name: merchant.displayName,
+    legalName: merchant.legalName,
+    addressLines: a ? [a.line1, a.line2 ?? "", [a.postalCode, a.city, a.region ?? ""].filter(Boolean).join(" "), a.country].filter(Boolean) : [],
+    taxIds: merchant.taxRegistrations.map((r) => `${r.type ?? "Tax ID"} ${r.taxId}`),
+    email: merchant.email,
+    brandColor: merchant.brandColor,
+    logoPng: merchant.logo ? Uint8Array.from(atob(merchant.logo.slice(merchant.logo.indexOf(",") + 1)), (ch) => ch.charCodeAt(0)) : null,
+    bankDetails: bankLines,
+  };
+}
