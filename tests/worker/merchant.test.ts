@@ -92,3 +92,16 @@ describe("merchant", () => {
     expect((await uk.get("/api/v1/entities/acme-uk/merchant")).body.displayName).not.toBe("Acme Deutschland");
   });
 });
+
+describe("merchant on the customer page", () => {
+  it("a quote published after the details change shows the merchant's names", async () => {
+    const finance = await ApiClient.signIn("finance@acme.test");
+    const current = (await finance.get("/api/v1/entities/acme-us/merchant")).body;
+    await finance.put("/api/v1/entities/acme-us/merchant", { legalName: "Acme Incorporated", displayName: "Acme US", invoicePrefix: "ACME-US" }, { "if-match": `"${current.rev}"` });
+    const admin = await ApiClient.signIn("admin@acme.test");
+    const draft = (await admin.get("/api/v1/entities/acme-us/quotes?status=DRAFT&limit=1")).body.items[0];
+    const published = await admin.post(`/api/v1/entities/acme-us/quotes/${draft.id}/publish`);
+    const view = await new ApiClient().get(`/api/v1/public/quotes/${new URL(published.body.publicUrl).pathname.slice(3)}`);
+    expect(view.body.seller).toMatchObject({ name: "Acme US", legalName: "Acme Incorporated" });
+  });
+});

@@ -511,7 +511,7 @@ export const quotes = new OpenAPIHono<AppEnv>()
       if (before.approvalStatus === "PENDING" || before.approvalStatus === "REJECTED") {
         throw new ApiError("approval_required", "This revision needs approval before it can be published", { status: 422 });
       }
-      const customer = await customerFor(db, before.customerId, before.currency);
+      const [customer, seller] = await Promise.all([customerFor(db, before.customerId, before.currency), getMerchant(db, entity)]);
       const prices = await pricesForLines(db, before.lines.map((l) => l.priceId));
       const changes = changeSet(c);
       const publishedAt = changes.at;
@@ -530,7 +530,7 @@ export const quotes = new OpenAPIHono<AppEnv>()
       changes.add(
         db
           .prepare("INSERT INTO quote_versions (quote_id, version, document, published_at) VALUES (?, ?, ?, ?)")
-          .bind(before.id, after.version, JSON.stringify(publicDocument(view, entity, customer)), publishedAt),
+          .bind(before.id, after.version, JSON.stringify(publicDocument(view, entity, customer, seller)), publishedAt),
       );
       changes.record({ kind: "quote.published", subject: { type: "quote", id: before.id }, data: { quote: view }, after: view });
       return commitAndRespond(c, changes, 200, view) as never;

@@ -211,7 +211,7 @@ export function quoteView(quote: StoredQuote, prices: Map<string, QuotePrice>, o
 export type QuoteView = ReturnType<typeof quoteView>;
 
 /** The document the customer link shows, frozen at publish. */
-export function publicDocument(view: QuoteView, entity: EntityRecord, customer: { legalName: string; email: string }) {
+export function publicDocument(view: QuoteView, entity: EntityRecord, customer: { legalName: string; email: string }, seller?: { displayName: string; legalName: string }) {
   return {
     quoteNumber: view.quoteNumber,
     title: view.title,
@@ -221,7 +221,7 @@ export function publicDocument(view: QuoteView, entity: EntityRecord, customer: 
     publishedAt: view.publishedAt,
     expiresAt: view.expiresAt,
     notes: view.notes,
-    seller: { name: entity.name, legalName: entity.legalName, country: entity.country },
+    seller: { name: seller?.displayName ?? entity.name, legalName: seller?.legalName ?? entity.legalName, country: entity.country },
     customer: { legalName: customer.legalName, email: customer.email },
     lines: view.lines.map((l) => ({
       id: l.id,
