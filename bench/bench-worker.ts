@@ -13,6 +13,7 @@ type BenchEnv = Env & { BareFanout: DurableObjectNamespace<BareFanout>; ENTITY_A
 
 /** Accepts hibernatable sockets and sends each POSTed body to all of them: nothing else. */
 export class BareFanout extends DurableObject {
+  private relayed = 0;
   async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade") === "websocket") {
       const pair = new WebSocketPair();
@@ -25,13 +26,28 @@ export class BareFanout extends DurableObject {
   }
 
   /**
-   * The bare echo floor for co-editing: parse the batch, answer an ack. On the "durable" object it
-   * first writes the batch to D1 in one statement — the one thing DESIGN §4 requires before an ack.
+   * The bare echo floors for co-editing: parse the batch, answer an ack. On the "echo-durable" object
+   * it first writes the batch to D1 in one statement — the one thing DESIGN §4 requires before an
+   * ack. On the "relay" object it also sends the batch to every socket, as a co-editing server must
+   * (each editor sees every batch): the same frames our room sends, with nothing checked or stored.
    */
   async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer) {
     const text = typeof message === "string" ? message : new TextDecoder().decode(message);
     const batch = JSON.parse(text) as { clientOpId: string };
     let seq = 0;
+    if (this.ctx.id.name === "relay") {
+      seq = ++this.relayed;
+      socket.send(JSON.stringify({ type: "ack", clientOpId: batch.clientOpId, rev: 0, seq }));
+      const event = JSON.stringify({ type: "event", seq, kind: "quote.updated", data: batch });
+      for (const other of this.ctx.getWebSockets()) {
+        try {
+          other.send(event);
+        } catch {
+          /* closing */
+        }
+      }
+      return;
+    }
     if (this.ctx.id.name === "echo-durable") {
       const row = await (this.env as BenchEnv).ENTITY_ACME_US.prepare(
         "INSERT INTO events (kind, subject_type, subject_id, actor, data, at) VALUES ('bench.echo', 'bench', ?, '{}', ?, ?) RETURNING seq",
@@ -51,6 +67,7 @@ bare.get("/__bare/customers/:id", async (c) => {
 });
 bare.get("/__bare/fanout", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("bench")).fetch(c.req.raw));
 bare.get("/__bare/echo", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("echo")).fetch(c.req.raw));
+bare.get("/__bare/relay", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("relay")).fetch(c.req.raw));
 bare.get("/__bare/echo-durable", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("echo-durable")).fetch(c.req.raw));
 // The same D1 write as a customer create (row + event), then the bare fan-out of the event.
 bare.post("/__bare/customers", async (c) => {
@@ -98,9 +115,9 @@ bare.post("/__bare/publish-via-bare", async (c) => {
 });
 
 // Co-editing driver inside workerd: N editor sockets opened straight into the room (as the Worker does
-// after authenticating) or into the bare echo, each sending its next batch when the last is acked.
+// after authenticating) or into a bare floor (echo or relay), each sending its next batch when the last is acked.
 bare.post("/__bench/coedit", async (c) => {
-  const { editors, perEditor, quoteId, baseRev, target } = await c.req.json<{ editors: number; perEditor: number; quoteId: string; baseRev: number; target: "room" | "echo" }>();
+  const { editors, perEditor, quoteId, baseRev, target } = await c.req.json<{ editors: number; perEditor: number; quoteId: string; baseRev: number; target: "room" | "echo" | "relay" }>();
   const sockets: WebSocket[] = [];
   for (let i = 0; i < editors; i++) {
     const headers = new Headers({ upgrade: "websocket" });
@@ -112,7 +129,7 @@ bare.post("/__bench/coedit", async (c) => {
       headers.set("x-partykit-room", "ent_acme_us");
       res = await c.env.EntityRoom.get(c.env.EntityRoom.idFromName("ent_acme_us")).fetch(new Request(`http://room/parties/entity-room/ent_acme_us?_pk=bench${i}`, { headers }));
     } else {
-      res = await c.env.BareFanout.get(c.env.BareFanout.idFromName("echo")).fetch(new Request("http://bare/echo", { headers }));
+      res = await c.env.BareFanout.get(c.env.BareFanout.idFromName(target)).fetch(new Request(`http://bare/${target}`, { headers }));
     }
     const socket = res.webSocket;
     if (!socket) return c.json({ error: `socket ${i}: ${res.status} ${await res.text()}` }, 500);

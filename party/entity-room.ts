@@ -30,6 +30,7 @@ export class EntityRoom extends Server<Env> {
   /** The last seq sent to every socket; persisted so a woken room keeps the order. */
   private broadcastSeq: number | null = null;
   private publishing: Promise<void> = Promise.resolve();
+  private persistingSeq: ReturnType<typeof setTimeout> | null = null;
   /** Live events that arrive while a socket is still being replayed to, per connection id. */
   private readonly replaying = new Map<string, EntityEvent[]>();
   private editing: QuoteEditing | null = null;
@@ -128,8 +129,20 @@ export class EntityRoom extends Server<Env> {
     }
     this.editing?.observe(fresh);
     this.broadcastSeq = fresh[fresh.length - 1].seq;
-    // Only an ordering hint (D1 holds the events): do not let the output gate hold the sends for it.
-    await this.ctx.storage.put("broadcastSeq", this.broadcastSeq, { allowUnconfirmed: true });
+    this.persistBroadcastSeq();
+  }
+
+  /**
+   * The seq is an ordering hint for a woken room (D1 holds the events), so it is written once per burst,
+   * not once per broadcast: a storage write per event was the room's largest cost under co-editing.
+   * A pending timer keeps the room from hibernating until it is written; a room lost before that
+   * re-sends a few events, which clients drop by seq.
+   */
+  private persistBroadcastSeq() {
+    this.persistingSeq ??= setTimeout(() => {
+      this.persistingSeq = null;
+      if (this.broadcastSeq !== null) void this.ctx.storage.put("broadcastSeq", this.broadcastSeq, { allowUnconfirmed: true });
+    }, 100);
   }
 
   private async replay(connection: Connection<RoomConnectionState>, binding: string, lastSeq: number) {

@@ -1,14 +1,19 @@
 // Co-editing of DRAFT quotes over the entity's socket (DESIGN.md §5, API.md "Co-editing"). The room
 // serializes op batches per quote and applies them with the same domain rules as the REST API.
 //
-// Group commit: batches that queue up while a write is in flight are applied one after another in
-// memory and written in ONE guarded D1 batch — each with its own event row, audit row and
-// quote_ops row (for exactly-once), and its own ack. Only then are the senders acked and the
-// events broadcast, in seq order.
+// Group commit: batches that queue up are applied one after another in memory and written in ONE
+// guarded D1 batch — each with its own event row, audit row and quote_ops row (for exactly-once),
+// and its own ack. Only then are the senders acked and the events broadcast, in seq order.
+//
+// Pipelining: a batch that arrives while a write is in flight does not wait for it. It is applied
+// on top of that write's result and sent to D1 straight away, guarded on the earlier write having
+// committed (its quote_ops row) as well as on rev. Writes settle in order; if one fails, every write
+// chained on it fails its guard too, and their batches are applied again on a fresh load. Nothing
+// is acked before it is in D1 (DESIGN.md §4).
 import type { Connection } from "partyserver";
 import { ApiError } from "../worker/api/errors.ts";
 import { ChangeSet } from "../worker/db/changes.ts";
-import { loadQuote, pricesForLines, updateQuote, type StoredQuote } from "../worker/db/quotes.ts";
+import { loadQuote, pricesForLines, updateQuote, type StoredQuote, type WrittenBatch } from "../worker/db/quotes.ts";
 import { can, isRole } from "../worker/domain/access.ts";
 import { applyOps, quoteTotals, QuoteRuleError, type AppliedOp, type LineAmounts, type QuotePrice } from "../worker/domain/quote.ts";
 import type { Env } from "../worker/env.ts";
@@ -23,11 +28,29 @@ interface Pending {
   state: RoomConnectionState;
   message: OpMessage;
   actor: Actor;
+  /** Writes that carried this batch and failed (a concurrent change): it is applied again on a fresh load. */
+  attempts: number;
+}
+
+/** One D1 write of a group of batches, in flight or settled. */
+interface Flight {
+  group: Pending[];
+  db: D1Database;
+  applied: { pending: Pending; rev: number }[];
+  refused: { pending: Pending; error: QuoteRuleError }[];
+  repeats: Pending[];
+  /** The quote once this write has committed, and the batch that proves it did. */
+  after: StoredQuote;
+  proof: WrittenBatch | null;
+  result: Promise<{ events: EntityEvent[] } | { error: unknown }>;
 }
 
 const MAX_ATTEMPTS = 4;
 /** The most batches one D1 write carries. */
 const MAX_GROUP = 64;
+/** The most writes of one quote in flight at once: one in D1, one ready behind it; more split groups that would write together. */
+const MAX_IN_FLIGHT = 2;
+const keyOf = (p: Pending) => `${p.actor.id}\u0000${p.message.clientOpId}`;
 
 const actorOf = (state: RoomConnectionState): Actor =>
   state.principal.kind === "user"
@@ -49,6 +72,8 @@ export class QuoteEditing {
   readonly env: Env;
   private readonly queues = new Map<string, Pending[]>();
   private readonly draining = new Map<string, Promise<void>>();
+  /** Wakes a drain that waits on its oldest write when a new batch arrives. */
+  private readonly arrivals = new Map<string, () => void>();
   /** The quote as this room last wrote it; a change made elsewhere fails the rev guard and we reload. */
   private readonly quotes = new Map<string, StoredQuote>();
   private readonly prices = new Map<string, QuotePrice>();
@@ -59,8 +84,9 @@ export class QuoteEditing {
 
   apply(connection: Connection, state: RoomConnectionState, message: OpMessage, publish: Publish): Promise<void> {
     const queue = this.queues.get(message.quoteId) ?? [];
-    queue.push({ connection, state, message, actor: actorOf(state) });
+    queue.push({ connection, state, message, actor: actorOf(state), attempts: 0 });
     this.queues.set(message.quoteId, queue);
+    this.arrivals.get(message.quoteId)?.();
     let run = this.draining.get(message.quoteId);
     if (!run) {
       run = this.drain(message.quoteId, publish).finally(() => this.draining.delete(message.quoteId));
@@ -79,128 +105,180 @@ export class QuoteEditing {
 
   private async drain(quoteId: string, publish: Publish) {
     const queue = this.queues.get(quoteId)!;
-    while (queue.length) {
-      const group = queue.splice(0, MAX_GROUP);
-      try {
-        await this.commitGroup(quoteId, group, publish);
-      } catch (error) {
-        console.error("op group failed", quoteId, error);
-        this.quotes.delete(quoteId);
-        for (const p of group) rejectWith(p, "internal_error", "The batch could not be applied; nothing was written");
+    const flights: Flight[] = [];
+    while (queue.length || flights.length) {
+      if (queue.length && flights.length < MAX_IN_FLIGHT) {
+        const group = queue.splice(0, MAX_GROUP);
+        try {
+          const flight = await this.launch(quoteId, group, flights);
+          if (flight) flights.push(flight);
+        } catch (error) {
+          this.internalError(quoteId, group, error);
+        }
+        continue;
       }
+      const oldest = flights[0];
+      if (flights.length < MAX_IN_FLIGHT) {
+        // Wait for the oldest write, or for a new batch to send after it, whichever comes first.
+        const arrived = new Promise<"arrived">((resolve) => this.arrivals.set(quoteId, () => resolve("arrived")));
+        const first = await Promise.race([oldest.result, arrived]);
+        this.arrivals.delete(quoteId);
+        if (first === "arrived") continue;
+      }
+      flights.shift();
+      const outcome = await oldest.result;
+      if ("events" in outcome) {
+        await this.settled(quoteId, oldest, outcome.events, publish);
+        continue;
+      }
+      // It failed, so every write chained on it fails its guard: collect them all, then start over.
+      this.quotes.delete(quoteId);
+      const again: Pending[] = [];
+      for (const flight of [oldest, ...flights.splice(0)]) {
+        const result = await flight.result;
+        try {
+          if ("events" in result && result.events.length) await this.settled(quoteId, flight, result.events, publish);
+          else if ("events" in result) again.push(...flight.group); // judged on a state that was never written
+          // Only the first failure counts as an attempt: the writes chained on it failed because it did.
+          else again.push(...(await this.failed(quoteId, flight, result.error, flight === oldest)));
+        } catch (error) {
+          this.internalError(quoteId, flight.group, error);
+        }
+      }
+      queue.unshift(...again);
     }
     this.queues.delete(quoteId);
   }
 
-  private async commitGroup(quoteId: string, incoming: Pending[], publish: Publish) {
-    let group = incoming.filter((p) => {
+  private internalError(quoteId: string, group: Pending[], error: unknown) {
+    console.error("op group failed", quoteId, error);
+    this.quotes.delete(quoteId);
+    for (const p of group) rejectWith(p, "internal_error", "The batch could not be applied; nothing was written");
+  }
+
+  /** Apply a group on the quote (or on the write in flight before it) and send its D1 write. */
+  private async launch(quoteId: string, incoming: Pending[], inFlight: Flight[]): Promise<Flight | null> {
+    const previous = inFlight.at(-1) ?? null;
+    const group = incoming.filter((p) => {
       if (can(p.state.roles.filter(isRole), "quotes:write")) return true;
       rejectWith(p, "forbidden", "Your role cannot edit quotes");
       return false;
     });
-    const db = group[0] ? (this.env[group[0].state.binding] as D1Database | undefined) : undefined;
-    if (!group.length) return;
-    if (!db) return group.forEach((p) => rejectWith(p, "entity_unavailable", "Entity database unavailable"));
-    const origin = group[0].connection.uri ? new URL(group[0].connection.uri).origin : null;
-
-    for (let attempt = 0; attempt < MAX_ATTEMPTS && group.length; attempt++) {
-      const before = (attempt === 0 && this.quotes.get(quoteId)) || (await loadQuote(db, quoteId));
-      if (!before) return group.forEach((p) => rejectWith(p, "quote_not_found", `Quote ${quoteId} not found`));
-      if (before.archivedAt || before.status !== "DRAFT") {
-        this.quotes.delete(quoteId);
-        for (const p of group) {
-          // A batch applied before (its ack lost) on a quote that has moved on is acked again, not refused.
-          if (!(await this.ackIfApplied(db, p))) rejectWith(p, "quote_not_editable", `Ops apply to DRAFT quotes; this one is ${before.archivedAt ? "archived" : before.status}`);
-        }
-        return;
-      }
-      const prices = await this.pricesFor(db, [
-        ...before.lines.map((l) => l.priceId),
-        ...group.flatMap((p) => p.message.ops.flatMap((op) => (op.op === "insertLine" ? [op.line.priceId] : op.op === "updateLine" && op.field === "priceId" && typeof op.value === "string" ? [op.value] : []))),
-      ]);
-
-      const changes = new ChangeSet(db, group[0].actor, null);
-      const applied: { pending: Pending; rev: number }[] = [];
-      const refused: { pending: Pending; error: QuoteRuleError }[] = [];
-      const repeats: Pending[] = [];
-      const seen = new Set<string>();
-      let current = before;
-      for (const pending of group) {
-        const key = `${pending.actor.id}\u0000${pending.message.clientOpId}`;
-        if (seen.has(key)) {
-          repeats.push(pending); // the same batch twice in one group: applied once, acked twice
-          continue;
-        }
-        let next: StoredQuote;
-        let ops: AppliedOp[];
-        let amounts: Map<string, LineAmounts>;
-        try {
-          const result = applyOps(current, pending.message.ops, prices);
-          const priced = quoteTotals(result.content.lines, prices, result.content.currency);
-          ops = result.applied;
-          amounts = priced.lines;
-          next = { ...current, ...result.content, totals: priced.totals, updatedAt: changes.at, rev: current.rev + 1, approvalStatus: "NOT_REQUIRED", approvedRev: null };
-        } catch (error) {
-          if (!(error instanceof QuoteRuleError)) throw error;
-          refused.push({ pending, error });
-          continue;
-        }
-        seen.add(key);
-        // Compact event: the ops as applied (server positions), the touched lines' amounts, the totals.
-        const repriced = ops.some((op) => op.op === "set" && op.field === "currency"); // every line's amounts change
-        const touched = new Set(repriced ? [...amounts.keys()] : ops.flatMap((op) => (op.skipped ? [] : op.op === "insertLine" ? [op.line.id] : op.op === "updateLine" ? [op.lineId] : [])));
-        const lineAmounts = Object.fromEntries([...touched].filter((id) => amounts.has(id)).map((id) => [id, amounts.get(id)!]));
-        changes.record({
-          kind: "quote.updated",
-          actor: pending.actor,
-          subject: { type: "quote", id: quoteId },
-          data: { quoteId, clientOpId: pending.message.clientOpId, baseRev: pending.message.baseRev, rev: next.rev, ops, lineAmounts, totals: next.totals, approvalStatus: next.approvalStatus, updatedAt: next.updatedAt },
-          before: { rev: current.rev },
-          after: { rev: next.rev, ops },
-        });
-        changes.add(
-          db
-            .prepare("INSERT INTO quote_ops (actor_id, client_op_id, quote_id, rev, seq, at) VALUES (?, ?, ?, ?, (SELECT MAX(seq) FROM events), ?)")
-            .bind(pending.actor.id, pending.message.clientOpId, quoteId, next.rev, changes.at),
-        );
-        applied.push({ pending, rev: next.rev });
-        current = next;
-      }
-
-      let events: EntityEvent[] = [];
-      if (applied.length) {
-        updateQuote(changes, before, current);
-        try {
-          events = await changes.commit();
-        } catch (error) {
-          this.quotes.delete(quoteId);
-          const text = error instanceof Error ? error.message : String(error);
-          if (text.includes("UNIQUE constraint failed: quote_ops")) {
-            // Some batch here was applied in an earlier write (a resend): ack those, retry the rest.
-            const remaining: Pending[] = [];
-            for (const p of group) if (!(await this.ackIfApplied(db, p))) remaining.push(p);
-            group = remaining;
-            continue;
-          }
-          if (error instanceof ApiError && error.code === "rev_conflict") continue; // changed elsewhere: rebase
-          throw error;
-        }
-        this.quotes.set(quoteId, current);
-      }
-      applied.forEach(({ pending, rev }, i) => reply(pending.connection, { type: "ack", clientOpId: pending.message.clientOpId, rev, seq: events[i].seq }));
-      for (const p of repeats) {
-        const first = applied.findIndex((a) => a.pending.actor.id === p.actor.id && a.pending.message.clientOpId === p.message.clientOpId);
-        if (first >= 0) reply(p.connection, { type: "ack", clientOpId: p.message.clientOpId, rev: applied[first].rev, seq: events[first].seq });
-        else if (!(await this.ackIfApplied(db, p))) rejectWith(p, "conflict", "The batch could not be applied");
-      }
-      for (const { pending, error } of refused) {
-        // A resent batch that was applied already (e.g. its insert now collides with itself) is re-acked.
-        if (!(await this.ackIfApplied(db, pending))) rejectWith(pending, error.code, error.path ? `${error.path}: ${error.message}` : error.message);
-      }
-      if (events.length) await publish(events);
-      return;
+    if (!group.length) return null;
+    const db = this.env[group[0].state.binding] as D1Database | undefined;
+    if (!db) {
+      group.forEach((p) => rejectWith(p, "entity_unavailable", "Entity database unavailable"));
+      return null;
     }
-    for (const p of group) rejectWith(p, "conflict", "The quote kept changing; nothing was written — try again");
+    const before = previous?.after ?? this.quotes.get(quoteId) ?? (await loadQuote(db, quoteId));
+    if (!before) {
+      group.forEach((p) => rejectWith(p, "quote_not_found", `Quote ${quoteId} not found`));
+      return null;
+    }
+    if (before.archivedAt || before.status !== "DRAFT") {
+      this.quotes.delete(quoteId);
+      for (const p of group) {
+        // A batch applied before (its ack lost) on a quote that has moved on is acked again, not refused.
+        if (!(await this.ackIfApplied(db, p))) rejectWith(p, "quote_not_editable", `Ops apply to DRAFT quotes; this one is ${before.archivedAt ? "archived" : before.status}`);
+      }
+      return null;
+    }
+    if (!previous) this.quotes.set(quoteId, before);
+    const prices = await this.pricesFor(db, [
+      ...before.lines.map((l) => l.priceId),
+      ...group.flatMap((p) => p.message.ops.flatMap((op) => (op.op === "insertLine" ? [op.line.priceId] : op.op === "updateLine" && op.field === "priceId" && typeof op.value === "string" ? [op.value] : []))),
+    ]);
+
+    const changes = new ChangeSet(db, group[0].actor, null);
+    const flight: Flight = { group, db, applied: [], refused: [], repeats: [], after: before, proof: previous?.proof ?? null, result: Promise.resolve({ events: [] }) };
+    // A batch resent while its first copy is still in flight is acked with that copy.
+    const seen = new Set(inFlight.flatMap((f) => f.applied.map(({ pending }) => keyOf(pending))));
+    let current = before;
+    for (const pending of group) {
+      if (seen.has(keyOf(pending))) {
+        flight.repeats.push(pending);
+        continue;
+      }
+      let next: StoredQuote;
+      let ops: AppliedOp[];
+      let amounts: Map<string, LineAmounts>;
+      try {
+        const result = applyOps(current, pending.message.ops, prices);
+        const priced = quoteTotals(result.content.lines, prices, result.content.currency);
+        ops = result.applied;
+        amounts = priced.lines;
+        next = { ...current, ...result.content, totals: priced.totals, updatedAt: changes.at, rev: current.rev + 1, approvalStatus: "NOT_REQUIRED", approvedRev: null };
+      } catch (error) {
+        if (!(error instanceof QuoteRuleError)) throw error;
+        flight.refused.push({ pending, error });
+        continue;
+      }
+      seen.add(keyOf(pending));
+      // Compact event: the ops as applied (server positions), the touched lines' amounts, the totals.
+      const repriced = ops.some((op) => op.op === "set" && op.field === "currency"); // every line's amounts change
+      const touched = new Set(repriced ? [...amounts.keys()] : ops.flatMap((op) => (op.skipped ? [] : op.op === "insertLine" ? [op.line.id] : op.op === "updateLine" ? [op.lineId] : [])));
+      const lineAmounts = Object.fromEntries([...touched].filter((id) => amounts.has(id)).map((id) => [id, amounts.get(id)!]));
+      changes.record({
+        kind: "quote.updated",
+        actor: pending.actor,
+        subject: { type: "quote", id: quoteId },
+        data: { quoteId, clientOpId: pending.message.clientOpId, baseRev: pending.message.baseRev, rev: next.rev, ops, lineAmounts, totals: next.totals, approvalStatus: next.approvalStatus, updatedAt: next.updatedAt },
+        before: { rev: current.rev },
+        after: { rev: next.rev, ops },
+      });
+      changes.add(
+        db
+          .prepare("INSERT INTO quote_ops (actor_id, client_op_id, quote_id, rev, seq, at) VALUES (?, ?, ?, ?, (SELECT MAX(seq) FROM events), ?)")
+          .bind(pending.actor.id, pending.message.clientOpId, quoteId, next.rev, changes.at),
+      );
+      flight.applied.push({ pending, rev: next.rev });
+      current = next;
+    }
+    if (flight.applied.length) {
+      updateQuote(changes, before, current, "rev_conflict", previous?.proof ?? null);
+      const last = flight.applied[flight.applied.length - 1].pending;
+      flight.after = current;
+      flight.proof = { actorId: last.actor.id, clientOpId: last.message.clientOpId };
+      flight.result = changes.commit().then(
+        (events) => ({ events }),
+        (error: unknown) => ({ error }),
+      );
+    }
+    return flight;
+  }
+
+  /** The write committed: ack its batches, answer the rest, broadcast its events in order. */
+  private async settled(quoteId: string, flight: Flight, events: EntityEvent[], publish: Publish) {
+    if (flight.applied.length) this.quotes.set(quoteId, flight.after);
+    flight.applied.forEach(({ pending, rev }, i) => reply(pending.connection, { type: "ack", clientOpId: pending.message.clientOpId, rev, seq: events[i].seq }));
+    for (const p of flight.repeats) {
+      const first = flight.applied.findIndex((a) => keyOf(a.pending) === keyOf(p));
+      if (first >= 0) reply(p.connection, { type: "ack", clientOpId: p.message.clientOpId, rev: flight.applied[first].rev, seq: events[first].seq });
+      else if (!(await this.ackIfApplied(flight.db, p))) rejectWith(p, "conflict", "The batch could not be applied");
+    }
+    for (const { pending, error } of flight.refused) {
+      // A resent batch that was applied already (e.g. its insert now collides with itself) is re-acked.
+      if (!(await this.ackIfApplied(flight.db, pending))) rejectWith(pending, error.code, error.path ? `${error.path}: ${error.message}` : error.message);
+    }
+    if (events.length) await publish(events);
+  }
+
+  /** The write failed and wrote nothing: the batches to apply again (those not applied already, not out of attempts). */
+  private async failed(quoteId: string, flight: Flight, error: unknown, counts: boolean): Promise<Pending[]> {
+    const text = error instanceof Error ? error.message : String(error);
+    const resent = text.includes("UNIQUE constraint failed: quote_ops"); // some batch here was applied by an earlier write
+    const changedElsewhere = error instanceof ApiError && error.code === "rev_conflict";
+    if (!resent && !changedElsewhere) {
+      this.internalError(quoteId, flight.group, error);
+      return [];
+    }
+    const again: Pending[] = [];
+    for (const p of flight.group) {
+      if (resent && (await this.ackIfApplied(flight.db, p))) continue;
+      if (counts && ++p.attempts >= MAX_ATTEMPTS) rejectWith(p, "conflict", "The quote kept changing; nothing was written — try again");
+      else again.push(p);
+    }
+    return again;
   }
 
   private async ackIfApplied(db: D1Database, p: Pending): Promise<boolean> {

@@ -2,6 +2,8 @@
 import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ChangeSet } from "../../worker/db/changes.ts";
+import { loadQuote, updateQuote } from "../../worker/db/quotes.ts";
 import { sumMoney } from "../../worker/domain/money.ts";
 import { ApiClient, unique } from "../support/client.ts";
 import { comparable, replay, sendOps } from "../support/coedit.ts";
@@ -205,6 +207,108 @@ describe("co-editing a quote", () => {
     expect(stored).toMatchObject({ title: "From socket", notes: "From REST", rev: quote.rev + 3 });
     expect(stored.lines[1].quantity).toBe("5");
     live.close();
+  });
+
+  /** A REST client racing live editors: a 409 (the quote moved under it) is retried, as a client would. */
+  async function patchRetrying(id: string, body: object) {
+    for (;;) {
+      const res = await sales.patch(`${BASE}/quotes/${id}`, body);
+      if (res.status !== 409) return res;
+    }
+  }
+
+  it("pipelined writes: REST changes landing between writes in flight are kept, and every batch is applied once", async () => {
+    const quote = await freshQuote(3);
+    const sockets = await Promise.all([sales, admin].map((c) => joinRoom("ent_acme_us", c, "acme-us")));
+    const work: Promise<{ clientOpId: string; answer: any }>[] = [];
+    const patches: Promise<any>[] = [];
+    for (let i = 0; i < 24; i++) {
+      const live = sockets[i % 2];
+      work.push(
+        i % 3 === 0
+          ? sendOps(live, quote.id, quote.rev, [{ op: "insertLine", afterId: "l0", line: { id: `p${i}`, priceId: PRICES[i % 5], quantity: "1" } }])
+          : sendOps(live, quote.id, quote.rev, [{ op: "updateLine", lineId: `l${i % 3}`, field: "quantity", value: String(i + 1) }]),
+      );
+      if (i % 6 === 5) patches.push(patchRetrying(quote.id, { title: `REST title ${i}` }));
+    }
+    const results = await Promise.all(work);
+    const patched = await Promise.all(patches);
+    expect(patched.map((p) => p.status)).toEqual([200, 200, 200, 200]);
+    expect(results.every((r) => r.answer.type === "ack")).toBe(true);
+    const ackedIds = results.map((r) => r.clientOpId);
+    for (const live of sockets) await live.waitFor(() => quoteEvents(live, quote.id).length >= ackedIds.length + patches.length, 20_000);
+    const stream = quoteEvents(sockets[0], quote.id) as any[];
+    expect(quoteEvents(sockets[1], quote.id).map((e) => e.seq)).toEqual(stream.map((e) => e.seq));
+    // each batch exactly once in the stream, acked once, and the stored quote is the REST changes plus the replayed ops
+    const opEvents = stream.filter((e) => e.data.clientOpId);
+    expect(opEvents.map((e) => e.data.clientOpId).sort()).toEqual([...ackedIds].sort());
+    const acks = sockets.flatMap((l) => l.messages.filter((m: any) => m.type === "ack"));
+    for (const id of ackedIds) expect(acks.filter((m: any) => m.clientOpId === id)).toHaveLength(1);
+    const stored = await storedQuote(quote.id);
+    expect(stored.rev).toBe(quote.rev + ackedIds.length + patches.length);
+    expect(stored.title).toBe(stream.filter((e) => !e.data.clientOpId).pop().data.quote.title);
+    expect(replay({ fields: {}, lines: comparable(quote.lines) }, opEvents).lines).toEqual(comparable(stored.lines));
+    expect(stored.lines).toHaveLength(3 + 8);
+    for (const s of sockets) s.close();
+  });
+
+  it("pipelined writes: a change committed under writes in flight makes them all start over, none lost or doubled", async () => {
+    const quote = await freshQuote(3);
+    const db = env.ENTITY_ACME_US;
+    const sockets = await Promise.all([sales, admin].map((c) => joinRoom("ent_acme_us", c, "acme-us")));
+    const work = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 0
+        ? sendOps(sockets[i % 2], quote.id, quote.rev, [{ op: "insertLine", afterId: null, line: { id: `x${i}`, priceId: PRICES[i % 5], quantity: "2" } }])
+        : sendOps(sockets[i % 2], quote.id, quote.rev, [{ op: "updateLine", lineId: `l${i % 3}`, field: "quantity", value: String(i + 1) }]),
+    );
+    // Someone else's committed changes (bumping rev) racing the op writes: every write chained on a stale rev must fail its guard.
+    let bumps = 0;
+    const racing = (async () => {
+      for (let i = 0; i < 8; i++) {
+        bumps += (await db.prepare("UPDATE quotes SET notes = ?, rev = rev + 1 WHERE id = ?").bind(`elsewhere ${i}`, quote.id).run()).meta.changes;
+      }
+    })();
+    const results = await Promise.all(work);
+    await racing;
+    // A batch that loses to outside changes on every attempt is refused whole, never half-applied.
+    const refused = results.filter((r) => r.answer.type !== "ack");
+    for (const r of refused) expect(r.answer.error.code).toBe("conflict");
+    expect(refused.length).toBeLessThan(results.length / 2);
+    const ackedIds = results.filter((r) => r.answer.type === "ack").map((r) => r.clientOpId);
+    for (const live of sockets) await live.waitFor(() => quoteEvents(live, quote.id).length >= ackedIds.length, 20_000);
+    const stream = quoteEvents(sockets[0], quote.id) as any[];
+    expect(stream.map((e) => e.data.clientOpId).sort()).toEqual([...ackedIds].sort());
+    const acks = sockets.flatMap((l) => l.messages.filter((m: any) => m.type === "ack"));
+    for (const id of ackedIds) expect(acks.filter((m: any) => m.clientOpId === id)).toHaveLength(1);
+    const stored = await storedQuote(quote.id);
+    expect(stored.rev).toBe(quote.rev + ackedIds.length + bumps);
+    expect(stored.notes).toBe("elsewhere 7");
+    expect(replay({ fields: {}, lines: comparable(quote.lines) }, stream).lines).toEqual(comparable(stored.lines));
+    const inserted = results.filter((r, i) => i % 3 === 0 && r.answer.type === "ack").length;
+    expect(stored.lines).toHaveLength(3 + inserted);
+    const { count } = (await db.prepare("SELECT COUNT(*) AS count FROM quote_ops WHERE quote_id = ?").bind(quote.id).first<{ count: number }>())!;
+    expect(count).toBe(ackedIds.length);
+    for (const s of sockets) s.close();
+  });
+
+  it("a write chained on a batch that never reached D1 is refused, even where the rev matches", async () => {
+    const quote = await freshQuote(1);
+    const db = env.ENTITY_ACME_US;
+    const before = (await loadQuote(db, quote.id))!;
+    const after = { ...before, title: "Chained on nothing", rev: before.rev + 1 };
+    const actor = { type: "user" as const, id: "usr_test", name: "Test" };
+    const orphan = new ChangeSet(db, actor, null);
+    updateQuote(orphan, before, after, "rev_conflict", { actorId: "usr_test", clientOpId: "never-written" });
+    orphan.record({ kind: "quote.updated", subject: { type: "quote", id: quote.id }, data: { quoteId: quote.id } });
+    await expect(orphan.commit()).rejects.toMatchObject({ code: "rev_conflict" });
+    expect((await storedQuote(quote.id)).title).toBe(quote.title);
+    // once the batch it is chained on is in D1, the same write holds
+    await db.prepare("INSERT INTO quote_ops (actor_id, client_op_id, quote_id, rev, seq, at) VALUES ('usr_test', 'written', ?, ?, 0, '2026-01-01')").bind(quote.id, before.rev).run();
+    const chained = new ChangeSet(db, actor, null);
+    updateQuote(chained, before, after, "rev_conflict", { actorId: "usr_test", clientOpId: "written" });
+    chained.record({ kind: "quote.updated", subject: { type: "quote", id: quote.id }, data: { quoteId: quote.id } });
+    await chained.commit();
+    expect((await storedQuote(quote.id)).title).toBe("Chained on nothing");
   });
 });
 

@@ -1,7 +1,7 @@
 // Every state change of an entity is ONE D1 batch: the change, its audit row and its event row,
-// guarded by SQL conditions (DESIGN.md §4). D1 has no interactive transactions, so a guard is a
-// row in `batch_guards` whose CHECK fails when the guarded statement matched nothing: the whole
-// batch rolls back, and the caller gets a 409.
+// guarded by SQL conditions (DESIGN.md §4). D1 has no interactive transactions, so a guard is an
+// insert of changes() into the `batch_guards` view, whose trigger raises when the guarded statement
+// did not change exactly one row: the whole batch rolls back, and the caller gets a 409.
 import type { Actor, EntityEvent, Subject } from "../../party/protocol.ts";
 import { ApiError } from "../api/errors.ts";
 import { newId } from "../lib/crypto.ts";
@@ -103,7 +103,6 @@ export class ChangeSet {
 
   async commit(): Promise<EntityEvent[]> {
     const statements = [...this.statements];
-    if (this.guards.length) statements.push(this.db.prepare("DELETE FROM batch_guards"));
     if (this.idempotency) {
       const r = this.idempotency;
       const now = Date.parse(this.at);
@@ -133,7 +132,7 @@ export class IdempotencyConflict extends Error {}
 
 function translateBatchError(error: unknown, guards: { code: string; message: string }[]): unknown {
   const message = error instanceof Error ? error.message : String(error);
-  if (message.includes("CHECK constraint failed") && message.includes("matched")) {
+  if (message.includes("batch_guard:")) {
     const guard = guards[0] ?? { code: "conflict", message: "The resource changed; nothing was written" };
     return new ApiError(guard.code, guard.message, { status: 409 });
   }

@@ -274,25 +274,42 @@ export function insertQuote(changes: ChangeSet, quote: StoredQuote) {
   );
 }
 
+/** The stored columns of a quote row, as bound values. */
+function quoteColumns(q: StoredQuote): [column: string, value: string | number | null][] {
+  return [
+    ["customer_id", q.customerId], ["title", q.title], ["currency", q.currency], ["deal_type", q.dealType], ["expiry_days", q.expiryDays],
+    ["notes", q.notes], ["status", q.status], ["approval_status", q.approvalStatus], ["approved_rev", q.approvedRev], ["version", q.version],
+    ["published_version", q.publishedVersion], ["public_token", q.publicToken], ["published_at", q.publishedAt], ["expires_at", q.expiresAt],
+    ["accepted_at", q.acceptedAt], ["accepted_by", q.acceptedBy ? JSON.stringify(q.acceptedBy) : null], ["archived_at", q.archivedAt],
+    ["billing_schedule_id", q.billingScheduleId], ["totals", JSON.stringify(q.totals)], ["updated_at", q.updatedAt], ["rev", q.rev],
+  ];
+}
+
+/** An op batch of this quote, already written: a write chained onto it holds only if it committed. */
+export interface WrittenBatch {
+  actorId: string;
+  clientOpId: string;
+}
+
 /**
- * Store `after` over `before`, guarded on `before.rev` (and, where given, the status it must still
- * have): a concurrent change makes this a 409 with nothing written. Lines are diffed by id.
+ * Store `after` over `before`, guarded on `before.rev` and status: a concurrent change makes this a
+ * 409 with nothing written. Only changed columns are set (unchanged indexed and foreign-key columns
+ * cost nothing), and lines are diffed by id. `chainedOn`: `before` is itself an uncommitted write
+ * (co-editing pipelines them) and this one must fail unless that batch is in D1 — a rev number alone
+ * could have been reached by someone else's change.
  */
-export function updateQuote(changes: ChangeSet, before: StoredQuote, after: StoredQuote, guardCode = "rev_conflict") {
+export function updateQuote(changes: ChangeSet, before: StoredQuote, after: StoredQuote, guardCode = "rev_conflict", chainedOn: WrittenBatch | null = null) {
   const db = changes.db;
+  const previous = new Map(quoteColumns(before));
+  const set = quoteColumns(after).filter(([column, value]) => column === "rev" || previous.get(column) !== value);
+  const chained = chainedOn ? " AND EXISTS (SELECT 1 FROM quote_ops WHERE actor_id = ? AND client_op_id = ? AND quote_id = ?)" : "";
   changes.guard(
     db
-      .prepare(
-        `UPDATE quotes SET customer_id = ?, title = ?, currency = ?, deal_type = ?, expiry_days = ?, notes = ?, status = ?, approval_status = ?,
-           approved_rev = ?, version = ?, published_version = ?, public_token = ?, published_at = ?, expires_at = ?, accepted_at = ?, accepted_by = ?,
-           archived_at = ?, billing_schedule_id = ?, totals = ?, updated_at = ?, rev = ?
-         WHERE id = ? AND rev = ? AND status = ?`,
-      )
+      .prepare(`UPDATE quotes SET ${set.map(([column]) => `${column} = ?`).join(", ")} WHERE id = ? AND rev = ? AND status = ?${chained}`)
       .bind(
-        after.customerId, after.title, after.currency, after.dealType, after.expiryDays, after.notes, after.status, after.approvalStatus,
-        after.approvedRev, after.version, after.publishedVersion, after.publicToken, after.publishedAt, after.expiresAt, after.acceptedAt,
-        after.acceptedBy ? JSON.stringify(after.acceptedBy) : null, after.archivedAt, after.billingScheduleId, JSON.stringify(after.totals), after.updatedAt, after.rev,
+        ...set.map(([, value]) => value),
         before.id, before.rev, before.status,
+        ...(chainedOn ? [chainedOn.actorId, chainedOn.clientOpId, before.id] : []),
       ),
     guardCode,
     `Quote ${before.quoteNumber} changed since revision ${before.rev}; reload and try again`,

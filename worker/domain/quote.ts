@@ -254,8 +254,28 @@ function compiledOf(structure: PriceStructure) {
   return c;
 }
 
+/**
+ * Amounts by price structure and line terms. Prices are immutable, so a line's amounts depend only on
+ * these; a co-edited quote re-totals every line on every batch, and most lines did not change.
+ */
+const remembered = new WeakMap<PriceStructure, Map<string, Readonly<LineAmounts>>>();
+const REMEMBERED_PER_PRICE = 256;
+
 /** A line's amounts for one billing period, rounded at line level (DESIGN.md §3). */
-export function lineAmounts(line: QuoteLine, price: QuotePrice, currency: string): LineAmounts {
+export function lineAmounts(line: QuoteLine, price: QuotePrice, currency: string): Readonly<LineAmounts> {
+  let byTerms = remembered.get(price.structure);
+  if (!byTerms) remembered.set(price.structure, (byTerms = new Map()));
+  const key = `${currency}|${line.quantity}|${line.discount ? `${line.discount.type}|${line.discount.value}` : ""}`;
+  let amounts = byTerms.get(key);
+  if (!amounts) {
+    amounts = Object.freeze(computeLineAmounts(line, price, currency));
+    if (byTerms.size >= REMEMBERED_PER_PRICE) byTerms.clear();
+    byTerms.set(key, amounts);
+  }
+  return amounts;
+}
+
+function computeLineAmounts(line: QuoteLine, price: QuotePrice, currency: string): LineAmounts {
   let subtotal: string;
   try {
     subtotal = compiledOf(price.structure).amount(line.quantity, currency);
