@@ -14,6 +14,9 @@ import {
 import { QuoteEditing } from "./quote-editing.ts";
 
 /** Headers the Worker sets in onBeforeConnect after authenticating; clients cannot reach the room directly. */
+/** How long the room must be quiet before it writes down its broadcast seq. */
+const QUIET_MS = 500;
+
 export const ROOM_HEADERS = { principal: "x-kontor-principal", binding: "x-kontor-binding", roles: "x-kontor-roles" } as const;
 
 export interface RoomConnectionState {
@@ -101,10 +104,11 @@ export class EntityRoom extends Server<Env> {
     const sorted = [...incoming].sort((a, b) => a.seq - b.seq);
     let fresh = this.broadcastSeq === null ? sorted : sorted.filter((e) => e.seq > this.broadcastSeq!);
     if (fresh.length === 0) return;
-    if (this.broadcastSeq !== null && fresh[0].seq > this.broadcastSeq + 1) {
+    const missing = this.broadcastSeq === null ? 0 : fresh[0].seq - this.broadcastSeq - 1;
+    if (missing > 0 && missing <= MAX_REPLAY) {
       // An earlier commit's publish has not arrived (yet): read the gap from D1 so order holds.
       const db = this.env[binding] as D1Database;
-      const gap = await readEvents(db, this.broadcastSeq, fresh[0].seq - this.broadcastSeq - 1);
+      const gap = await readEvents(db, this.broadcastSeq!, missing);
       fresh = [...gap, ...fresh];
     }
     for (const event of fresh) {
@@ -133,16 +137,19 @@ export class EntityRoom extends Server<Env> {
   }
 
   /**
-   * The seq is an ordering hint for a woken room (D1 holds the events), so it is written once per burst,
-   * not once per broadcast: a storage write per event was the room's largest cost under co-editing.
-   * A pending timer keeps the room from hibernating until it is written; a room lost before that
-   * re-sends a few events, which clients drop by seq.
+   * The seq is an ordering hint for a woken room (D1 holds the events), so it is written when the room
+   * goes quiet, not per broadcast: a storage write per event was the room's largest CPU cost under
+   * co-editing, and locally each one stalls the process for its sync. A pending timer keeps the room
+   * from hibernating until it is written. A room lost before that (eviction, deploy) re-sends what
+   * it fills in from D1, which clients drop by seq; a gap too large to fill is left to the clients,
+   * which ask for it (hello) when an event skips a seq.
    */
   private persistBroadcastSeq() {
-    this.persistingSeq ??= setTimeout(() => {
+    if (this.persistingSeq) clearTimeout(this.persistingSeq);
+    this.persistingSeq = setTimeout(() => {
       this.persistingSeq = null;
       if (this.broadcastSeq !== null) void this.ctx.storage.put("broadcastSeq", this.broadcastSeq, { allowUnconfirmed: true });
-    }, 100);
+    }, QUIET_MS);
   }
 
   private async replay(connection: Connection<RoomConnectionState>, binding: string, lastSeq: number) {

@@ -82,6 +82,30 @@ describe("entity room — live events", () => {
     live!.close();
   });
 
+  it("fills a small gap from D1 in order, and leaves a gap past MAX_REPLAY to the clients' hello", async () => {
+    const db = env.ENTITY_ACME_UK;
+    const live = await joinRoom("ent_acme_uk", admin, "acme-uk");
+    const filler = (n: number) =>
+      db.batch(Array.from({ length: n }, (_, i) => db.prepare("INSERT INTO events (kind, subject_type, subject_id, actor, data, at) VALUES ('test.filler', 'test', ?, '{\"type\":\"system\",\"id\":\"t\"}', '{}', '2026-01-01')").bind(`g${i}`)));
+    const UK = "/api/v1/entities/acme-uk/customers";
+    const first = await admin.post(UK, { legalName: unique("Before gap"), email: "g@g.test", country: "GB" });
+    await live.waitFor(created(first.body.id));
+    // three events committed without a publish: the next broadcast fills them in, in order
+    await filler(3);
+    const second = await admin.post(UK, { legalName: unique("After small gap"), email: "g@g.test", country: "GB" });
+    await live.waitFor(created(second.body.id));
+    const seqs = live.events().map((e) => e.seq);
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBe(seqs[i - 1] + 1);
+    expect(live.events().filter((e) => e.kind === "test.filler")).toHaveLength(3);
+    // past MAX_REPLAY the room does not read and re-send them all: the socket sees the skip
+    await filler(MAX_REPLAY + 1);
+    const third = await admin.post(UK, { legalName: unique("After large gap"), email: "g@g.test", country: "GB" });
+    const event: any = await live.waitFor(created(third.body.id));
+    expect(live.events().filter((e) => e.kind === "test.filler")).toHaveLength(3);
+    expect(event.seq).toBe(seqs[seqs.length - 1] + MAX_REPLAY + 2);
+    live.close();
+  });
+
   it("a hibernated/evicted room still delivers to its sockets", async () => {
     const live = await joinRoom("ent_acme_us", sales, "acme-us");
     const stub = env.EntityRoom.get(env.EntityRoom.idFromName("ent_acme_us"));
