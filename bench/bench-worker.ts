@@ -26,29 +26,19 @@ export class BareFanout extends DurableObject {
   }
 
   /**
-   * The bare echo floors for co-editing: parse the batch, answer an ack. On the "echo-durable" object
-   * it first writes the batch to D1 in one statement — the one thing DESIGN §4 requires before an
-   * ack. On the "relay" object it also sends the batch to every socket, as a co-editing server must
-   * (each editor sees every batch): the same frames our room sends, with nothing checked or stored.
+   * The bare floors for co-editing, by object name:
+   * - "echo": parse the batch, answer an ack (the floor the issue names);
+   * - "relay": also send the batch to every socket, as API.md requires of a co-editing server (each
+   *   editor sees every batch): the frames our room sends, with nothing checked or stored;
+   * - "durable-relay": first write the batch to D1 in one statement, as DESIGN §4 requires before an
+   *   ack, then relay: the least any server meeting both documents does.
    */
   async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer) {
     const text = typeof message === "string" ? message : new TextDecoder().decode(message);
     const batch = JSON.parse(text) as { clientOpId: string };
-    let seq = 0;
-    if (this.ctx.id.name === "relay") {
-      seq = ++this.relayed;
-      socket.send(JSON.stringify({ type: "ack", clientOpId: batch.clientOpId, rev: 0, seq }));
-      const event = JSON.stringify({ type: "event", seq, kind: "quote.updated", data: batch });
-      for (const other of this.ctx.getWebSockets()) {
-        try {
-          other.send(event);
-        } catch {
-          /* closing */
-        }
-      }
-      return;
-    }
-    if (this.ctx.id.name === "echo-durable") {
+    const mode = this.ctx.id.name;
+    let seq = ++this.relayed;
+    if (mode === "durable-relay") {
       const row = await (this.env as BenchEnv).ENTITY_ACME_US.prepare(
         "INSERT INTO bench_events (kind, subject_type, subject_id, actor, data, at) VALUES ('bench.echo', 'bench', ?, '{}', ?, ?) RETURNING seq",
       )
@@ -57,6 +47,15 @@ export class BareFanout extends DurableObject {
       seq = row!.seq;
     }
     socket.send(JSON.stringify({ type: "ack", clientOpId: batch.clientOpId, rev: 0, seq }));
+    if (mode === "echo") return;
+    const event = JSON.stringify({ type: "event", seq, kind: "quote.updated", data: batch });
+    for (const other of this.ctx.getWebSockets()) {
+      try {
+        other.send(event);
+      } catch {
+        /* closing */
+      }
+    }
   }
 }
 
@@ -80,7 +79,7 @@ bare.get("/__bare/customers/:id", async (c) => {
 bare.get("/__bare/fanout", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("bench")).fetch(c.req.raw));
 bare.get("/__bare/echo", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("echo")).fetch(c.req.raw));
 bare.get("/__bare/relay", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("relay")).fetch(c.req.raw));
-bare.get("/__bare/echo-durable", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("echo-durable")).fetch(c.req.raw));
+bare.get("/__bare/durable-relay", (c) => c.env.BareFanout.get(c.env.BareFanout.idFromName("durable-relay")).fetch(c.req.raw));
 // The same D1 write as a customer create (row + event), then the bare fan-out of the event.
 bare.post("/__bare/customers", async (c) => {
   const body = await c.req.json<{ legalName: string }>();
@@ -129,7 +128,7 @@ bare.post("/__bare/publish-via-bare", async (c) => {
 // Co-editing driver inside workerd: N editor sockets opened straight into the room (as the Worker does
 // after authenticating) or into a bare floor (echo or relay), each sending its next batch when the last is acked.
 bare.post("/__bench/coedit", async (c) => {
-  const { editors, perEditor, quoteId, baseRev, target } = await c.req.json<{ editors: number; perEditor: number; quoteId: string; baseRev: number; target: "room" | "echo" | "relay" }>();
+  const { editors, perEditor, quoteId, baseRev, target } = await c.req.json<{ editors: number; perEditor: number; quoteId: string; baseRev: number; target: "room" | "echo" | "relay" | "durable-relay" }>();
   const sockets: WebSocket[] = [];
   for (let i = 0; i < editors; i++) {
     const headers = new Headers({ upgrade: "websocket" });

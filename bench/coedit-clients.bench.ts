@@ -143,7 +143,7 @@ export async function benchCoeditClients(url: string, cookie: string) {
     for (let i = 0; i < editors; i++) {
       ours.push(await open(await liveUrl()));
       bare.push(await open(`${wsUrl}/__bare/echo`));
-      durable.push(await open(`${wsUrl}/__bare/echo-durable`));
+      durable.push(await open(`${wsUrl}/__bare/durable-relay`));
       relay.push(await open(`${wsUrl}/__bare/relay`));
     }
     const perEditor = Math.max(8, Math.ceil(400 / editors));
@@ -163,8 +163,8 @@ export async function benchCoeditClients(url: string, cookie: string) {
       const floor = (name: string, run: Run) => ` | ${name} p95 ${ms(percentile(run.latencies, 95))} → ${(p95 / percentile(run.latencies, 95)).toFixed(2)}x`;
       console.log(
         `coedit (clients, ${load}): ${String(editors).padStart(2)} editors, ${a.latencies.length} batches — ack p50 ${ms(percentile(a.latencies, 50))} p95 ${ms(p95)}, ${a.perSecond.toFixed(0)} acked/s` +
-          floor("bare DO echo (target < 3x)", b) + floor("bare DO relay", r) + floor("echo after one D1 write", d) +
-          (load === "saturation" ? ` | floors' rates: echo ${b.perSecond.toFixed(0)}/s, relay ${r.perSecond.toFixed(0)}/s, echo+D1 ${d.perSecond.toFixed(0)}/s (target >= 200 acked/s)` : "") +
+          floor("bare DO echo (target < 3x)", b) + floor("bare DO relay", r) + floor("bare DO relay after one D1 write", d) +
+          (load === "saturation" ? ` | floors' rates: echo ${b.perSecond.toFixed(0)}/s, relay ${r.perSecond.toFixed(0)}/s, D1+relay ${d.perSecond.toFixed(0)}/s (target >= 200 acked/s)` : "") +
           (a.rejected ? ` | ${a.rejected} rejected or unanswered` : ""),
       );
     };

@@ -27,17 +27,19 @@ export async function benchCoedit(url: string, cookie: string) {
       lines: Array.from({ length: editors }, (_, i) => ({ id: `e${i}`, priceId: "price_us_seats_monthly", quantity: "5" })),
     });
     const perEditor = Math.max(10, Math.ceil(600 / editors));
-    const drive = (target: "room" | "echo" | "relay", n: number) => post<Run>("/__bench/coedit", { editors, perEditor: n, quoteId: quote.id, baseRev: quote.rev, target });
+    const drive = (target: "room" | "echo" | "relay" | "durable-relay", n: number) => post<Run>("/__bench/coedit", { editors, perEditor: n, quoteId: quote.id, baseRev: quote.rev, target });
     await drive("room", 3); // warm up
     await drive("echo", 3);
     await drive("relay", 3);
+    await drive("durable-relay", 3);
     const a = await drive("room", perEditor);
     const b = await drive("echo", perEditor);
     const r = await drive("relay", perEditor);
+    const d = await drive("durable-relay", perEditor);
     // workerd timers advance only on I/O, so a floor with no I/O reads ~0 ms here: compare throughput.
     console.log(
       `coedit (in workerd): ${String(editors).padStart(2)} editors, ${a.latencies.length} batches on one quote — ack p50 ${ms(percentile(a.latencies, 50))} p95 ${ms(percentile(a.latencies, 95))}, ${a.perSecond.toFixed(0)} acked batches/s (target >= 200)` +
-        ` | bare DO echo ${b.perSecond.toFixed(0)}/s | bare DO relay to all editors ${r.perSecond.toFixed(0)}/s, ours ${(a.perSecond / r.perSecond).toFixed(2)}x of it` +
+        ` | bare DO echo ${b.perSecond.toFixed(0)}/s | bare DO relay ${r.perSecond.toFixed(0)}/s | bare DO relay after one D1 write ${d.perSecond.toFixed(0)}/s p50 ${ms(percentile(d.latencies, 50))} p95 ${ms(percentile(d.latencies, 95))}, ours ${(a.perSecond / d.perSecond).toFixed(2)}x its rate` +
         (a.rejected ? ` | ${a.rejected} rejected` : ""),
     );
   }
