@@ -182,7 +182,7 @@ const routes = {
     method: "patch",
     path: "/entities/{entity}/quotes/{id}",
     tags,
-    summary: 'Change a quote (If-Match: "<rev>"). Changing a PUBLISHED quote makes it a new DRAFT version',
+    summary: 'Change a quote. With If-Match: "<rev>" a newer revision is a 409 rev_conflict; without it the fields apply to the latest revision. Changing a PUBLISHED quote makes it a new DRAFT version',
     middleware: write,
     request: { params: idParam, headers: z.object({ "if-match": z.string().optional() }), ...jsonBody(patchBody) },
     responses: { 200: jsonResponse(quoteSchema, "The quote"), ...errorResponses },
@@ -327,6 +327,8 @@ async function retryOnRevConflict<T>(fn: () => Promise<T>): Promise<T> {
       return await fn();
     } catch (error) {
       if (!(error instanceof ApiError && error.code === "rev_conflict") || attempt >= 8) throw error;
+      // Live editors commit every few ms: a short, growing, random pause lets this write find a gap.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 50)));
     }
   }
 }
@@ -414,75 +416,80 @@ export const quotes = new OpenAPIHono<AppEnv>()
     return c.json(quoteView(quote, await pricesForLines(db, quote.lines.map((l) => l.priceId)), originOf(c)), 200) as never;
   })
   .openapi(routes.patch, async (c) => {
-    const { db } = scopeOf(c);
-    const before = await quoteOr404(db, c.req.valid("param").id);
-    assertIfMatch(c.req.header("if-match"), before, "Quote");
-    assertEditable(before);
-    const body = c.req.valid("json");
-    const currency = body.currency ?? before.currency;
-    try {
-      checkCurrency(currency);
-    } catch (error) {
-      quoteRuleFailure(error);
-    }
-    const customerId = body.customerId ?? before.customerId;
-    if (body.customerId !== undefined || body.currency !== undefined) await customerFor(db, customerId, currency);
-    const newLines = body.lines;
-    const prices = await pricesForLines(db, [...before.lines.map((l) => l.priceId), ...(newLines ?? []).map((l) => l.priceId)]);
-    let lines: QuoteLine[] = before.lines;
-    try {
-      if (newLines) {
-        const positions = positionsFor(newLines.length);
-        const seen = new Set<string>();
-        lines = newLines.map((l, i) => {
-          const id = l.id ?? newId("ln");
-          if (seen.has(id)) throw new QuoteRuleError("duplicate_line", `Line id ${id} appears twice`, `lines.${i}.id`);
-          seen.add(id);
-          return {
-            id,
-            position: positions[i],
-            priceId: l.priceId,
-            quantity: checkQuantity(l.quantity, `lines.${i}.quantity`),
-            discount: checkDiscount(l.discount, currency, `lines.${i}.discount`),
-            description: checkDescription(l.description, `lines.${i}.description`),
-          };
-        });
+    // With If-Match the caller edited one revision, and a newer one is a 409. Without it the fields
+    // apply to whatever is latest, so a co-editing batch landing in between is no reason to refuse.
+    const patch = async () => {
+      const { db } = scopeOf(c);
+      const before = await quoteOr404(db, c.req.valid("param").id);
+      assertIfMatch(c.req.header("if-match"), before, "Quote");
+      assertEditable(before);
+      const body = c.req.valid("json");
+      const currency = body.currency ?? before.currency;
+      try {
+        checkCurrency(currency);
+      } catch (error) {
+        quoteRuleFailure(error);
       }
-      // Prices and currency through the same rules the co-editing ops use.
-      applyOps({ ...before, currency, lines: [] }, lines.map((l, i) => ({ op: "insertLine" as const, afterId: i ? lines[i - 1].id : null, line: { ...l } })), prices);
-    } catch (error) {
-      quoteRuleFailure(error, opsPathToLines);
-    }
-    const changed = Object.keys(body).filter((k) => (body as Record<string, unknown>)[k] !== undefined);
-    const revising = before.status === "PUBLISHED";
-    if (changed.length === 0 && !revising) return c.json(quoteView(before, prices, originOf(c)), 200) as never;
-    const changes = changeSet(c);
-    let after: StoredQuote = {
-      ...before,
-      customerId,
-      title: body.title ?? before.title,
-      currency,
-      dealType: body.dealType ?? before.dealType,
-      expiryDays: body.expiryDays === undefined ? before.expiryDays : body.expiryDays,
-      notes: body.notes === undefined ? before.notes : body.notes,
-      lines,
-      // Editing a published quote makes it a new DRAFT version; the link keeps the published one.
-      status: "DRAFT",
-      version: revising ? before.version + 1 : before.version,
-      approvalStatus: "NOT_REQUIRED",
-      approvedRev: null,
-      updatedAt: changes.at,
-      rev: before.rev + 1,
+      const customerId = body.customerId ?? before.customerId;
+      if (body.customerId !== undefined || body.currency !== undefined) await customerFor(db, customerId, currency);
+      const newLines = body.lines;
+      const prices = await pricesForLines(db, [...before.lines.map((l) => l.priceId), ...(newLines ?? []).map((l) => l.priceId)]);
+      let lines: QuoteLine[] = before.lines;
+      try {
+        if (newLines) {
+          const positions = positionsFor(newLines.length);
+          const seen = new Set<string>();
+          lines = newLines.map((l, i) => {
+            const id = l.id ?? newId("ln");
+            if (seen.has(id)) throw new QuoteRuleError("duplicate_line", `Line id ${id} appears twice`, `lines.${i}.id`);
+            seen.add(id);
+            return {
+              id,
+              position: positions[i],
+              priceId: l.priceId,
+              quantity: checkQuantity(l.quantity, `lines.${i}.quantity`),
+              discount: checkDiscount(l.discount, currency, `lines.${i}.discount`),
+              description: checkDescription(l.description, `lines.${i}.description`),
+            };
+          });
+        }
+        // Prices and currency through the same rules the co-editing ops use.
+        applyOps({ ...before, currency, lines: [] }, lines.map((l, i) => ({ op: "insertLine" as const, afterId: i ? lines[i - 1].id : null, line: { ...l } })), prices);
+      } catch (error) {
+        quoteRuleFailure(error, opsPathToLines);
+      }
+      const changed = Object.keys(body).filter((k) => (body as Record<string, unknown>)[k] !== undefined);
+      const revising = before.status === "PUBLISHED";
+      if (changed.length === 0 && !revising) return c.json(quoteView(before, prices, originOf(c)), 200) as never;
+      const changes = changeSet(c);
+      let after: StoredQuote = {
+        ...before,
+        customerId,
+        title: body.title ?? before.title,
+        currency,
+        dealType: body.dealType ?? before.dealType,
+        expiryDays: body.expiryDays === undefined ? before.expiryDays : body.expiryDays,
+        notes: body.notes === undefined ? before.notes : body.notes,
+        lines,
+        // Editing a published quote makes it a new DRAFT version; the link keeps the published one.
+        status: "DRAFT",
+        version: revising ? before.version + 1 : before.version,
+        approvalStatus: "NOT_REQUIRED",
+        approvedRev: null,
+        updatedAt: changes.at,
+        rev: before.rev + 1,
+      };
+      try {
+        after = withTotals(after, prices);
+      } catch (error) {
+        quoteRuleFailure(error, (p) => `lines.${p}`);
+      }
+      const view = quoteView(after, prices, originOf(c));
+      updateQuote(changes, before, after);
+      changes.record({ kind: "quote.updated", subject: { type: "quote", id: before.id }, data: { quote: view, changed, revised: revising }, before: { rev: before.rev }, after: view });
+      return commitAndRespond(c, changes, 200, view) as never;
     };
-    try {
-      after = withTotals(after, prices);
-    } catch (error) {
-      quoteRuleFailure(error, (p) => `lines.${p}`);
-    }
-    const view = quoteView(after, prices, originOf(c));
-    updateQuote(changes, before, after);
-    changes.record({ kind: "quote.updated", subject: { type: "quote", id: before.id }, data: { quote: view, changed, revised: revising }, before: { rev: before.rev }, after: view });
-    return commitAndRespond(c, changes, 200, view) as never;
+    return c.req.header("if-match") === undefined ? retryOnRevConflict(patch) : patch();
   })
   .openapi(routes.submit, async (c) => {
     return retryOnRevConflict(async () => {
