@@ -134,6 +134,36 @@ export function query(params: Record<string, string | number | boolean | null | 
   return s ? `?${s}` : "";
 }
 
+type QueryValue = string | number | boolean | null | undefined;
+export interface ListParams {
+  after?: string | null;
+  limit?: number;
+  includeArchived?: boolean;
+}
+
+/**
+ * The operations an entity's resource has in the contract (API.md): list with cursor paging, get,
+ * create with an Idempotency-Key, PATCH with If-Match, archive. `defaultLimit` is the list's page.
+ */
+export function entityResource<T, Input, Filters extends Record<string, QueryValue> = Record<never, QueryValue>>(collection: string, defaultLimit = 25) {
+  const path = (entity: string, id?: string) => `${entityPath(entity)}/${collection}${id === undefined ? "" : `/${enc(id)}`}`;
+  return {
+    list: (entity: string, params: Filters & ListParams, f?: Fetch) => {
+      const values: Record<string, QueryValue> = { ...params, limit: params.limit ?? defaultLimit, includeArchived: params.includeArchived ? "true" : undefined };
+      for (const [k, v] of Object.entries(values)) if (typeof v === "string") values[k] = v.trim();
+      return request<Page<T>>("GET", `${path(entity)}${query(values)}`, { fetch: f });
+    },
+    get: (entity: string, id: string, f?: Fetch) => request<T>("GET", path(entity, id), { fetch: f }),
+    create: (entity: string, body: Input, idempotencyKey: string) =>
+      request<T>("POST", path(entity), { body, headers: { "Idempotency-Key": idempotencyKey } }),
+    /** `rev`: the revision edited (If-Match); null to change whatever is latest. */
+    update: (entity: string, id: string, body: Input, rev: number | null) =>
+      request<T>("PATCH", path(entity, id), { body, headers: rev === null ? {} : { "If-Match": `"${rev}"` } }),
+    archive: (entity: string, id: string) =>
+      request<T>("POST", `${path(entity, id)}/archive`, { headers: { "Idempotency-Key": newIdempotencyKey() } }),
+  };
+}
+
 export const api = {
   signIn: (email: string, password: string, f?: Fetch) =>
     request<{ user: User }>("POST", "/api/auth/sign-in/email", { body: { email, password }, fetch: f }),
@@ -144,39 +174,7 @@ export const api = {
   latestSeq: (entity: string, f?: Fetch) =>
     request<{ seq: number }>("GET", `${entityPath(entity)}/events/latest`, { fetch: f }),
 
-  customers: {
-    list: (
-      entity: string,
-      params: { q?: string; after?: string | null; limit?: number; includeArchived?: boolean },
-      f?: Fetch,
-    ) =>
-      request<Page<Customer>>(
-        "GET",
-        `${entityPath(entity)}/customers${query({
-          limit: params.limit ?? 25,
-          after: params.after,
-          q: params.q?.trim(),
-          includeArchived: params.includeArchived ? "true" : undefined,
-        })}`,
-        { fetch: f },
-      ),
-    get: (entity: string, id: string, f?: Fetch) =>
-      request<Customer>("GET", `${entityPath(entity)}/customers/${enc(id)}`, { fetch: f }),
-    create: (entity: string, body: CustomerInput, idempotencyKey: string) =>
-      request<Customer>("POST", `${entityPath(entity)}/customers`, {
-        body,
-        headers: { "Idempotency-Key": idempotencyKey },
-      }),
-    update: (entity: string, id: string, body: CustomerInput, rev: number | null) =>
-      request<Customer>("PATCH", `${entityPath(entity)}/customers/${enc(id)}`, {
-        body,
-        headers: rev === null ? {} : { "If-Match": `"${rev}"` },
-      }),
-    archive: (entity: string, id: string) =>
-      request<Customer>("POST", `${entityPath(entity)}/customers/${enc(id)}/archive`, {
-        headers: { "Idempotency-Key": newIdempotencyKey() },
-      }),
-  },
+  customers: entityResource<Customer, CustomerInput, { q?: string }>("customers"),
 };
 
 /** A random id; crypto.randomUUID exists only in secure contexts, getRandomValues everywhere. */

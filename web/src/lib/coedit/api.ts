@@ -1,5 +1,5 @@
 // The quotes, catalog and public-quote endpoints, on the shared fetch client (#lib/api.ts).
-import { enc, entityPath, newIdempotencyKey, query, request } from "../api.ts";
+import { enc, entityPath, entityResource, newIdempotencyKey, query, request } from "../api.ts";
 import type { Page } from "../types.ts";
 import type { Price, Product, PublicQuote, Quote, QuoteCreateInput, QuoteStatus } from "./types.ts";
 
@@ -19,26 +19,12 @@ async function all<T>(first: (after: string | null) => Promise<Page<T>>): Promis
   return items;
 }
 
+const quotes = entityResource<Quote, QuoteCreateInput, { status?: QuoteStatus | null; customerId?: string }>("quotes");
+
 export const quotesApi = {
-  list: (
-    entity: string,
-    params: { status?: QuoteStatus | null; customerId?: string; includeArchived?: boolean; after?: string | null; limit?: number },
-    f?: Fetch,
-  ) =>
-    request<Page<Quote>>(
-      "GET",
-      `${base(entity)}/quotes${query({
-        limit: params.limit ?? 25,
-        after: params.after,
-        status: params.status,
-        customerId: params.customerId,
-        includeArchived: params.includeArchived ? "true" : undefined,
-      })}`,
-      { fetch: f },
-    ),
-  get: (entity: string, id: string, f?: Fetch) => request<Quote>("GET", `${base(entity)}/quotes/${enc(id)}`, { fetch: f }),
-  create: (entity: string, body: QuoteCreateInput, idempotencyKey: string) =>
-    request<Quote>("POST", `${base(entity)}/quotes`, { body, headers: { "Idempotency-Key": idempotencyKey } }),
+  list: quotes.list,
+  get: quotes.get,
+  create: quotes.create,
   /** PATCH with If-Match; `{}` on a PUBLISHED quote makes it a new DRAFT version ("Revise"). */
   patch: (entity: string, id: string, body: Record<string, unknown>, rev: number) =>
     request<Quote>("PATCH", `${base(entity)}/quotes/${enc(id)}`, { body, headers: { "If-Match": `"${rev}"` } }),

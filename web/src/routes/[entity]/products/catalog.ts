@@ -3,8 +3,8 @@
 //
 // Money and quantities stay decimal STRINGS end to end: they are only ever formatted for display
 // (Intl.NumberFormat formats a decimal string exactly), never turned into JavaScript numbers.
-import { enc, entityPath, newIdempotencyKey, query, request } from "#lib/api.ts";
-import type { Entity, Page, Role } from "#lib/types.ts";
+import { entityPath, entityResource, request } from "#lib/api.ts";
+import type { Entity, Role } from "#lib/types.ts";
 
 // ---- shapes (worker/api/catalog.ts, worker/domain/pricing.ts) ----
 
@@ -137,63 +137,15 @@ export function canWriteCatalog(entity: Pick<Entity, "roles"> | null | undefined
 
 // ---- API ----
 
-type Fetch = typeof fetch;
-const base = entityPath;
+
+const prices = entityResource<Price, PriceInput, { productId?: string; currency?: string }>("prices", 100);
 
 export const catalogApi = {
-  products: {
-    list: (
-      entity: string,
-      params: { q?: string; after?: string | null; limit?: number; includeArchived?: boolean },
-      f?: Fetch,
-    ) =>
-      request<Page<Product>>(
-        "GET",
-        `${base(entity)}/products${query({
-          limit: params.limit ?? 25,
-          after: params.after,
-          q: params.q?.trim(),
-          includeArchived: params.includeArchived ? "true" : undefined,
-        })}`,
-        { fetch: f },
-      ),
-    get: (entity: string, id: string, f?: Fetch) =>
-      request<Product>("GET", `${base(entity)}/products/${enc(id)}`, { fetch: f }),
-    create: (entity: string, body: ProductInput, idempotencyKey: string) =>
-      request<Product>("POST", `${base(entity)}/products`, { body, headers: { "Idempotency-Key": idempotencyKey } }),
-    update: (entity: string, id: string, body: ProductInput, rev: number) =>
-      request<Product>("PATCH", `${base(entity)}/products/${enc(id)}`, { body, headers: { "If-Match": `"${rev}"` } }),
-    archive: (entity: string, id: string) =>
-      request<Product>("POST", `${base(entity)}/products/${enc(id)}/archive`, {
-        headers: { "Idempotency-Key": newIdempotencyKey() },
-      }),
-  },
-  prices: {
-    list: (
-      entity: string,
-      params: { productId?: string; currency?: string; after?: string | null; limit?: number; includeArchived?: boolean },
-      f?: Fetch,
-    ) =>
-      request<Page<Price>>(
-        "GET",
-        `${base(entity)}/prices${query({
-          limit: params.limit ?? 100,
-          after: params.after,
-          productId: params.productId,
-          currency: params.currency,
-          includeArchived: params.includeArchived ? "true" : undefined,
-        })}`,
-        { fetch: f },
-      ),
-    create: (entity: string, body: PriceInput, idempotencyKey: string) =>
-      request<Price>("POST", `${base(entity)}/prices`, { body, headers: { "Idempotency-Key": idempotencyKey } }),
-    archive: (entity: string, id: string) =>
-      request<Price>("POST", `${base(entity)}/prices/${enc(id)}/archive`, {
-        headers: { "Idempotency-Key": newIdempotencyKey() },
-      }),
-  },
+  products: entityResource<Product, ProductInput, { q?: string }>("products"),
+  // Prices are immutable: no update.
+  prices: { list: prices.list, get: prices.get, create: prices.create, archive: prices.archive },
   preview: (entity: string, body: { currency: string; structure: unknown; quantity: string }, signal?: AbortSignal) =>
-    request<{ amount: string; currency: string }>("POST", `${base(entity)}/pricing/preview`, { body, signal }),
+    request<{ amount: string; currency: string }>("POST", `${entityPath(entity)}/pricing/preview`, { body, signal }),
 };
 
 // ---- formatting (decimal strings in, text out; no floating point) ----
