@@ -41,7 +41,8 @@ import type { AppEnv, EntityRecord } from "../env.ts";
 import { newId, randomToken } from "../lib/crypto.ts";
 import { commitAndRespond, publishEvents } from "../live.ts";
 import { ChangeSet } from "../db/changes.ts";
-import { renderDocumentPdf, type BillingDocument } from "../pdf/document.ts";
+import { renderDocumentPdf } from "../pdf/document.ts";
+import { quoteDocument } from "../documents/quote.ts";
 import { getMerchant, sellerOf } from "../db/merchant.ts";
 import { ApiError, notFound } from "./errors.ts";
 import { changeSet, requirePermission, scopeOf } from "./middleware.ts";
@@ -207,53 +208,6 @@ const routes = {
     responses: { 200: { description: "application/pdf", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } }, ...errorResponses },
   }),
 };
-
-const FREQUENCY_LABEL: Record<string, string> = { ONE_TIME: "One-time", MONTHLY: "Monthly", QUARTERLY: "Quarterly", HALF_YEARLY: "Half-yearly", YEARLY: "Yearly" };
-
-/** The document a customer receives: the quote view, its customer, the seller entity. */
-function quoteDocument(
-  view: ReturnType<typeof quoteView>,
-  seller: BillingDocument["seller"],
-  customer: { legalName: string; email: string; taxId: string | null; address: { line1: string; line2?: string | null; city: string; region?: string | null; postalCode: string; country: string } | null },
-): BillingDocument {
-  const address = customer.address;
-  return {
-    kind: "quote",
-    title: `Quote ${view.quoteNumber}`,
-    number: view.status === "DRAFT" ? null : view.quoteNumber,
-    status: view.archivedAt ? "ARCHIVED" : view.status,
-    currency: view.currency,
-    issuedAt: view.publishedAt ?? view.createdAt,
-    expiresAt: view.expiresAt,
-    seller,
-    buyer: {
-      legalName: customer.legalName,
-      email: customer.email,
-      taxId: customer.taxId,
-      addressLines: address ? [address.line1, address.line2 ?? "", [address.postalCode, address.city, address.region ?? ""].filter(Boolean).join(" "), address.country].filter(Boolean) : [],
-    },
-    lines: view.lines.map((line) => ({
-      description: line.name ?? line.priceId,
-      detail: line.description,
-      quantity: line.quantity,
-      frequency: line.billingFrequency ? (FREQUENCY_LABEL[line.billingFrequency] ?? line.billingFrequency) : null,
-      subtotal: line.amounts.subtotal,
-      discount: line.discount ? line.amounts.discount : null,
-      discountLabel: line.discount ? (line.discount.type === "PERCENTAGE" ? `${line.discount.value}% off` : "Discount") : null,
-      total: line.amounts.total,
-    })),
-    totals: {
-      subtotal: view.totals.subtotal,
-      discount: view.totals.discount,
-      tax: view.totals.tax,
-      total: view.totals.total,
-      byFrequency: Object.entries(view.totals.byFrequency).map(([frequency, t]) => ({ frequency: FREQUENCY_LABEL[frequency] ?? frequency, total: t.total })),
-    },
-    notes: view.notes,
-    footer: `${seller.legalName} · Prices exclude tax; tax is added on the invoice.`,
-    acceptance: view.acceptedBy && view.acceptedAt ? { ...view.acceptedBy, at: view.acceptedAt } : null,
-  };
-}
 
 const publicRoutes = {
   get: createRoute({

@@ -4,10 +4,8 @@ import { newId } from "../lib/crypto.ts";
 import { containing, pageOf, type Page } from "./paging.ts";
 import type { PriceStructure, PricingType } from "../domain/pricing.ts";
 
-export const BILLING_FREQUENCIES = ["ONE_TIME", "MONTHLY", "QUARTERLY", "HALF_YEARLY", "YEARLY"] as const;
-export type BillingFrequency = (typeof BILLING_FREQUENCIES)[number];
-export const BILLING_TYPES = ["IN_ADVANCE", "IN_ARREARS"] as const;
-export type BillingType = (typeof BILLING_TYPES)[number];
+import type { BillingFrequency, BillingType } from "../domain/billing.ts";
+export { BILLING_FREQUENCIES, BILLING_TYPES, type BillingFrequency, type BillingType } from "../domain/billing.ts";
 
 export interface Product {
   id: string;
