@@ -20,8 +20,9 @@ export default defineConfig({
     }),
   ],
   resolve: {
-    // The wire protocol is shared with the Worker (types only); tsconfig.json has the same path.
-    alias: { $protocol: here("../party/protocol.ts") },
+    // The wire protocol, the API's types and the pure domain code are shared with the Worker;
+    // tsconfig.json has the same paths.
+    alias: { $protocol: here("../party/protocol.ts"), $worker: here("../worker") },
   },
   server: {
     fs: { allow: [here("..")] },
