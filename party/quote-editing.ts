@@ -11,11 +11,13 @@
 // chained on it fails its guard too, and their batches are applied again on a fresh load. Nothing
 // is acked before it is in D1 (DESIGN.md §4).
 import type { Connection } from "partyserver";
-import { ApiError } from "../worker/api/errors.ts";
+import { actorOf } from "../worker/actions/context.ts";
+import { editableByOps, editStep, editWrite } from "../worker/actions/quotes.ts";
 import { ChangeSet } from "../worker/db/changes.ts";
-import { loadQuote, pricesForLines, updateQuote, type StoredQuote, type WrittenBatch } from "../worker/db/quotes.ts";
+import { loadQuote, pricesForLines, type StoredQuote, type WrittenBatch } from "../worker/db/quotes.ts";
 import { can, isRole } from "../worker/domain/access.ts";
-import { applyOps, quoteTotals, QuoteRuleError, type AppliedOp, type LineAmounts, type QuotePrice } from "../worker/domain/quote.ts";
+import { DomainError } from "../worker/domain/errors.ts";
+import { QuoteRuleError, type QuotePrice } from "../worker/domain/quote.ts";
 import type { Env } from "../worker/env.ts";
 import type { Actor, ClientMessage, EntityEvent, ServerMessage } from "./protocol.ts";
 import type { RoomConnectionState } from "./entity-room.ts";
@@ -52,11 +54,6 @@ const MAX_GROUP = 64;
 const MAX_IN_FLIGHT = 2;
 const keyOf = (p: Pending) => `${p.actor.id}\u0000${p.message.clientOpId}`;
 
-const actorOf = (state: RoomConnectionState): Actor =>
-  state.principal.kind === "user"
-    ? { type: "user", id: state.principal.userId, name: state.principal.name }
-    : { type: "api_key", id: state.principal.keyId, name: state.principal.name };
-
 function reply(connection: Connection, message: ServerMessage) {
   try {
     connection.send(JSON.stringify(message));
@@ -84,7 +81,7 @@ export class QuoteEditing {
 
   apply(connection: Connection, state: RoomConnectionState, message: OpMessage, publish: Publish): Promise<void> {
     const queue = this.queues.get(message.quoteId) ?? [];
-    queue.push({ connection, state, message, actor: actorOf(state), attempts: 0 });
+    queue.push({ connection, state, message, actor: actorOf(state.principal), attempts: 0 });
     this.queues.set(message.quoteId, queue);
     this.arrivals.get(message.quoteId)?.();
     let run = this.draining.get(message.quoteId);
@@ -175,11 +172,12 @@ export class QuoteEditing {
       group.forEach((p) => rejectWith(p, "quote_not_found", `Quote ${quoteId} not found`));
       return null;
     }
-    if (before.archivedAt || before.status !== "DRAFT") {
+    const editable = editableByOps(before);
+    if (!editable.ok) {
       this.quotes.delete(quoteId);
       for (const p of group) {
         // A batch applied before (its ack lost) on a quote that has moved on is acked again, not refused.
-        if (!(await this.ackIfApplied(db, p))) rejectWith(p, "quote_not_editable", `Ops apply to DRAFT quotes; this one is ${before.archivedAt ? "archived" : before.status}`);
+        if (!(await this.ackIfApplied(db, p))) rejectWith(p, "quote_not_editable", editable.reason);
       }
       return null;
     }
@@ -200,42 +198,19 @@ export class QuoteEditing {
         continue;
       }
       let next: StoredQuote;
-      let ops: AppliedOp[];
-      let amounts: Map<string, LineAmounts>;
       try {
-        const result = applyOps(current, pending.message.ops, prices);
-        const priced = quoteTotals(result.content.lines, prices, result.content.currency);
-        ops = result.applied;
-        amounts = priced.lines;
-        next = { ...current, ...result.content, totals: priced.totals, updatedAt: changes.at, rev: current.rev + 1, approvalStatus: "NOT_REQUIRED", approvedRev: null };
+        next = editStep(changes, current, { actor: pending.actor, clientOpId: pending.message.clientOpId, baseRev: pending.message.baseRev, ops: pending.message.ops }, prices).quote;
       } catch (error) {
         if (!(error instanceof QuoteRuleError)) throw error;
         flight.refused.push({ pending, error });
         continue;
       }
       seen.add(keyOf(pending));
-      // Compact event: the ops as applied (server positions), the touched lines' amounts, the totals.
-      const repriced = ops.some((op) => op.op === "set" && op.field === "currency"); // every line's amounts change
-      const touched = new Set(repriced ? [...amounts.keys()] : ops.flatMap((op) => (op.skipped ? [] : op.op === "insertLine" ? [op.line.id] : op.op === "updateLine" ? [op.lineId] : [])));
-      const lineAmounts = Object.fromEntries([...touched].filter((id) => amounts.has(id)).map((id) => [id, amounts.get(id)!]));
-      changes.record({
-        kind: "quote.updated",
-        actor: pending.actor,
-        subject: { type: "quote", id: quoteId },
-        data: { quoteId, clientOpId: pending.message.clientOpId, baseRev: pending.message.baseRev, rev: next.rev, ops, lineAmounts, totals: next.totals, approvalStatus: next.approvalStatus, updatedAt: next.updatedAt },
-        before: { rev: current.rev },
-        after: { rev: next.rev, ops },
-      });
-      changes.add(
-        db
-          .prepare("INSERT INTO quote_ops (actor_id, client_op_id, quote_id, rev, seq, at) VALUES (?, ?, ?, ?, (SELECT MAX(seq) FROM events), ?)")
-          .bind(pending.actor.id, pending.message.clientOpId, quoteId, next.rev, changes.at),
-      );
       flight.applied.push({ pending, rev: next.rev });
       current = next;
     }
     if (flight.applied.length) {
-      updateQuote(changes, before, current, "rev_conflict", previous?.proof ?? null);
+      editWrite(changes, before, current, previous?.proof ?? null);
       const last = flight.applied[flight.applied.length - 1].pending;
       flight.after = current;
       flight.proof = { actorId: last.actor.id, clientOpId: last.message.clientOpId };
@@ -267,7 +242,7 @@ export class QuoteEditing {
   private async failed(quoteId: string, flight: Flight, error: unknown, counts: boolean): Promise<Pending[]> {
     const text = error instanceof Error ? error.message : String(error);
     const resent = text.includes("UNIQUE constraint failed: quote_ops"); // some batch here was applied by an earlier write
-    const changedElsewhere = error instanceof ApiError && error.code === "rev_conflict";
+    const changedElsewhere = error instanceof DomainError && error.code === "rev_conflict";
     if (!resent && !changedElsewhere) {
       this.internalError(quoteId, flight.group, error);
       return [];

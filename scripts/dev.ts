@@ -1,7 +1,7 @@
 // `npm start`: build the web app, migrate and seed the local D1 databases, serve on 127.0.0.1:8787.
 import { buildWeb, startWrangler, waitForHealth } from "./lib.ts";
 import { prepareLocal } from "./prepare-local.ts";
-import { DEMO_PASSWORD, DEMO_USERS } from "../worker/db/seed.ts";
+import { DEMO_PASSWORD, DEMO_USERS } from "../worker/seed.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 buildWeb();

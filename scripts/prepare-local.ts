@@ -1,6 +1,6 @@
 // Apply control-plane and entity migrations to the local D1 databases and seed the demo data.
 import { applyMigrations } from "../worker/db/migrate.ts";
-import { seedDemo } from "../worker/db/seed.ts";
+import { seedDemo } from "../worker/seed.ts";
 import { readMigrations, withLocalBindings } from "./lib.ts";
 
 export async function prepareLocal(persistTo?: string) {

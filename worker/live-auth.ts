@@ -4,21 +4,13 @@ import { entityWithRoles, principalFromLiveToken, principalFromSession } from ".
 import { errorBody } from "./api/errors.ts";
 import type { Env, Principal } from "./env.ts";
 import { newId } from "./lib/crypto.ts";
+import { sessionCookieOf } from "./credentials.ts";
 
 function refuse(status: number, code: string, message: string) {
   return new Response(JSON.stringify(errorBody(newId("req"), code, message)), {
     status,
     headers: { "content-type": "application/json; charset=utf-8" },
   });
-}
-
-function cookieOf(request: Request, name: string): string | undefined {
-  const header = request.headers.get("cookie") ?? "";
-  for (const part of header.split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
-  }
-  return undefined;
 }
 
 export async function authorizeRoomConnection(request: Request, env: Env, lobby: { name: string }): Promise<Request | Response> {
@@ -30,7 +22,7 @@ export async function authorizeRoomConnection(request: Request, env: Env, lobby:
   if (token) {
     principal = await principalFromLiveToken(env.CONTROL, token, entityId);
   } else {
-    const session = cookieOf(request, "kontor_session");
+    const session = sessionCookieOf(request.headers);
     // A page on another origin must not ride the user's cookie into the socket.
     const origin = request.headers.get("origin");
     if (session && origin && origin !== url.origin) return refuse(403, "csrf_rejected", "Cross-site WebSocket refused");

@@ -1,6 +1,6 @@
 // A small API client over SELF.fetch: sign in as a demo user, call routes, read error bodies.
 import { SELF } from "cloudflare:test";
-import { DEMO_PASSWORD } from "../../worker/db/seed.ts";
+import { DEMO_PASSWORD } from "../../worker/seed.ts";
 
 export const ORIGIN = "http://kontor.test";
 

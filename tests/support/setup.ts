@@ -1,6 +1,6 @@
 // Migrations applied to the control plane and to every entity database, then the demo data.
 import { applyD1Migrations, env } from "cloudflare:test";
-import { seedDemo, DEMO_ENTITIES } from "../../worker/db/seed.ts";
+import { seedDemo, DEMO_ENTITIES } from "../../worker/seed.ts";
 
 await applyD1Migrations(env.CONTROL, env.CONTROL_MIGRATIONS);
 for (const entity of DEMO_ENTITIES) {

@@ -1,7 +1,7 @@
 // The demo data of API.md, and seeding twice writes nothing new.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { seedDemo } from "../../worker/db/seed.ts";
+import { seedDemo } from "../../worker/seed.ts";
 import { ApiClient } from "../support/client.ts";
 
 const count = async () =>

@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env.ts";
+import { SESSION_COOKIE } from "../credentials.ts";
 import { auth, me } from "./auth.ts";
 import { catalog } from "./catalog.ts";
 import { customers } from "./customers.ts";
@@ -10,6 +11,7 @@ import { merchant } from "./merchant.ts";
 import { publicQuotes, quotes } from "./quotes.ts";
 import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
+import { DomainError } from "../domain/errors.ts";
 import { authenticate, entityAccess, idempotency, requestId } from "./middleware.ts";
 
 const SECURITY: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
@@ -64,13 +66,13 @@ export function createApp() {
     servers: [{ url: new URL(c.req.url).origin }],
     security: SECURITY,
   }));
-  app.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "kontor_session" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: SESSION_COOKIE });
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
   app.get("/api/docs", (c) => c.html(DOCS_PAGE));
 
   app.notFound((c) => errorResponse(c, new ApiError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.onError((error, c) => {
-    if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof DomainError) return errorResponse(c, error);
     if (error instanceof HTTPException) {
       if (error.status === 400) return errorResponse(c, new ApiError("malformed_json", "The request body is not valid JSON"));
       if (error.status === 413) return errorResponse(c, new ApiError("payload_too_large", "Request body too large"));

@@ -12,7 +12,8 @@ import {
 import type { AppEnv } from "../env.ts";
 import { DUMMY_PASSWORD_HASH, sha256Hex, verifyPassword } from "../lib/crypto.ts";
 import { ApiError } from "./errors.ts";
-import { assertSameOrigin, authenticate, SESSION_COOKIE } from "./middleware.ts";
+import { SESSION_COOKIE } from "../credentials.ts";
+import { assertSameOrigin, authenticate } from "./middleware.ts";
 import { errorResponses, jsonBody, jsonResponse } from "./schemas.ts";
 
 const userSchema = z.object({ id: z.string(), email: z.string(), name: z.string() }).openapi("User");

@@ -1,27 +1,13 @@
 // The product catalog (API.md "products", "prices", "pricing preview"): finance and admin write,
 // everyone with access reads. Prices are immutable; archive and create a new one to change a price.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import {
-  archivePrice,
-  archiveProduct,
-  BILLING_FREQUENCIES,
-  BILLING_TYPES,
-  createPrice,
-  createProduct,
-  getPrice,
-  getProduct,
-  listPrices,
-  listProducts,
-  updateProduct,
-  type Price,
-  type Product,
-} from "../db/catalog.ts";
+import * as catalogActions from "../actions/catalog.ts";
+import { BILLING_FREQUENCIES, BILLING_TYPES } from "../domain/billing.ts";
 import { quantitySchema } from "../domain/money.ts";
-import { priceAmount, PricingError, priceStructureSchema, PRICING_TYPES } from "../domain/pricing.ts";
+import { priceStructureSchema, PRICING_TYPES } from "../domain/pricing.ts";
 import type { AppEnv } from "../env.ts";
-import { commitAndRespond } from "../live.ts";
-import { ApiError, notFound } from "./errors.ts";
-import { changeSet, requirePermission, scopeOf } from "./middleware.ts";
+import { requirePermission } from "./middleware.ts";
+import { actionContext, read, respond } from "./respond.ts";
 import {
   currencyCode,
   entityParam,
@@ -30,8 +16,8 @@ import {
   jsonBody,
   jsonResponse,
   listOf,
+  ifMatchOf,
   paginationQuery,
-  assertIfMatch,
 } from "./schemas.ts";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -201,88 +187,24 @@ const routes = {
   }),
 };
 
-async function productOr404(db: D1Database, id: string): Promise<Product> {
-  const product = await getProduct(db, id);
-  if (!product) throw notFound("Product");
-  return product;
-}
-
-async function priceOr404(db: D1Database, id: string): Promise<Price> {
-  const price = await getPrice(db, id);
-  if (!price) throw notFound("Price");
-  return price;
-}
-
-/** The engine's refusals in the contract's words: a bad quantity is input (400), an absurd amount a rule (422). */
-export function pricingFailure(error: unknown, path = "quantity"): never {
-  if (error instanceof PricingError) {
-    const details = error.details.length ? error.details.map((d) => ({ path: d.path ? `${path}${d.path.startsWith(".") ? "" : "."}${d.path}` : path, message: d.message })) : [{ path, message: error.message }];
-    if (error.code === "amount_out_of_range") throw new ApiError("amount_out_of_range", error.message, { status: 422, details });
-    throw new ApiError("invalid_request", error.message, { details: error.code === "invalid_quantity" ? [{ path, message: error.message }] : details });
-  }
-  throw error;
-}
-
 export const catalog = new OpenAPIHono<AppEnv>()
-  .openapi(routes.createProduct, async (c) => {
-    const changes = changeSet(c);
-    return commitAndRespond(c, changes, 201, createProduct(changes, c.req.valid("json"))) as never;
-  })
+  .openapi(routes.createProduct, (c) => respond(c, 201, (ctx) => catalogActions.createProduct(ctx, c.req.valid("json"))))
   .openapi(routes.listProducts, async (c) => {
     const q = c.req.valid("query");
-    const page = await listProducts(scopeOf(c).db, { limit: q.limit, after: q.after, q: q.q, includeArchived: q.includeArchived === "true" });
+    const page = await catalogActions.listProducts(actionContext(c), { ...q, includeArchived: q.includeArchived === "true" });
     return c.json({ items: page.items, pagination: { after: page.after } }, 200);
   })
-  .openapi(routes.getProduct, async (c) => c.json(await productOr404(scopeOf(c).db, c.req.valid("param").id), 200))
-  .openapi(routes.updateProduct, async (c) => {
-    const before = await productOr404(scopeOf(c).db, c.req.valid("param").id);
-    assertIfMatch(c.req.header("if-match"), before, "Product");
-    if (before.archivedAt) throw new ApiError("invalid_state", "An archived product cannot be changed");
-    const changes = changeSet(c);
-    return commitAndRespond(c, changes, 200, updateProduct(changes, before, c.req.valid("json"))) as never;
-  })
-  .openapi(routes.archiveProduct, async (c) => {
-    const { db } = scopeOf(c);
-    const before = await productOr404(db, c.req.valid("param").id);
-    if (before.archivedAt) throw new ApiError("invalid_state", "Product is already archived");
-    const changes = changeSet(c);
-    const product = archiveProduct(changes, before);
-    // Its live prices go with it, in the same batch.
-    const live = await listPrices(db, { limit: 100, productId: before.id });
-    for (const price of live.items) archivePrice(changes, price);
-    return commitAndRespond(c, changes, 200, product) as never;
-  })
-  .openapi(routes.createPrice, async (c) => {
-    const body = c.req.valid("json");
-    const product = await getProduct(scopeOf(c).db, body.productId);
-    if (!product) throw new ApiError("not_found", "Product not found", { details: [{ path: "productId", message: "No such product in this entity" }] });
-    if (product.archivedAt) throw new ApiError("invalid_state", "Product is archived; prices cannot be added to it");
-    const changes = changeSet(c);
-    return commitAndRespond(c, changes, 201, createPrice(changes, body)) as never;
-  })
+  .openapi(routes.getProduct, (c) => read(c, (ctx) => catalogActions.getProduct(ctx, c.req.valid("param").id)))
+  .openapi(routes.updateProduct, (c) =>
+    respond(c, 200, (ctx) => catalogActions.updateProduct(ctx, c.req.valid("param").id, c.req.valid("json"), ifMatchOf(c))),
+  )
+  .openapi(routes.archiveProduct, (c) => respond(c, 200, (ctx) => catalogActions.archiveProduct(ctx, c.req.valid("param").id)))
+  .openapi(routes.createPrice, (c) => respond(c, 201, (ctx) => catalogActions.createPrice(ctx, c.req.valid("json"))))
   .openapi(routes.listPrices, async (c) => {
     const q = c.req.valid("query");
-    const page = await listPrices(scopeOf(c).db, {
-      limit: q.limit,
-      after: q.after,
-      productId: q.productId,
-      currency: q.currency,
-      includeArchived: q.includeArchived === "true",
-    });
+    const page = await catalogActions.listPrices(actionContext(c), { ...q, includeArchived: q.includeArchived === "true" });
     return c.json({ items: page.items, pagination: { after: page.after } }, 200);
   })
-  .openapi(routes.getPrice, async (c) => c.json(await priceOr404(scopeOf(c).db, c.req.valid("param").id), 200))
-  .openapi(routes.archivePrice, async (c) => {
-    const before = await priceOr404(scopeOf(c).db, c.req.valid("param").id);
-    if (before.archivedAt) throw new ApiError("invalid_state", "Price is already archived");
-    const changes = changeSet(c);
-    return commitAndRespond(c, changes, 200, archivePrice(changes, before)) as never;
-  })
-  .openapi(routes.preview, async (c) => {
-    const { currency, structure, quantity } = c.req.valid("json");
-    try {
-      return c.json({ amount: priceAmount(structure, quantity, currency), currency }, 200);
-    } catch (error) {
-      pricingFailure(error);
-    }
-  });
+  .openapi(routes.getPrice, (c) => read(c, (ctx) => catalogActions.getPrice(ctx, c.req.valid("param").id)))
+  .openapi(routes.archivePrice, (c) => respond(c, 200, (ctx) => catalogActions.archivePrice(ctx, c.req.valid("param").id)))
+  .openapi(routes.preview, (c) => c.json(catalogActions.preview(c.req.valid("json")), 200));

@@ -1,18 +1,10 @@
 // Customers: one route per operation, each with its zod schemas (API.md "customers").
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import {
-  archiveCustomer,
-  createCustomer,
-  getCustomer,
-  listCustomers,
-  updateCustomer,
-  TAX_STATUSES,
-  type Customer,
-} from "../db/customers.ts";
+import * as customerActions from "../actions/customers.ts";
+import { TAX_STATUSES, type Customer } from "../db/customers.ts";
 import type { AppEnv } from "../env.ts";
-import { commitAndRespond } from "../live.ts";
-import { ApiError, notFound } from "./errors.ts";
-import { changeSet, requirePermission, scopeOf } from "./middleware.ts";
+import { requirePermission } from "./middleware.ts";
+import { actionContext, read, respond } from "./respond.ts";
 import {
   countryCode,
   currencyCode,
@@ -22,8 +14,8 @@ import {
   jsonBody,
   jsonResponse,
   listOf,
+  ifMatchOf,
   paginationQuery,
-  assertIfMatch,
 } from "./schemas.ts";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -162,50 +154,15 @@ const archiveCustomerRoute = createRoute({
   responses: { 200: jsonResponse(customerSchema, "The archived customer"), ...errorResponses },
 });
 
-async function customerOr404(db: D1Database, id: string): Promise<Customer> {
-  const customer = await getCustomer(db, id);
-  if (!customer) throw notFound("Customer");
-  return customer;
-}
-
 export const customers = new OpenAPIHono<AppEnv>()
-  .openapi(createCustomerRoute, async (c) => {
-    const body = c.req.valid("json");
-    const changes = changeSet(c);
-    const customer = createCustomer(changes, { ...body, currency: body.currency ?? scopeOf(c).entity.currency });
-    return commitAndRespond(c, changes, 201, customer) as never;
-  })
+  .openapi(createCustomerRoute, (c) => respond(c, 201, (ctx) => customerActions.create(ctx, c.req.valid("json"))))
   .openapi(listCustomersRoute, async (c) => {
     const query = c.req.valid("query");
-    const page = await listCustomers(scopeOf(c).db, {
-      limit: query.limit,
-      after: query.after,
-      q: query.q,
-      includeArchived: query.includeArchived === "true",
-    });
+    const page = await customerActions.list(actionContext(c), { ...query, includeArchived: query.includeArchived === "true" });
     return c.json({ items: page.items, pagination: { after: page.after } }, 200);
   })
-  .openapi(getCustomerRoute, async (c) => {
-    return c.json(await customerOr404(scopeOf(c).db, c.req.valid("param").id), 200);
-  })
-  .openapi(updateCustomerRoute, async (c) => {
-    const before = await customerOr404(scopeOf(c).db, c.req.valid("param").id);
-    assertIfMatch(c.req.header("if-match"), before, "Customer");
-    if (before.archivedAt) throw new ApiError("invalid_state", "An archived customer cannot be changed");
-    const patch = c.req.valid("json");
-    const merged = { ...before, ...patch };
-    if (merged.taxStatus === "REVERSE_CHARGED" && !merged.taxId) {
-      throw new ApiError("invalid_request", "A reverse-charged customer needs its tax id", {
-        details: [{ path: "taxId", message: "required when taxStatus is REVERSE_CHARGED" }],
-      });
-    }
-    const changes = changeSet(c);
-    const after = updateCustomer(changes, before, patch);
-    return commitAndRespond(c, changes, 200, after) as never;
-  })
-  .openapi(archiveCustomerRoute, async (c) => {
-    const before = await customerOr404(scopeOf(c).db, c.req.valid("param").id);
-    if (before.archivedAt) throw new ApiError("invalid_state", "Customer is already archived");
-    const changes = changeSet(c);
-    return commitAndRespond(c, changes, 200, archiveCustomer(changes, before)) as never;
-  });
+  .openapi(getCustomerRoute, (c) => read(c, (ctx) => customerActions.get(ctx, c.req.valid("param").id)))
+  .openapi(updateCustomerRoute, (c) =>
+    respond(c, 200, (ctx) => customerActions.update(ctx, c.req.valid("param").id, c.req.valid("json"), ifMatchOf(c))),
+  )
+  .openapi(archiveCustomerRoute, (c) => respond(c, 200, (ctx) => customerActions.archive(ctx, c.req.valid("param").id)));

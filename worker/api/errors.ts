@@ -1,11 +1,9 @@
 // One error module: every failure leaves the API in the contract's shape (API.md "Errors").
 import type { Context } from "hono";
 import type { ZodError } from "zod";
+import { DomainError, type ErrorDetail } from "../domain/errors.ts";
 
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
+export { notFound, type ErrorDetail } from "../domain/errors.ts";
 
 const STATUS_BY_CODE = {
   invalid_request: 400,
@@ -17,14 +15,26 @@ const STATUS_BY_CODE = {
   not_found: 404,
   entity_not_found: 404,
   method_not_allowed: 405,
+  unknown_price: 404,
   conflict: 409,
   rev_conflict: 409,
   invalid_state: 409,
+  number_taken: 409,
+  quote_not_editable: 409,
+  quote_being_revised: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
   unprocessable: 422,
   currency_mismatch: 422,
+  customer_archived: 422,
+  price_archived: 422,
+  quote_empty: 422,
+  quote_expired: 422,
+  approval_required: 422,
+  amount_out_of_range: 422,
+  duplicate_line: 422,
+  too_many_lines: 422,
   rate_limited: 429,
   internal_error: 500,
   entity_unavailable: 503,
@@ -33,35 +43,37 @@ const STATUS_BY_CODE = {
 export type ErrorCode = keyof typeof STATUS_BY_CODE | (string & {});
 type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
-export class ApiError extends Error {
+/** The HTTP status of a domain code: the table above, else 422 (a business rule said no). */
+export function statusOf(error: DomainError): ErrorStatus {
+  if (error instanceof ApiError) return error.status;
+  return (STATUS_BY_CODE as Record<string, ErrorStatus>)[error.code] ?? 422;
+}
+
+/** An error only HTTP has (authentication, CSRF, limits, headers), or a domain code with a status of its own. */
+export class ApiError extends DomainError {
   readonly status: ErrorStatus;
-  readonly code: string;
-  readonly details: ErrorDetail[];
   readonly headers: Record<string, string>;
   constructor(
     code: ErrorCode,
     message: string,
     options: { status?: ErrorStatus; details?: ErrorDetail[]; headers?: Record<string, string> } = {},
   ) {
-    super(message);
-    this.code = code;
+    super(code, message, options.details ?? []);
+    this.name = "ApiError";
     this.status = options.status ?? (STATUS_BY_CODE as Record<string, ErrorStatus>)[code] ?? 400;
-    this.details = options.details ?? [];
     this.headers = options.headers ?? {};
   }
 }
-
-export const notFound = (what = "Resource") => new ApiError("not_found", `${what} not found`);
 
 export function errorBody(requestId: string, code: string, message: string, details: ErrorDetail[] = []) {
   return { error: { code, message, details, requestId } };
 }
 
-export function errorResponse(c: Context, error: ApiError): Response {
+export function errorResponse(c: Context, error: DomainError): Response {
   const requestId = (c.get("requestId" as never) as string | undefined) ?? "req_unknown";
   return new Response(JSON.stringify(errorBody(requestId, error.code, error.message, error.details)), {
-    status: error.status,
-    headers: { "content-type": "application/json; charset=utf-8", "x-request-id": requestId, ...error.headers },
+    status: statusOf(error),
+    headers: { "content-type": "application/json; charset=utf-8", "x-request-id": requestId, ...(error instanceof ApiError ? error.headers : {}) },
   });
 }
 

@@ -1,11 +1,11 @@
 // The entity's seller details (API.md "tax": GET/PUT /merchant): what invoices, quotes and their PDFs show.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { getMerchant, putMerchant } from "../db/merchant.ts";
+import * as merchantActions from "../actions/merchant.ts";
 import type { AppEnv } from "../env.ts";
-import { commitAndRespond } from "../live.ts";
 import { addressSchema } from "./customers.ts";
-import { changeSet, requirePermission, scopeOf } from "./middleware.ts";
-import { assertIfMatch, countryCode, entityParam, errorResponses, jsonBody, jsonResponse } from "./schemas.ts";
+import { requirePermission } from "./middleware.ts";
+import { read, respond } from "./respond.ts";
+import { countryCode, ifMatchOf, entityParam, errorResponses, jsonBody, jsonResponse } from "./schemas.ts";
 
 const MAX_LOGO_BYTES = 256 * 1024;
 const optionalText = (max: number) => z.string().trim().max(max).nullish();
@@ -70,17 +70,10 @@ const routes = {
 };
 
 export const merchant = new OpenAPIHono<AppEnv>()
-  .openapi(routes.get, async (c) => {
-    const { db, entity } = scopeOf(c);
-    return c.json((await getMerchant(db, entity)) as never, 200);
-  })
-  .openapi(routes.put, async (c) => {
-    const { db, entity } = scopeOf(c);
-    const before = await getMerchant(db, entity);
-    assertIfMatch(c.req.header("if-match"), before, "Merchant");
+  .openapi(routes.get, (c) => read(c, (ctx) => merchantActions.get(ctx)))
+  .openapi(routes.put, (c) => {
     const body = c.req.valid("json");
-    const changes = changeSet(c);
-    const after = putMerchant(changes, before, {
+    const input = {
       legalName: body.legalName,
       displayName: body.displayName,
       email: body.email ?? null,
@@ -92,6 +85,6 @@ export const merchant = new OpenAPIHono<AppEnv>()
       logo: body.logo ?? null,
       brandColor: body.brandColor ?? null,
       invoicePrefix: body.invoicePrefix,
-    });
-    return commitAndRespond(c, changes, 200, after) as never;
+    };
+    return respond(c, 200, (ctx) => merchantActions.replace(ctx, input, ifMatchOf(c)));
   });

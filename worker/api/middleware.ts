@@ -1,14 +1,13 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
-import type { Actor } from "../../party/protocol.ts";
-import { ChangeSet } from "../db/changes.ts";
+import { actorOf } from "../actions/context.ts";
+import type { ChangeSet } from "../db/changes.ts";
 import { principalFromApiKey, principalFromSession, resolveEntityAccess } from "../db/control.ts";
+import { storedResponse, storeResponse, type StoredResponse } from "../db/idempotency.ts";
 import { can, type Permission } from "../domain/access.ts";
+import { presentedCredential, unauthenticatedMessage, type Credential } from "../credentials.ts";
 import type { AppEnv, EntityScope, Principal } from "../env.ts";
 import { newId, sha256Hex } from "../lib/crypto.ts";
 import { ApiError } from "./errors.ts";
-
-export const SESSION_COOKIE = "kontor_session";
 
 export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
   const id = newId("req");
@@ -34,36 +33,19 @@ export function assertSameOrigin(c: Context) {
   }
 }
 
-export function actorOf(principal: Principal): Actor {
-  return principal.kind === "user"
-    ? { type: "user", id: principal.userId, name: principal.name }
-    : { type: "api_key", id: principal.keyId, name: principal.name };
-}
-
-export async function principalOf(c: Context<AppEnv>): Promise<{ principal: Principal; via: "cookie" | "bearer" } | null> {
-  const authorization = c.req.header("authorization");
-  if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    const principal = match ? await principalFromApiKey(c.env.CONTROL, match[1], c.env.ENVIRONMENT) : null;
-    return principal ? { principal, via: "bearer" } : null;
-  }
-  const token = getCookie(c, SESSION_COOKIE);
-  if (!token) return null;
-  const principal = await principalFromSession(c.env.CONTROL, token, c.env.ENVIRONMENT);
-  return principal ? { principal, via: "cookie" } : null;
+async function principalOf(c: Context<AppEnv>, credential: Credential): Promise<Principal | null> {
+  return "apiKey" in credential
+    ? principalFromApiKey(c.env.CONTROL, credential.apiKey, c.env.ENVIRONMENT)
+    : principalFromSession(c.env.CONTROL, credential.session, c.env.ENVIRONMENT);
 }
 
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const found = await principalOf(c);
-  if (!found) {
-    throw new ApiError(
-      "unauthenticated",
-      c.req.header("authorization") ? "Invalid or revoked API key" : "Sign in first: no valid session",
-    );
-  }
-  if (found.via === "cookie") assertSameOrigin(c);
-  c.set("principal", found.principal);
-  c.set("authVia", found.via);
+  const presented = presentedCredential(c.req.raw.headers);
+  const principal = presented?.credential ? await principalOf(c, presented.credential) : null;
+  if (!presented || !principal) throw new ApiError("unauthenticated", unauthenticatedMessage(presented));
+  if (presented.via === "cookie") assertSameOrigin(c);
+  c.set("principal", principal);
+  c.set("authVia", presented.via);
   await next();
 };
 
@@ -73,22 +55,12 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
  */
 export const entityAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   const idOrSlug = c.req.param("entity") ?? "";
-  const authorization = c.req.header("authorization");
-  let credential: { session: string } | { apiKey: string } | null = null;
-  if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (match) credential = { apiKey: match[1] };
-  } else {
-    const token = getCookie(c, SESSION_COOKIE);
-    if (token) credential = { session: token };
-  }
-  const access = credential ? await resolveEntityAccess(c.env.CONTROL, credential, idOrSlug, c.env.ENVIRONMENT) : null;
-  if (!access) {
-    throw new ApiError("unauthenticated", authorization !== undefined ? "Invalid or revoked API key" : "Sign in first: no valid session");
-  }
-  if ("session" in credential!) assertSameOrigin(c);
+  const presented = presentedCredential(c.req.raw.headers);
+  const access = presented?.credential ? await resolveEntityAccess(c.env.CONTROL, presented.credential, idOrSlug, c.env.ENVIRONMENT) : null;
+  if (!presented || !access) throw new ApiError("unauthenticated", unauthenticatedMessage(presented));
+  if (presented.via === "cookie") assertSameOrigin(c);
   c.set("principal", access.principal);
-  c.set("authVia", "session" in credential! ? "cookie" : "bearer");
+  c.set("authVia", presented.via);
   // Not a member and does not exist look the same: no probing for other tenants.
   if (!access.entity) throw new ApiError("entity_not_found", `Entity '${idOrSlug}' not found`);
   const db = c.env[access.entity.binding] as D1Database | undefined;
@@ -115,11 +87,6 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
   };
 }
 
-export function changeSet(c: Context<AppEnv>): ChangeSet {
-  const scope = scopeOf(c);
-  return new ChangeSet(scope.db, scope.actor, c.get("requestId"));
-}
-
 // ---- Idempotency-Key (API.md): the first response is stored per entity for 24 h and replayed ----
 interface PendingIdempotency {
   principal: string;
@@ -133,14 +100,7 @@ function principalKey(principal: Principal): string {
   return principal.kind === "user" ? `user:${principal.userId}` : `key:${principal.keyId}`;
 }
 
-async function storedResponse(db: D1Database, principal: string, key: string) {
-  return db
-    .prepare("SELECT body_hash, status, response FROM idempotency_keys WHERE principal = ? AND key = ? AND expires_at > ?")
-    .bind(principal, key, new Date().toISOString())
-    .first<{ body_hash: string; status: number; response: string }>();
-}
-
-function replay(c: Context<AppEnv>, row: { body_hash: string; status: number; response: string }, bodyHash: string) {
+function replay(row: StoredResponse, bodyHash: string) {
   if (row.body_hash !== bodyHash) {
     throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request");
   }
@@ -164,7 +124,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const bodyHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${body}`);
   const existing = await storedResponse(db, principal, key);
   if (existing) {
-    c.res = replay(c, existing, bodyHash);
+    c.res = replay(existing, bodyHash);
     return;
   }
   const state: PendingIdempotency = { principal, key, bodyHash, stored: false };
@@ -172,13 +132,8 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   // Responses not written inside a change batch (2xx only) are stored after the fact.
   if (!state.stored && c.res.status < 300 && c.res.status >= 200) {
-    const response = await c.res.clone().text();
-    await db
-      .prepare(
-        "INSERT OR IGNORE INTO idempotency_keys (principal, key, method, path, body_hash, status, response, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      )
-      .bind(principal, key, c.req.method, new URL(c.req.url).pathname, bodyHash, c.res.status, response, new Date().toISOString(), new Date(Date.now() + 86_400_000).toISOString())
-      .run();
+    const body = await c.res.clone().text();
+    await storeResponse(db, { principal, key, method: c.req.method, path: new URL(c.req.url).pathname, bodyHash, status: c.res.status, body });
   }
 };
 
@@ -203,5 +158,5 @@ export async function replayAfterRace(c: Context<AppEnv>): Promise<Response | nu
   const state = pending.get(c.req.raw);
   if (!state) return null;
   const row = await storedResponse(scopeOf(c).db, state.principal, state.key);
-  return row ? replay(c, row, state.bodyHash) : null;
+  return row ? replay(row, state.bodyHash) : null;
 }

@@ -1,5 +1,6 @@
 // Schemas shared by every route: path params, pagination, the error body, common value types.
 import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { isCurrency } from "../domain/money.ts";
 import { isCountry } from "../domain/geo.ts";
 import { ApiError } from "./errors.ts";
@@ -65,11 +66,11 @@ export const countryCode = z
   .refine((v) => isCountry(v), { message: "Unknown ISO 3166-1 alpha-2 country code (e.g. US, GB, DE)" })
   .openapi({ example: "US" });
 
-/** Optimistic concurrency: an If-Match header that names another revision is a 409 `rev_conflict`. */
-export function assertIfMatch(header: string | undefined, current: { rev: number }, what: string) {
-  const expected = parseIfMatch(header);
+/** The revision an If-Match header names (undefined without one); the action refuses a newer one. */
+export function ifMatchOf(c: Context): number | undefined {
+  const expected = parseIfMatch(c.req.header("if-match"));
   if (expected === null) throw new ApiError("invalid_request", 'If-Match must be a revision, e.g. "3"', { details: [{ path: "headers.if-match", message: 'a revision, e.g. "3"' }] });
-  if (expected !== undefined && expected !== current.rev) throw new ApiError("rev_conflict", `${what} is at revision ${current.rev}, not ${expected}`);
+  return expected;
 }
 
 /** If-Match: "<rev>" (quotes and weak forms accepted). */

@@ -1,10 +1,12 @@
 // Every state change of an entity is ONE D1 batch: the change, its audit row and its event row,
 // guarded by SQL conditions (DESIGN.md §4). D1 has no interactive transactions, so a guard is an
 // insert of changes() into the `batch_guards` view, whose trigger raises when the guarded statement
-// did not change exactly one row: the whole batch rolls back, and the caller gets a 409.
+// did not change exactly one row: the whole batch rolls back, and the caller gets the guard's code
+// (a conflict: every guard code is a 409 in worker/api/errors.ts).
 import type { Actor, EntityEvent, Subject } from "../../party/protocol.ts";
-import { ApiError } from "../api/errors.ts";
+import { DomainError } from "../domain/errors.ts";
 import { newId } from "../lib/crypto.ts";
+import { idempotencyInsert, type IdempotencyRecord } from "./idempotency.ts";
 
 export interface Recorded {
   kind: string;
@@ -17,17 +19,6 @@ export interface Recorded {
   after?: unknown;
 }
 
-export interface IdempotencyRecord {
-  principal: string;
-  key: string;
-  method: string;
-  path: string;
-  bodyHash: string;
-  status: number;
-  body: unknown;
-}
-
-const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export class ChangeSet {
   readonly db: D1Database;
@@ -55,6 +46,13 @@ export class ChangeSet {
   /** Run `statement`; if it changed exactly zero rows, abort the batch with `code` (a 409 by default). */
   guard(statement: D1PreparedStatement, code: string, message: string): this {
     this.statements.push(statement, this.db.prepare("INSERT INTO batch_guards (matched) VALUES (changes())"));
+    this.guards.push({ code, message });
+    return this;
+  }
+
+  /** Abort the batch with `code` unless `condition` (a SELECT of one 0/1 value) is 1 at this point of it. */
+  require(condition: string, params: unknown[], code: string, message: string): this {
+    this.statements.push(this.db.prepare(`INSERT INTO batch_guards (matched) ${condition}`).bind(...params));
     this.guards.push({ code, message });
     return this;
   }
@@ -103,17 +101,7 @@ export class ChangeSet {
 
   async commit(): Promise<EntityEvent[]> {
     const statements = [...this.statements];
-    if (this.idempotency) {
-      const r = this.idempotency;
-      const now = Date.parse(this.at);
-      statements.push(
-        this.db
-          .prepare(
-            "INSERT INTO idempotency_keys (principal, key, method, path, body_hash, status, response, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          )
-          .bind(r.principal, r.key, r.method, r.path, r.bodyHash, r.status, JSON.stringify(r.body), this.at, new Date(now + IDEMPOTENCY_TTL_MS).toISOString()),
-      );
-    }
+    if (this.idempotency) statements.push(idempotencyInsert(this.db, this.idempotency, this.at));
     let results: D1Result[];
     try {
       results = await this.db.batch(statements);
@@ -134,7 +122,7 @@ function translateBatchError(error: unknown, guards: { code: string; message: st
   const message = error instanceof Error ? error.message : String(error);
   if (message.includes("batch_guard:")) {
     const guard = guards[0] ?? { code: "conflict", message: "The resource changed; nothing was written" };
-    return new ApiError(guard.code, guard.message, { status: 409 });
+    return new DomainError(guard.code, guard.message);
   }
   if (message.includes("UNIQUE constraint failed: idempotency_keys")) return new IdempotencyConflict(message);
   return error;

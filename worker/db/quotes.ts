@@ -1,7 +1,6 @@
 // Quotes of one entity: loading, the API view (with exact amounts), and the rows of each change.
 import type { ChangeSet } from "./changes.ts";
 import { priceFromRow, type Price } from "./catalog.ts";
-import { ApiError } from "../api/errors.ts";
 import type { EntityRecord } from "../env.ts";
 import { pageOf, type Page } from "./paging.ts";
 import {
@@ -336,11 +335,4 @@ export function updateQuote(changes: ChangeSet, before: StoredQuote, after: Stor
 /** Re-price the content: totals stored on the quote row, so lists need no pricing. */
 export function withTotals(quote: StoredQuote, prices: Map<string, QuotePrice>): StoredQuote {
   return { ...quote, totals: quoteTotals(quote.lines, prices, quote.currency).totals };
-}
-
-export function assertEditable(quote: StoredQuote) {
-  if (quote.archivedAt) throw new ApiError("quote_not_editable", "An archived quote cannot be changed", { status: 409 });
-  if (quote.status === "ACCEPTED" || quote.status === "EXECUTED") {
-    throw new ApiError("quote_not_editable", `An ${quote.status.toLowerCase()} quote is read-only`, { status: 409 });
-  }
 }

@@ -1,16 +1,16 @@
 // The demo data of API.md, for the local environment only. Running it twice duplicates nothing:
 // control rows are keyed by fixed ids, and each entity's demo rows are written once, in one batch
 // with a seed marker, through the same change code the API uses (so they carry events and audit).
-import { ChangeSet } from "./changes.ts";
-import { createCustomer, type CustomerInput } from "./customers.ts";
-import { createPrice, createProduct, type Price, type PriceInput } from "./catalog.ts";
-import { insertQuote, publicDocument, quoteView, type StoredQuote } from "./quotes.ts";
-import { applyOps, quoteTotals, type QuotePrice } from "../domain/quote.ts";
-import type { QuoteOp } from "../../party/protocol.ts";
-import type { EntityRecord } from "../env.ts";
-import { hashPassword } from "../lib/crypto.ts";
-import type { Actor } from "../../party/protocol.ts";
-import type { Role } from "../domain/access.ts";
+import { ChangeSet } from "./db/changes.ts";
+import { createCustomer, type CustomerInput } from "./db/customers.ts";
+import { createPrice, createProduct, type Price, type PriceInput } from "./db/catalog.ts";
+import { acceptStep, draftStep, publishStep } from "./actions/quotes.ts";
+import { applyOps, type QuotePrice } from "./domain/quote.ts";
+import type { QuoteOp } from "../party/protocol.ts";
+import type { EntityRecord } from "./env.ts";
+import { hashPassword } from "./lib/crypto.ts";
+import type { Actor } from "../party/protocol.ts";
+import type { Role } from "./domain/access.ts";
 
 export const DEMO_PASSWORD = "kontor-demo-password";
 
@@ -171,58 +171,11 @@ function seedQuotes(changes: ChangeSet, entity: EntityRecord, customers: { id: s
       return op;
     });
     const { content } = applyOps({ title: d.title, currency: entity.currency, dealType: "NEW_BUSINESS", expiryDays: 30, notes: null, lines: [] }, ops, prices);
-    const draft: StoredQuote = {
-      ...content,
-      id,
-      quoteNumber: `Q${String(number).padStart(5, "0")}`,
-      customerId: customer.id,
-      status: "DRAFT",
-      approvalStatus: "NOT_REQUIRED",
-      approvedRev: null,
-      version: 1,
-      publishedVersion: null,
-      publicToken: null,
-      publishedAt: null,
-      expiresAt: null,
-      acceptedAt: null,
-      acceptedBy: null,
-      archivedAt: null,
-      billingScheduleId: null,
-      totals: quoteTotals(content.lines, prices, entity.currency).totals,
-      createdAt: changes.at,
-      updatedAt: changes.at,
-      rev: 1,
-    };
-    let quote = draft;
-    if (d.status !== "DRAFT") {
-      quote = {
-        ...draft,
-        status: d.status,
-        publishedVersion: 1,
-        publicToken: `${entity.id}.demo-${key}-${number}`,
-        publishedAt: changes.at,
-        expiresAt: new Date(Date.parse(changes.at) + 30 * 86_400_000).toISOString(),
-        rev: 2,
-      };
-      if (d.status === "ACCEPTED") quote = { ...quote, acceptedAt: changes.at, acceptedBy: { name: "Dana Buyer", email: customer.email }, rev: 3 };
-    }
-    insertQuote(changes, quote);
-    const view = quoteView(quote, prices, null);
-    changes.add(
-      changes.db
-        .prepare("UPDATE quotes SET status = ?, published_version = ?, public_token = ?, published_at = ?, expires_at = ?, accepted_at = ?, accepted_by = ? WHERE id = ?")
-        .bind(quote.status, quote.publishedVersion, quote.publicToken, quote.publishedAt, quote.expiresAt, quote.acceptedAt, quote.acceptedBy ? JSON.stringify(quote.acceptedBy) : null, id),
-    );
-    changes.record({ kind: "quote.created", subject: { type: "quote", id }, data: { quote: quoteView(draft, prices, null) } });
-    if (quote.publishedVersion) {
-      changes.add(
-        changes.db
-          .prepare("INSERT INTO quote_versions (quote_id, version, document, published_at) VALUES (?, 1, ?, ?)")
-          .bind(id, JSON.stringify(publicDocument(view, entity, customer)), changes.at),
-      );
-      changes.record({ kind: "quote.published", subject: { type: "quote", id }, data: { quote: view } });
-    }
-    if (quote.status === "ACCEPTED") changes.record({ kind: "quote.accepted", subject: { type: "quote", id }, data: { quote: view, acceptedBy: quote.acceptedBy } });
+    // The same steps the API takes, chained in the seed's one batch.
+    let { quote } = draftStep(changes, { id, quoteNumber: `Q${String(number).padStart(5, "0")}`, customerId: customer.id, content }, prices, null);
+    if (d.status === "DRAFT") return;
+    quote = publishStep(changes, quote, { entity, customer, prices, token: `${entity.id}.demo-${key}-${number}`, origin: null }).quote;
+    if (d.status === "ACCEPTED") acceptStep(changes, quote, { name: "Dana Buyer", email: customer.email }, prices, null);
   });
   changes.add(changes.db.prepare("INSERT INTO counters (name, value) VALUES ('quote_number', ?) ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)").bind(demo.length));
 }

@@ -1,0 +1,458 @@
+// The quote lifecycle (API.md "quotes", "public quote", "Co-editing"): create, revise, submit,
+// publish, archive, accept, and the co-editing op batch. Every verb fills one ChangeSet with its
+// rows, its event and its audit row; routes, the co-editing room and the seed share them.
+import type { QuoteOp } from "../../party/protocol.ts";
+import type { Actor } from "../../party/protocol.ts";
+import type { ChangeSet } from "../db/changes.ts";
+import { getCustomer, type Customer } from "../db/customers.ts";
+import { getMerchant, sellerOf, type Merchant } from "../db/merchant.ts";
+import type { Page } from "../db/paging.ts";
+import {
+  claimQuoteNumber,
+  findQuoteByToken,
+  insertQuote,
+  listQuotes,
+  loadQuote,
+  nextQuoteNumber,
+  pricesForLines,
+  publicDocument,
+  quoteView,
+  updateQuote,
+  withTotals,
+  type QuoteView,
+  type StoredQuote,
+  type WrittenBatch,
+} from "../db/quotes.ts";
+import { quoteDocument } from "../documents/quote.ts";
+import { DomainError, notFound } from "../domain/errors.ts";
+import { positionsFor } from "../domain/positions.ts";
+import {
+  applyOps,
+  checkCurrency,
+  checkDescription,
+  checkDiscount,
+  checkQuantity,
+  quoteTotals,
+  QuoteRuleError,
+  type AppliedOp,
+  type DealType,
+  type Discount,
+  type LineAmounts,
+  type QuoteContent,
+  type QuoteLine,
+  type QuotePrice,
+} from "../domain/quote.ts";
+import type { EntityRecord } from "../env.ts";
+import { newId, randomToken } from "../lib/crypto.ts";
+import type { BillingDocument } from "../pdf/document.ts";
+import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
+
+export interface LineInput {
+  id?: string;
+  priceId: string;
+  quantity: string;
+  discount?: Discount | null;
+  description?: string | null;
+}
+
+export interface CreateQuoteInput {
+  customerId: string;
+  title: string;
+  currency: string;
+  dealType: DealType;
+  expiryDays?: number | null;
+  notes?: string | null;
+  lines: LineInput[];
+}
+
+export type QuotePatch = Partial<Omit<CreateQuoteInput, "expiryDays" | "notes">> & { expiryDays?: number | null; notes?: string | null };
+
+/** A refusal of the quote rules in the contract's words: bad values are invalid input, the rest rules. */
+export function quoteRuleFailure(error: unknown, rename?: (path: string) => string): never {
+  if (error instanceof QuoteRuleError) {
+    const path = error.path ? (rename ? rename(error.path) : error.path) : null;
+    const details = path ? [{ path, message: error.message }] : [];
+    const input = error.code === "invalid_value" || error.code === "invalid_quantity";
+    throw new DomainError(input ? "invalid_request" : error.code, error.message, details);
+  }
+  throw error;
+}
+
+/** Run a piece of the quote rules, turning its refusal into the contract's error. */
+function ruled<T>(fn: () => T, rename?: (path: string) => string): T {
+  try {
+    return fn();
+  } catch (error) {
+    quoteRuleFailure(error, rename);
+  }
+}
+
+/** REST lines -> insert ops, so REST and co-editing share one set of rules; paths map back to `lines.N`. */
+function linesAsOps(lines: LineInput[]): QuoteOp[] {
+  let afterId: string | null = null;
+  return lines.map((line) => {
+    const id = line.id ?? newId("ln");
+    const op: QuoteOp = { op: "insertLine", afterId, line: { id, priceId: line.priceId, quantity: line.quantity, discount: line.discount ?? null, description: line.description ?? null } };
+    afterId = id;
+    return op;
+  });
+}
+const opsPathToLines = (path: string) => path.replace(/^ops\.(\d+)\.line\./, "lines.$1.").replace(/^ops\.(\d+)/, "lines.$1");
+
+const pricesOf = (db: D1Database, ...lines: { priceId: string }[][]) => pricesForLines(db, lines.flat().map((l) => l.priceId));
+
+async function quoteOr404(db: D1Database, id: string): Promise<StoredQuote> {
+  const quote = await loadQuote(db, id);
+  if (!quote) throw notFound("Quote");
+  return quote;
+}
+
+/** The customer a quote is for: live, of this entity, billed in the quote's currency. */
+async function customerFor(db: D1Database, customerId: string, currency: string): Promise<Customer> {
+  const customer = await getCustomer(db, customerId);
+  if (!customer) throw notFound("Customer", [{ path: "customerId", message: "No such customer in this entity" }]);
+  if (customer.archivedAt) throw new DomainError("customer_archived", "The customer is archived", [{ path: "customerId", message: "archived" }]);
+  if (customer.currency !== currency) {
+    throw new DomainError("currency_mismatch", `The customer is billed in ${customer.currency}, not ${currency}`, [{ path: "currency", message: `must be ${customer.currency}` }]);
+  }
+  return customer;
+}
+
+function assertEditable(quote: StoredQuote) {
+  if (quote.archivedAt) throw new DomainError("quote_not_editable", "An archived quote cannot be changed");
+  if (quote.status === "ACCEPTED" || quote.status === "EXECUTED") throw new DomainError("quote_not_editable", `An ${quote.status.toLowerCase()} quote is read-only`);
+}
+
+function assertPublishable(quote: StoredQuote, verb: string) {
+  assertEditable(quote);
+  if (quote.status !== "DRAFT") throw new DomainError("invalid_state", `Only a DRAFT quote can be ${verb} (it is ${quote.status})`);
+  if (quote.lines.length === 0) throw new DomainError("quote_empty", "A quote needs at least one line", [{ path: "lines", message: "empty" }]);
+}
+
+// ---- the steps: each fills a ChangeSet from loaded state (the seed chains them in one batch) ----
+
+/** A new DRAFT quote with its number; records quote.created. */
+export function draftStep(
+  changes: ChangeSet,
+  input: { id: string; quoteNumber: string; customerId: string; content: QuoteContent },
+  prices: Map<string, QuotePrice>,
+  origin: string | null,
+): { quote: StoredQuote; view: QuoteView } {
+  const quote = ruled(() =>
+    withTotals(
+      {
+        ...input.content,
+        id: input.id,
+        quoteNumber: input.quoteNumber,
+        customerId: input.customerId,
+        status: "DRAFT",
+        approvalStatus: "NOT_REQUIRED",
+        approvedRev: null,
+        version: 1,
+        publishedVersion: null,
+        publicToken: null,
+        publishedAt: null,
+        expiresAt: null,
+        acceptedAt: null,
+        acceptedBy: null,
+        archivedAt: null,
+        billingScheduleId: null,
+        totals: undefined as never,
+        createdAt: changes.at,
+        updatedAt: changes.at,
+        rev: 1,
+      },
+      prices,
+    ),
+  );
+  const view = quoteView(quote, prices, origin);
+  insertQuote(changes, quote);
+  changes.record({ kind: "quote.created", subject: { type: "quote", id: quote.id }, data: { quote: view }, after: view });
+  return { quote, view };
+}
+
+/** Publish: the customer link shows this version, frozen as its document; records quote.published. */
+export function publishStep(
+  changes: ChangeSet,
+  before: StoredQuote,
+  facts: { entity: EntityRecord; customer: { legalName: string; email: string }; seller?: Merchant; prices: Map<string, QuotePrice>; token?: string; origin: string | null },
+): { quote: StoredQuote; view: QuoteView } {
+  const publishedAt = changes.at;
+  const quote: StoredQuote = {
+    ...before,
+    status: "PUBLISHED",
+    publishedVersion: before.version,
+    publicToken: before.publicToken ?? facts.token ?? `${facts.entity.id}.${randomToken(24)}`,
+    publishedAt,
+    expiresAt: before.expiryDays ? new Date(Date.parse(publishedAt) + before.expiryDays * 86_400_000).toISOString() : null,
+    updatedAt: changes.at,
+    rev: before.rev + 1,
+  };
+  const view = quoteView(quote, facts.prices, facts.origin);
+  updateQuote(changes, before, quote);
+  changes.add(
+    changes.db
+      .prepare("INSERT INTO quote_versions (quote_id, version, document, published_at) VALUES (?, ?, ?, ?)")
+      .bind(before.id, quote.version, JSON.stringify(publicDocument(view, facts.entity, facts.customer, facts.seller)), publishedAt),
+  );
+  changes.record({ kind: "quote.published", subject: { type: "quote", id: before.id }, data: { quote: view }, after: view });
+  return { quote, view };
+}
+
+/** The customer accepts the published version; records quote.accepted. */
+export function acceptStep(changes: ChangeSet, before: StoredQuote, acceptedBy: { name: string; email: string }, prices: Map<string, QuotePrice>, origin: string | null): StoredQuote {
+  const quote: StoredQuote = { ...before, status: "ACCEPTED", acceptedAt: changes.at, acceptedBy, updatedAt: changes.at, rev: before.rev + 1 };
+  updateQuote(changes, before, quote, "invalid_state");
+  changes.record({ kind: "quote.accepted", subject: { type: "quote", id: before.id }, data: { quote: quoteView(quote, prices, origin), acceptedBy } });
+  return quote;
+}
+
+/** One co-editing op batch, as the sender sent it. */
+export interface EditBatch {
+  actor: Actor;
+  clientOpId: string;
+  baseRev: number;
+  ops: QuoteOp[];
+}
+
+/**
+ * Apply one op batch on `current` (whole, or not at all: a QuoteRuleError) and record it: its
+ * compact quote.updated event (the ops as applied, the touched lines' amounts, the totals), its
+ * audit row and its quote_ops row (exactly-once). The co-editing room writes several of these in
+ * one batch (group commit), then the quote row once (`editWrite`).
+ */
+export function editStep(changes: ChangeSet, current: StoredQuote, batch: EditBatch, prices: Map<string, QuotePrice>): { quote: StoredQuote; ops: AppliedOp[] } {
+  const result = applyOps(current, batch.ops, prices);
+  const priced = quoteTotals(result.content.lines, prices, result.content.currency);
+  const ops = result.applied;
+  const amounts: Map<string, LineAmounts> = priced.lines;
+  const quote: StoredQuote = { ...current, ...result.content, totals: priced.totals, updatedAt: changes.at, rev: current.rev + 1, approvalStatus: "NOT_REQUIRED", approvedRev: null };
+  const repriced = ops.some((op) => op.op === "set" && op.field === "currency"); // every line's amounts change
+  const touched = new Set(repriced ? [...amounts.keys()] : ops.flatMap((op) => (op.skipped ? [] : op.op === "insertLine" ? [op.line.id] : op.op === "updateLine" ? [op.lineId] : [])));
+  const lineAmounts = Object.fromEntries([...touched].filter((id) => amounts.has(id)).map((id) => [id, amounts.get(id)!]));
+  changes.record({
+    kind: "quote.updated",
+    actor: batch.actor,
+    subject: { type: "quote", id: current.id },
+    data: { quoteId: current.id, clientOpId: batch.clientOpId, baseRev: batch.baseRev, rev: quote.rev, ops, lineAmounts, totals: quote.totals, approvalStatus: quote.approvalStatus, updatedAt: quote.updatedAt },
+    before: { rev: current.rev },
+    after: { rev: quote.rev, ops },
+  });
+  changes.add(
+    changes.db
+      .prepare("INSERT INTO quote_ops (actor_id, client_op_id, quote_id, rev, seq, at) VALUES (?, ?, ?, ?, (SELECT MAX(seq) FROM events), ?)")
+      .bind(batch.actor.id, batch.clientOpId, current.id, quote.rev, changes.at),
+  );
+  return { quote, ops };
+}
+
+/** The quote row after a group of edit batches, guarded on `before` (and on the write it is chained on). */
+export function editWrite(changes: ChangeSet, before: StoredQuote, after: StoredQuote, chainedOn: WrittenBatch | null) {
+  updateQuote(changes, before, after, "rev_conflict", chainedOn);
+}
+
+/** Whether the co-editing room may apply ops to this quote now. */
+export function editableByOps(quote: StoredQuote): { ok: true } | { ok: false; reason: string } {
+  if (quote.archivedAt || quote.status !== "DRAFT") return { ok: false, reason: `Ops apply to DRAFT quotes; this one is ${quote.archivedAt ? "archived" : quote.status}` };
+  return { ok: true };
+}
+
+// ---- the verbs ----
+
+export async function get(ctx: ActionContext, id: string): Promise<QuoteView> {
+  const quote = await quoteOr404(ctx.db, id);
+  return quoteView(quote, await pricesOf(ctx.db, quote.lines), ctx.origin);
+}
+
+export async function list(ctx: ActionContext, query: { limit: number; after?: string; status?: string; customerId?: string; includeArchived?: boolean }): Promise<Page<QuoteView>> {
+  const page = await listQuotes(ctx.db, query);
+  const prices = await pricesOf(ctx.db, ...page.items.map((quote) => quote.lines));
+  return { items: page.items.map((quote) => quoteView(quote, prices, ctx.origin)), after: page.after };
+}
+
+/** A DRAFT quote, numbered per entity without gaps (the number is claimed inside the batch). */
+export async function create(ctx: ActionContext, input: CreateQuoteInput): Promise<QuoteView> {
+  const currency = ruled(() => checkCurrency(input.currency));
+  await customerFor(ctx.db, input.customerId, currency);
+  const prices = await pricesOf(ctx.db, input.lines);
+  const empty: QuoteContent = { title: input.title, currency, dealType: input.dealType, expiryDays: input.expiryDays ?? null, notes: input.notes ?? null, lines: [] };
+  const content = ruled(() => applyOps(empty, linesAsOps(input.lines), prices).content, opsPathToLines);
+  return retryOn(
+    "number_taken",
+    async () => {
+      const claim = await nextQuoteNumber(ctx.db);
+      const changes = changeSetOf(ctx);
+      claimQuoteNumber(changes, claim);
+      const { view } = draftStep(changes, { id: newId("quo"), quoteNumber: claim.number, customerId: input.customerId, content }, prices, ctx.origin);
+      return commit(ctx, changes, view);
+    },
+    8,
+  );
+}
+
+/**
+ * Change a quote. With `expectedRev` the caller edited that revision and a newer one is a conflict;
+ * without it the fields apply to whatever is latest. A PUBLISHED quote becomes a new DRAFT version.
+ */
+export function revise(ctx: ActionContext, id: string, patch: QuotePatch, expectedRev?: number): Promise<QuoteView> {
+  const attempt = async () => {
+    const before = await quoteOr404(ctx.db, id);
+    assertRev(before, expectedRev, "Quote");
+    assertEditable(before);
+    const currency = ruled(() => checkCurrency(patch.currency ?? before.currency));
+    const customerId = patch.customerId ?? before.customerId;
+    if (patch.customerId !== undefined || patch.currency !== undefined) await customerFor(ctx.db, customerId, currency);
+    const prices = await pricesOf(ctx.db, before.lines, patch.lines ?? []);
+    const lines = patch.lines ? ruled(() => replacementLines(patch.lines!, currency), opsPathToLines) : before.lines;
+    // Prices and currency through the same rules the co-editing ops use.
+    ruled(() => applyOps({ ...before, currency, lines: [] }, lines.map((l, i) => ({ op: "insertLine" as const, afterId: i ? lines[i - 1].id : null, line: { ...l } })), prices), opsPathToLines);
+    const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+    const revising = before.status === "PUBLISHED";
+    if (changed.length === 0 && !revising) return quoteView(before, prices, ctx.origin);
+    const changes = changeSetOf(ctx);
+    const after = ruled(
+      () =>
+        withTotals(
+          {
+            ...before,
+            customerId,
+            title: patch.title ?? before.title,
+            currency,
+            dealType: patch.dealType ?? before.dealType,
+            expiryDays: patch.expiryDays === undefined ? before.expiryDays : patch.expiryDays,
+            notes: patch.notes === undefined ? before.notes : patch.notes,
+            lines,
+            // Editing a published quote makes it a new DRAFT version; the link keeps the published one.
+            status: "DRAFT",
+            version: revising ? before.version + 1 : before.version,
+            approvalStatus: "NOT_REQUIRED",
+            approvedRev: null,
+            updatedAt: changes.at,
+            rev: before.rev + 1,
+          },
+          prices,
+        ),
+      (p) => `lines.${p}`,
+    );
+    const view = quoteView(after, prices, ctx.origin);
+    updateQuote(changes, before, after);
+    changes.record({ kind: "quote.updated", subject: { type: "quote", id }, data: { quote: view, changed, revised: revising }, before: { rev: before.rev }, after: view });
+    return commit(ctx, changes, view);
+  };
+  return expectedRev === undefined ? retryOn("rev_conflict", attempt) : attempt();
+}
+
+/** PATCH lines replace all lines, in this order; existing ids keep their identity. */
+function replacementLines(input: LineInput[], currency: string): QuoteLine[] {
+  const positions = positionsFor(input.length);
+  const seen = new Set<string>();
+  return input.map((l, i) => {
+    const id = l.id ?? newId("ln");
+    if (seen.has(id)) throw new QuoteRuleError("duplicate_line", `Line id ${id} appears twice`, `lines.${i}.id`);
+    seen.add(id);
+    return {
+      id,
+      position: positions[i],
+      priceId: l.priceId,
+      quantity: checkQuantity(l.quantity, `lines.${i}.quantity`),
+      discount: checkDiscount(l.discount, currency, `lines.${i}.discount`),
+      description: checkDescription(l.description, `lines.${i}.description`),
+    };
+  });
+}
+
+/** Submit the current revision for approval. No workflow is configured yet: every revision is NOT_REQUIRED. */
+export function submit(ctx: ActionContext, id: string): Promise<QuoteView> {
+  return retryOn("rev_conflict", async () => {
+    const before = await quoteOr404(ctx.db, id);
+    assertPublishable(before, "submitted");
+    const prices = await pricesOf(ctx.db, before.lines);
+    const changes = changeSetOf(ctx);
+    const after: StoredQuote = { ...before, approvalStatus: "NOT_REQUIRED", approvedRev: before.rev + 1, updatedAt: changes.at, rev: before.rev + 1 };
+    const view = quoteView(after, prices, ctx.origin);
+    updateQuote(changes, before, after);
+    changes.record({ kind: "quote.submitted", subject: { type: "quote", id }, data: { quote: view }, after: view });
+    return commit(ctx, changes, view);
+  });
+}
+
+export function publish(ctx: ActionContext, id: string): Promise<QuoteView> {
+  return retryOn("rev_conflict", async () => {
+    const before = await quoteOr404(ctx.db, id);
+    assertPublishable(before, "published");
+    if (before.approvalStatus === "PENDING" || before.approvalStatus === "REJECTED") {
+      throw new DomainError("approval_required", "This revision needs approval before it can be published");
+    }
+    const [customer, seller, prices] = await Promise.all([customerFor(ctx.db, before.customerId, before.currency), getMerchant(ctx.db, ctx.entity), pricesOf(ctx.db, before.lines)]);
+    const changes = changeSetOf(ctx);
+    const { view } = publishStep(changes, before, { entity: ctx.entity, customer, seller, prices, origin: ctx.origin });
+    return commit(ctx, changes, view);
+  });
+}
+
+export function archive(ctx: ActionContext, id: string): Promise<QuoteView> {
+  return retryOn("rev_conflict", async () => {
+    const before = await quoteOr404(ctx.db, id);
+    if (before.archivedAt) throw new DomainError("invalid_state", "The quote is already archived");
+    if (before.status === "EXECUTED") throw new DomainError("invalid_state", "An executed quote cannot be archived");
+    const prices = await pricesOf(ctx.db, before.lines);
+    const changes = changeSetOf(ctx);
+    const after: StoredQuote = { ...before, archivedAt: changes.at, updatedAt: changes.at, rev: before.rev + 1 };
+    const view = quoteView(after, prices, ctx.origin);
+    updateQuote(changes, before, after);
+    changes.record({ kind: "quote.archived", subject: { type: "quote", id }, data: { quote: view }, after: view });
+    return commit(ctx, changes, view);
+  });
+}
+
+/** The quote as the document a customer receives (the PDF renders it). */
+export async function document(ctx: ActionContext, id: string): Promise<{ quote: StoredQuote; document: BillingDocument }> {
+  const quote = await quoteOr404(ctx.db, id);
+  const [prices, customer, seller] = await Promise.all([pricesOf(ctx.db, quote.lines), getCustomer(ctx.db, quote.customerId), getMerchant(ctx.db, ctx.entity)]);
+  if (!customer) throw notFound("Customer");
+  return { quote, document: quoteDocument(quoteView(quote, prices, ctx.origin), sellerOf(seller), customer) };
+}
+
+// ---- the customer link: no login; the token names the entity and the quote ----
+
+/** The published quote behind a public token, with the document frozen at its publish. */
+export async function findPublished(db: D1Database, token: string): Promise<{ quote: StoredQuote; document: Record<string, unknown> } | null> {
+  const quote = await findQuoteByToken(db, token);
+  if (!quote || quote.archivedAt || quote.publishedVersion === null) return null;
+  const version = await db
+    .prepare("SELECT document FROM quote_versions WHERE quote_id = ? AND version = ?")
+    .bind(quote.id, quote.publishedVersion)
+    .first<{ document: string }>();
+  return version ? { quote, document: JSON.parse(version.document) as Record<string, unknown> } : null;
+}
+
+/** What the customer link shows: the published document and where the quote stands now. */
+export function publicView(quote: StoredQuote, document: Record<string, unknown>, now = Date.now()) {
+  const expired = quote.expiresAt !== null && Date.parse(quote.expiresAt) < now;
+  return {
+    ...document,
+    status: quote.status === "DRAFT" ? "PUBLISHED" : quote.status,
+    revising: quote.status === "DRAFT",
+    expired,
+    acceptable: quote.status === "PUBLISHED" && !expired,
+    acceptedAt: quote.acceptedAt,
+    acceptedBy: quote.acceptedBy,
+  };
+}
+
+/** The customer accepts the published version (ctx.actor is the customer, a system actor). */
+export async function accept(ctx: ActionContext, token: string, acceptedBy: { name: string; email: string }) {
+  const found = await findPublished(ctx.db, token);
+  if (!found) throw notFound("Quote");
+  const { quote: before, document } = found;
+  if (before.status === "ACCEPTED" || before.status === "EXECUTED") throw new DomainError("invalid_state", "This quote has already been accepted");
+  if (before.status === "DRAFT") throw new DomainError("quote_being_revised", "The seller is revising this quote; accept the new version once it is sent");
+  if (before.expiresAt && Date.parse(before.expiresAt) < Date.now()) throw new DomainError("quote_expired", "This quote has expired");
+  const prices = await pricesOf(ctx.db, before.lines);
+  const changes = changeSetOf(ctx);
+  const after = acceptStep(changes, before, acceptedBy, prices, ctx.origin);
+  return commit(ctx, changes, publicView(after, document));
+}
+
+/** The customer behind a public acceptance, as the actor of its events. */
+export const customerActor = (acceptedBy: { name: string; email: string }): Actor => ({ type: "system", id: "customer", name: `${acceptedBy.name} <${acceptedBy.email}>` });

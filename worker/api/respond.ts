@@ -1,0 +1,59 @@
+// How a route runs an action: the entity scope becomes the action's context, the Idempotency-Key
+// record joins the action's batch, the committed events go to the EntityRoom, and the result is the
+// typed JSON response the route's schema documents.
+import type { Context } from "hono";
+import type { EntityEvent } from "../../party/protocol.ts";
+import type { ActionContext } from "../actions/context.ts";
+import { IdempotencyConflict } from "../db/changes.ts";
+import type { AppEnv, EntityRecord, Env } from "../env.ts";
+import { publishEvents } from "../live.ts";
+import { rememberIdempotent, replayAfterRace, scopeOf } from "./middleware.ts";
+
+export const originOf = (c: Context) => new URL(c.req.url).origin;
+
+/** Hand committed events to the room without holding the response (waitUntil when there is a context). */
+export function publisher(c: Context<AppEnv>, env: Env, entity: EntityRecord) {
+  return async (events: EntityEvent[]) => {
+    const publishing = publishEvents(env, entity, events);
+    try {
+      c.executionCtx.waitUntil(publishing);
+    } catch {
+      await publishing; // no execution context (tests calling the app directly)
+    }
+  };
+}
+
+/** The action context of an entity route; `status` is what the Idempotency-Key record replays. */
+export function actionContext(c: Context<AppEnv>, status: number = 200): ActionContext {
+  const scope = scopeOf(c);
+  return {
+    entity: scope.entity,
+    db: scope.db,
+    actor: scope.actor,
+    requestId: c.get("requestId"),
+    origin: originOf(c),
+    beforeCommit: (changes, result) => rememberIdempotent(c, changes, status, result),
+    publish: publisher(c, c.env, scope.entity),
+  };
+}
+
+/**
+ * Run a changing action and answer with its result. A concurrent request with the same
+ * Idempotency-Key that committed first is answered with that request's stored response.
+ */
+export async function respond<T, S extends 200 | 201>(c: Context<AppEnv>, status: S, run: (ctx: ActionContext) => Promise<T>) {
+  try {
+    return c.json(await run(actionContext(c, status)), status);
+  } catch (error) {
+    if (error instanceof IdempotencyConflict) {
+      const replayed = await replayAfterRace(c);
+      if (replayed) return replayed as unknown as ReturnType<typeof c.json<T, S>>;
+    }
+    throw error;
+  }
+}
+
+/** A read: the action's result as the route's typed response. */
+export async function read<T>(c: Context<AppEnv>, run: (ctx: ActionContext) => Promise<T>) {
+  return c.json(await run(actionContext(c)), 200);
+}
