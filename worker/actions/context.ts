@@ -16,7 +16,7 @@ export interface ActionContext {
   /** The origin public links are built on; null outside a request. */
   origin: string | null;
   /** Called with the filled ChangeSet and the action's result just before the commit. */
-  beforeCommit?: (changes: ChangeSet, result: unknown) => void;
+  beforeCommit?: (changes: ChangeSet, result: unknown) => void | Promise<void>;
   /** Called with the committed events (a route and the cron hand them to the EntityRoom). */
   publish?: (events: EntityEvent[]) => void | Promise<void>;
 }
@@ -32,7 +32,7 @@ export const changeSetOf = (ctx: ActionContext, actor: Actor = ctx.actor) => new
 
 /** Commit the action's one batch, hand on its events, and return its result. */
 export async function commit<T>(ctx: ActionContext, changes: ChangeSet, result: T): Promise<T> {
-  ctx.beforeCommit?.(changes, result);
+  await ctx.beforeCommit?.(changes, result);
   const events = await changes.commit();
   await ctx.publish?.(events);
   return result;
