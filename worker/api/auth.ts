@@ -1,16 +1,9 @@
 // Sign-in / sign-out (API.md "Sign in") and the caller's own profile.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import {
-  clearSignInFailures,
-  createSession,
-  deleteSession,
-  findUserByEmail,
-  recordSignInFailure,
-  signInBlockedFor,
-} from "../db/control.ts";
+import { signIn } from "../actions/access.ts";
+import { deleteSession } from "../db/control.ts";
 import type { AppEnv } from "../env.ts";
-import { DUMMY_PASSWORD_HASH, sha256Hex, verifyPassword } from "../lib/crypto.ts";
 import { ApiError } from "./errors.ts";
 import { SESSION_COOKIE } from "../credentials.ts";
 import { assertSameOrigin, authenticate } from "./middleware.ts";
@@ -40,30 +33,18 @@ export const auth = new OpenAPIHono<AppEnv>()
     assertSameOrigin(c); // no login CSRF either
     const { email, password } = c.req.valid("json");
     const client = c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for") ?? "local";
-    const limitKey = await sha256Hex(`${email.toLowerCase()}|${client}`);
-    const retryAfter = await signInBlockedFor(c.env.CONTROL, limitKey);
-    if (retryAfter > 0) {
-      throw new ApiError("rate_limited", "Too many failed sign-ins; try again later", {
-        headers: { "retry-after": String(retryAfter) },
-      });
+    const result = await signIn({ control: c.env.CONTROL, environment: c.env.ENVIRONMENT }, { email, password, client });
+    if (!result.ok) {
+      throw new ApiError("rate_limited", "Too many failed sign-ins; try again later", { headers: { "retry-after": String(result.retryAfter) } });
     }
-    const user = await findUserByEmail(c.env.CONTROL, email);
-    // Verify against a dummy hash for unknown users, so timing does not reveal who has an account.
-    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
-    if (!user || !ok) {
-      await recordSignInFailure(c.env.CONTROL, limitKey);
-      throw new ApiError("invalid_credentials", "Email or password is wrong");
-    }
-    await clearSignInFailures(c.env.CONTROL, limitKey);
-    const session = await createSession(c.env.CONTROL, user.id, c.env.ENVIRONMENT);
-    setCookie(c, SESSION_COOKIE, session.token, {
+    setCookie(c, SESSION_COOKIE, result.session.token, {
       httpOnly: true,
       sameSite: "Lax",
       secure: new URL(c.req.url).protocol === "https:",
       path: "/",
-      expires: session.expiresAt,
+      expires: result.session.expiresAt,
     });
-    return c.json({ user: { id: user.id, email: user.email, name: user.name } }, 200);
+    return c.json({ user: result.user }, 200);
   })
   .openapi(signOutRoute, async (c) => {
     assertSameOrigin(c);

@@ -1,10 +1,11 @@
 // The entities a caller may see, and per-entity plumbing: API keys, live tokens, the event stream.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { createApiKey, createLiveToken, entitiesOf } from "../db/control.ts";
-import { latestSeq, readEvents } from "../db/events.ts";
+import type { Context } from "hono";
+import * as access from "../actions/access.ts";
 import { ROLES } from "../domain/access.ts";
 import type { AppEnv } from "../env.ts";
-import { requirePermission, scopeOf } from "./middleware.ts";
+import { requirePermission } from "./middleware.ts";
+import { actionContext, read } from "./respond.ts";
 import { entityParam, errorResponses, jsonBody, jsonResponse, listOf } from "./schemas.ts";
 
 const entitySchema = z
@@ -101,44 +102,15 @@ const latestEventRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ seq: z.number().int() }), "Current seq"), ...errorResponses },
 });
 
+const controlPlane = (c: Context<AppEnv>): access.ControlPlane => ({ control: c.env.CONTROL, environment: c.env.ENVIRONMENT });
+
 export const entities = new OpenAPIHono<AppEnv>()
-  .openapi(listEntitiesRoute, async (c) => {
-    const rows = await entitiesOf(c.env.CONTROL, c.get("principal")!, c.env.ENVIRONMENT);
-    const items = rows.map(({ entity, roles }) => ({
-      id: entity.id,
-      slug: entity.slug,
-      name: entity.name,
-      legalName: entity.legalName,
-      country: entity.country,
-      currency: entity.currency,
-      timezone: entity.timezone,
-      environment: entity.environment,
-      roles,
-    }));
-    return c.json({ items, pagination: { after: null } }, 200);
-  })
-  .openapi(createApiKeyRoute, async (c) => {
-    const { name, role } = c.req.valid("json");
-    const scope = scopeOf(c);
-    const key = await createApiKey(c.env.CONTROL, {
-      entityId: scope.entity.id,
-      name,
-      role,
-      environment: c.env.ENVIRONMENT,
-      createdBy: JSON.stringify(scope.actor),
-      requestId: c.get("requestId"),
-    });
-    return c.json(key, 201);
-  })
-  .openapi(liveTokenRoute, async (c) => {
-    const scope = scopeOf(c);
-    const token = await createLiveToken(c.env.CONTROL, scope.entity.id, c.get("principal")!);
-    return c.json({ ...token, entityId: scope.entity.id }, 201);
-  })
+  .openapi(listEntitiesRoute, async (c) => c.json({ items: await access.visibleEntities(controlPlane(c), c.get("principal")!), pagination: { after: null } }, 200))
+  .openapi(createApiKeyRoute, async (c) => c.json(await access.createApiKey(controlPlane(c), actionContext(c), c.req.valid("json")), 201))
+  .openapi(liveTokenRoute, async (c) => c.json(await access.liveToken(controlPlane(c), actionContext(c), c.get("principal")!), 201))
   .openapi(listEventsRoute, async (c) => {
     const { after, limit } = c.req.valid("query");
-    const items = await readEvents(scopeOf(c).db, after, limit);
-    const next = items.length === limit ? String(items[items.length - 1].seq) : null;
-    return c.json({ items, pagination: { after: next } }, 200);
+    const page = await access.events(actionContext(c), after, limit);
+    return c.json({ items: page.items, pagination: { after: page.after } }, 200);
   })
-  .openapi(latestEventRoute, async (c) => c.json({ seq: await latestSeq(scopeOf(c).db) }, 200));
+  .openapi(latestEventRoute, (c) => read(c, access.currentSeq));
