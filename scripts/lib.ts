@@ -32,10 +32,10 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** Build the SPA when its sources (or the shared protocol) are newer than the last build. */
+/** Build the SPA when its sources (or the Worker code it shares: protocol, API types, domain) are newer than the last build. */
 export function buildWeb(force = false) {
   const index = join(ROOT, "web/build/index.html");
-  const sources = Math.max(newestMtime(join(ROOT, "web")), newestMtime(join(ROOT, "party/protocol.ts")));
+  const sources = Math.max(newestMtime(join(ROOT, "web")), newestMtime(join(ROOT, "party/protocol.ts")), newestMtime(join(ROOT, "worker")));
   if (force || !existsSync(index) || statSync(index).mtimeMs < sources) {
     console.log("[kontor] building the web app");
     run(BIN("vite"), ["build", "web", "--logLevel", "warn"]);

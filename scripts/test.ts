@@ -17,9 +17,10 @@ function summarize() {
   for (const name of ["worker", "e2e"]) {
     const file = join(reports, `${name}.json`);
     if (!existsSync(file)) continue;
-    const result = JSON.parse(readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number };
+    const result = JSON.parse(readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number; numFailedTestSuites: number };
     passed += result.numPassedTests;
-    failed += result.numFailedTests;
+    // A file that fails before its tests run (a browser that does not launch) counts as a failure too.
+    failed += Math.max(result.numFailedTests, result.numFailedTestSuites);
   }
   console.log(`\ntests: ${passed} passed, ${failed} failed`);
 }

@@ -138,33 +138,28 @@ export function draftStep(
   prices: Map<string, QuotePrice>,
   origin: string | null,
 ): { quote: StoredQuote; view: QuoteView } {
-  const quote = ruled(() =>
-    withTotals(
-      {
-        ...input.content,
-        id: input.id,
-        quoteNumber: input.quoteNumber,
-        customerId: input.customerId,
-        status: "DRAFT",
-        approvalStatus: "NOT_REQUIRED",
-        approvedRev: null,
-        version: 1,
-        publishedVersion: null,
-        publicToken: null,
-        publishedAt: null,
-        expiresAt: null,
-        acceptedAt: null,
-        acceptedBy: null,
-        archivedAt: null,
-        billingScheduleId: null,
-        totals: undefined as never,
-        createdAt: changes.at,
-        updatedAt: changes.at,
-        rev: 1,
-      },
-      prices,
-    ),
-  );
+  const quote: StoredQuote = {
+    ...input.content,
+    id: input.id,
+    quoteNumber: input.quoteNumber,
+    customerId: input.customerId,
+    status: "DRAFT",
+    approvalStatus: "NOT_REQUIRED",
+    approvedRev: null,
+    version: 1,
+    publishedVersion: null,
+    publicToken: null,
+    publishedAt: null,
+    expiresAt: null,
+    acceptedAt: null,
+    acceptedBy: null,
+    archivedAt: null,
+    billingScheduleId: null,
+    totals: ruled(() => quoteTotals(input.content.lines, prices, input.content.currency).totals),
+    createdAt: changes.at,
+    updatedAt: changes.at,
+    rev: 1,
+  };
   const view = quoteView(quote, prices, origin);
   insertQuote(changes, quote);
   changes.record({ kind: "quote.created", subject: { type: "quote", id: quote.id }, data: { quote: view }, after: view });

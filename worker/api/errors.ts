@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { ZodError } from "zod";
 import { DomainError, type ErrorDetail } from "../domain/errors.ts";
+import type { AppEnv } from "../env.ts";
 
 export { notFound, type ErrorDetail } from "../domain/errors.ts";
 
@@ -69,8 +70,8 @@ export function errorBody(requestId: string, code: string, message: string, deta
   return { error: { code, message, details, requestId } };
 }
 
-export function errorResponse(c: Context, error: DomainError): Response {
-  const requestId = (c.get("requestId" as never) as string | undefined) ?? "req_unknown";
+export function errorResponse(c: Context<AppEnv>, error: DomainError): Response {
+  const requestId = c.get("requestId") ?? "req_unknown";
   return new Response(JSON.stringify(errorBody(requestId, error.code, error.message, error.details)), {
     status: statusOf(error),
     headers: { "content-type": "application/json; charset=utf-8", "x-request-id": requestId, ...(error instanceof ApiError ? error.headers : {}) },
