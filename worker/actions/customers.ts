@@ -3,7 +3,7 @@ import * as db from "../db/customers.ts";
 import type { Customer, CustomerInput, CustomerPatch } from "../db/customers.ts";
 import type { Page } from "../db/paging.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
-import { assertRev, changeSetOf, commit, type ActionContext } from "./context.ts";
+import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
 
 export async function get(ctx: ActionContext, id: string): Promise<Customer> {
   const customer = await db.getCustomer(ctx.db, id);
@@ -22,16 +22,20 @@ export function create(ctx: ActionContext, input: Omit<CustomerInput, "currency"
   return commit(ctx, changes, customer);
 }
 
-export async function update(ctx: ActionContext, id: string, patch: CustomerPatch, expectedRev?: number): Promise<Customer> {
-  const before = await get(ctx, id);
-  assertRev(before, expectedRev, "Customer");
-  if (before.archivedAt) throw new DomainError("invalid_state", "An archived customer cannot be changed");
-  const merged = { ...before, ...patch };
-  if (merged.taxStatus === "REVERSE_CHARGED" && !merged.taxId) {
-    throw new DomainError("invalid_request", "A reverse-charged customer needs its tax id", [{ path: "taxId", message: "required when taxStatus is REVERSE_CHARGED" }]);
-  }
-  const changes = changeSetOf(ctx);
-  return commit(ctx, changes, db.updateCustomer(changes, before, patch));
+/** With `expectedRev` a newer revision is a conflict; without it the patch applies to the latest one. */
+export function update(ctx: ActionContext, id: string, patch: CustomerPatch, expectedRev?: number): Promise<Customer> {
+  const attempt = async () => {
+    const before = await get(ctx, id);
+    assertRev(before, expectedRev, "Customer");
+    if (before.archivedAt) throw new DomainError("invalid_state", "An archived customer cannot be changed");
+    const merged = { ...before, ...patch };
+    if (merged.taxStatus === "REVERSE_CHARGED" && !merged.taxId) {
+      throw new DomainError("invalid_request", "A reverse-charged customer needs its tax id", [{ path: "taxId", message: "required when taxStatus is REVERSE_CHARGED" }]);
+    }
+    const changes = changeSetOf(ctx);
+    return commit(ctx, changes, db.updateCustomer(changes, before, patch));
+  };
+  return expectedRev === undefined ? retryOn("rev_conflict", attempt) : attempt();
 }
 
 export async function archive(ctx: ActionContext, id: string): Promise<Customer> {

@@ -80,12 +80,11 @@ export function errorResponse(c: Context<AppEnv>, error: DomainError): Response 
 
 /** zod issues -> contract details, paths joined with dots (`lines.0.quantity`). */
 export function zodDetails(error: ZodError, prefix?: string): ErrorDetail[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
     const parts = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
-    if (issue.code === "unrecognized_keys") {
-      return { path: [...parts, ...issue.keys].join(".") || "(root)", message: `Unknown field: ${issue.keys.join(", ")}` };
-    }
-    return { path: parts.join(".") || "(root)", message: issue.message };
+    // One detail per unknown key: two unknown keys are two fields, not one nested path.
+    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => ({ path: [...parts, key].join("."), message: `Unknown field: ${key}` }));
+    return [{ path: parts.join(".") || "(root)", message: issue.message }];
   });
 }
 

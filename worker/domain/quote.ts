@@ -1,7 +1,7 @@
 // Quotes as pure data: the co-editing ops of API.md applied in server order, and exact totals.
 // No I/O: the caller loads the quote, its prices, and stores the result in one batch.
 import type { QuoteOp } from "../../party/protocol.ts";
-import { Decimal } from "./decimal.ts";
+import { Decimal, exceedsMaxMagnitude, MAX_MAGNITUDE } from "./decimal.ts";
 import { isCurrency, minorUnits, roundMoney, subtractMoney, sumMoney } from "./money.ts";
 import { positionBetween } from "./positions.ts";
 import { compilePrice, PricingError, type PriceStructure } from "./pricing.ts";
@@ -311,7 +311,12 @@ export function quoteTotals(lines: QuoteLine[], prices: Map<string, QuotePrice>,
     if (new Decimal(a.discountPercent).gt(maxDiscount)) maxDiscount = new Decimal(a.discountPercent);
   }
   const all = [...amounts.values()];
-  const sum = (xs: LineAmounts[], k: keyof LineAmounts) => sumMoney(xs.map((x) => x[k]), currency);
+  const sum = (xs: LineAmounts[], k: keyof LineAmounts) => {
+    const total = sumMoney(xs.map((x) => x[k]), currency);
+    // Each line is within the engine's cap; their sum must be too, or no document can show it.
+    if (exceedsMaxMagnitude(new Decimal(total))) throw new QuoteRuleError("amount_out_of_range", `The quote's ${k} exceeds ${MAX_MAGNITUDE}`, "lines");
+    return total;
+  };
   const byFrequency: QuoteTotals["byFrequency"] = {};
   for (const [frequency, xs] of groups) byFrequency[frequency] = { subtotal: sum(xs, "subtotal"), discount: sum(xs, "discount"), total: sum(xs, "total") };
   return {
