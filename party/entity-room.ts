@@ -16,6 +16,8 @@ import { QuoteEditing } from "./quote-editing.ts";
 /** Headers the Worker sets in onBeforeConnect after authenticating; clients cannot reach the room directly. */
 /** How long the room must be quiet before it writes down its broadcast seq. */
 const QUIET_MS = 500;
+/** The least time between two presence broadcasts of one quote. */
+const PRESENCE_MS = 100;
 
 export const ROOM_HEADERS = { principal: "x-kontor-principal", binding: "x-kontor-binding", roles: "x-kontor-roles" } as const;
 
@@ -37,6 +39,8 @@ export class EntityRoom extends Server<Env> {
   /** Live events that arrive while a socket is still being replayed to, per connection id. */
   private readonly replaying = new Map<string, EntityEvent[]>();
   private editing: QuoteEditing | null = null;
+  /** Quotes whose presence was just sent, and whether it changed since. */
+  private readonly presenceWindows = new Map<string, { dirty: boolean }>();
 
   onConnect(connection: Connection<RoomConnectionState>, ctx: ConnectionContext) {
     const headers = ctx.request.headers;
@@ -165,6 +169,14 @@ export class EntityRoom extends Server<Env> {
         send(connection, { type: "resync", seq: await latestSeq(db) });
         return;
       }
+      // A client ahead of the entity's clock (a seq it cannot have seen) would drop the events to come.
+      if (missed.length === 0 && (this.broadcastSeq === null || lastSeq > this.broadcastSeq)) {
+        const head = await latestSeq(db);
+        if (lastSeq > head) {
+          send(connection, { type: "resync", seq: head });
+          return;
+        }
+      }
       let seq = lastSeq;
       for (const event of missed) {
         send(connection, { type: "event", ...event });
@@ -186,8 +198,27 @@ export class EntityRoom extends Server<Env> {
     const state = connection.state as RoomConnectionState;
     const previous = state.quoteId;
     connection.setState({ ...state, quoteId, field: quoteId ? field : null });
-    if (previous && previous !== quoteId) this.broadcastPresence(previous);
-    if (quoteId) this.broadcastPresence(quoteId);
+    if (previous && previous !== quoteId) this.presenceChanged(previous);
+    if (quoteId) this.presenceChanged(quoteId);
+  }
+
+  /**
+   * Presence of a quote goes out at once, then at most once per PRESENCE_MS while it keeps changing
+   * (the last state wins): someone tabbing through fields, or a flood, costs bystanders a few frames.
+   */
+  private presenceChanged(quoteId: string) {
+    const window = this.presenceWindows.get(quoteId);
+    if (window) {
+      window.dirty = true;
+      return;
+    }
+    this.broadcastPresence(quoteId);
+    const open = { dirty: false };
+    this.presenceWindows.set(quoteId, open);
+    setTimeout(() => {
+      this.presenceWindows.delete(quoteId);
+      if (open.dirty) this.presenceChanged(quoteId);
+    }, PRESENCE_MS);
   }
 
   private broadcastPresence(quoteId: string, leavingConnectionId?: string) {

@@ -12,7 +12,8 @@
 // is acked before it is in D1 (DESIGN.md §4).
 import type { Connection } from "partyserver";
 import { actorOf } from "../worker/actions/context.ts";
-import { editableByOps, editStep, editWrite } from "../worker/actions/quotes.ts";
+import { editableByOps, editNeedsCustomer, editStep, editWrite } from "../worker/actions/quotes.ts";
+import { getCustomer } from "../worker/db/customers.ts";
 import { ChangeSet } from "../worker/db/changes.ts";
 import { loadQuote, pricesForLines, type StoredQuote, type WrittenBatch } from "../worker/db/quotes.ts";
 import { can, isRole } from "../worker/domain/access.ts";
@@ -187,6 +188,9 @@ export class QuoteEditing {
       ...group.flatMap((p) => p.message.ops.flatMap((op) => (op.op === "insertLine" ? [op.line.priceId] : op.op === "updateLine" && op.field === "priceId" && typeof op.value === "string" ? [op.value] : []))),
     ]);
 
+    // Read fresh, not cached: a currency op must match the customer as it is now.
+    const customer = group.some((p) => editNeedsCustomer(p.message)) ? await getCustomer(db, before.customerId) : null;
+
     const changes = new ChangeSet(db, group[0].actor, null);
     const flight: Flight = { group, db, applied: [], refused: [], repeats: [], after: before, proof: previous?.proof ?? null, result: Promise.resolve({ events: [] }) };
     // A batch resent while its first copy is still in flight is acked with that copy.
@@ -199,7 +203,7 @@ export class QuoteEditing {
       }
       let next: StoredQuote;
       try {
-        next = editStep(changes, current, { actor: pending.actor, clientOpId: pending.message.clientOpId, baseRev: pending.message.baseRev, ops: pending.message.ops }, prices).quote;
+        next = editStep(changes, current, { actor: pending.actor, clientOpId: pending.message.clientOpId, baseRev: pending.message.baseRev, ops: pending.message.ops }, prices, customer).quote;
       } catch (error) {
         if (!(error instanceof QuoteRuleError)) throw error;
         flight.refused.push({ pending, error });

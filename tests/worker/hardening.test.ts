@@ -1,6 +1,8 @@
 // Holes an attacker's and an SRE's probe found (issue 10): each test failed before its fix.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, expectError, unique } from "../support/client.ts";
+import { sendOps } from "../support/coedit.ts";
+import { joinRoom, openRoom } from "../support/live.ts";
 
 const US = "/api/v1/entities/acme-us";
 let admin: ApiClient;
@@ -42,5 +44,45 @@ describe("money bounds", () => {
     expectError(res, 422, "amount_out_of_range");
     const patched = await admin.patch(`${US}/quotes/${ok.body.id}`, { lines: [line, line] });
     expectError(patched, 422, "amount_out_of_range");
+  });
+});
+
+describe("the entity room", () => {
+  it("a co-editing op cannot set a currency other than the customer's", async () => {
+    const quote = (await admin.post(`${US}/quotes`, { customerId, title: "Currency op", currency: "USD", lines: [] })).body;
+    const live = await joinRoom("ent_acme_us", admin, "acme-us");
+    const { answer } = await sendOps(live, quote.id, quote.rev, [{ op: "set", field: "currency", value: "EUR" }]);
+    expect(answer).toMatchObject({ type: "reject", error: { code: "currency_mismatch" } });
+    expect((await admin.get(`${US}/quotes/${quote.id}`)).body).toMatchObject({ currency: "USD", rev: quote.rev });
+    const same = await sendOps(live, quote.id, quote.rev, [{ op: "set", field: "currency", value: "USD" }]);
+    expect(same.answer.type).toBe("ack");
+    live.close();
+  });
+
+  it("hello with a seq past the entity's head is answered with resync at the head", async () => {
+    const { live } = await openRoom("ent_acme_us", { client: admin });
+    const head = (await admin.get(`${US}/events/latest`)).body.seq;
+    live!.send({ type: "hello", lastSeq: head + 1000 });
+    const answer: any = await live!.waitFor((m) => m.type === "resync" || m.type === "synced");
+    expect(answer).toEqual({ type: "resync", seq: expect.any(Number) });
+    expect(answer.seq).toBeGreaterThanOrEqual(head);
+    expect(answer.seq).toBeLessThan(head + 1000);
+    live!.close();
+  });
+
+  it("a presence flood reaches bystanders coalesced, ending in the flooder's last state", async () => {
+    const quote = (await admin.post(`${US}/quotes`, { customerId, title: "Presence flood", currency: "USD", lines: [] })).body;
+    const sales = await ApiClient.signIn("sales@acme.test");
+    const flooder = await joinRoom("ent_acme_us", admin, "acme-us");
+    const bystander = await joinRoom("ent_acme_us", sales, "acme-us");
+    const from = bystander.messages.length;
+    const N = 300;
+    for (let i = 0; i < N; i++) flooder.send({ type: "presence", quoteId: quote.id, field: `field-${i}` });
+    const last = `field-${N - 1}`;
+    await bystander.waitFor((m: any) => m.type === "presence" && m.quoteId === quote.id && m.users.some((u: any) => u.field === last), 10_000, from);
+    const frames = bystander.messages.slice(from).filter((m: any) => m.type === "presence" && m.quoteId === quote.id);
+    expect(frames.length).toBeLessThan(N / 4); // uncoalesced, it was one per message (2 per message when switching quotes)
+    flooder.close();
+    bystander.close();
   });
 });

@@ -216,7 +216,19 @@ export interface EditBatch {
  * audit row and its quote_ops row (exactly-once). The co-editing room writes several of these in
  * one batch (group commit), then the quote row once (`editWrite`).
  */
-export function editStep(changes: ChangeSet, current: StoredQuote, batch: EditBatch, prices: Map<string, QuotePrice>): { quote: StoredQuote; ops: AppliedOp[] } {
+export function editStep(
+  changes: ChangeSet,
+  current: StoredQuote,
+  batch: EditBatch,
+  prices: Map<string, QuotePrice>,
+  customer: { currency: string } | null,
+): { quote: StoredQuote; ops: AppliedOp[] } {
+  batch.ops.forEach((op, i) => {
+    // A quote is in its customer's currency (as in create and PATCH): an op cannot set another one.
+    if (op.op === "set" && op.field === "currency" && op.value !== (customer?.currency ?? current.currency)) {
+      throw new QuoteRuleError("currency_mismatch", `The customer is billed in ${customer?.currency ?? current.currency}`, `ops.${i}.value`);
+    }
+  });
   const result = applyOps(current, batch.ops, prices);
   const priced = quoteTotals(result.content.lines, prices, result.content.currency);
   const ops = result.applied;
@@ -245,6 +257,9 @@ export function editStep(changes: ChangeSet, current: StoredQuote, batch: EditBa
 export function editWrite(changes: ChangeSet, before: StoredQuote, after: StoredQuote, chainedOn: WrittenBatch | null) {
   updateQuote(changes, before, after, "rev_conflict", chainedOn);
 }
+
+/** Whether an op batch needs the quote's customer (to check a currency it sets). */
+export const editNeedsCustomer = (batch: { ops: QuoteOp[] }) => batch.ops.some((op) => op.op === "set" && op.field === "currency");
 
 /** Whether the co-editing room may apply ops to this quote now. */
 export function editableByOps(quote: StoredQuote): { ok: true } | { ok: false; reason: string } {
