@@ -41,7 +41,7 @@ import type { AppEnv, EntityRecord } from "../env.ts";
 import { newId, randomToken } from "../lib/crypto.ts";
 import { commitAndRespond, publishEvents } from "../live.ts";
 import { ChangeSet } from "../db/changes.ts";
-import { renderDocumentPdf } from "../pdf/document.ts";
+import { renderDocumentPdf } from "../documents/document.ts";
 import { quoteDocument } from "../documents/quote.ts";
 import { getMerchant, sellerOf } from "../db/merchant.ts";
 import { ApiError, notFound } from "./errors.ts";
