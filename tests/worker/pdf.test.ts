@@ -193,6 +193,7 @@ describe("dates and labels", () => {
     ["2026-12-31T23:59:59Z", "31 Dec 2026"],
     ["2026-11-26T23:30:00-05:00", "26 Nov 2026"],
     ["2026-13-01", "2026-13-01"],
+    ["2026-02-30", "2026-02-30"], // not a calendar date: shown as written, not as "30 Feb 2026"
     ["soon", "soon"],
     ["", ""],
   ])("formatDate(%s) = %s", (value, expected) => {

@@ -6,6 +6,7 @@ import { createCustomer, type CustomerInput } from "./customers.ts";
 import { createPrice, createProduct, type Price, type PriceInput } from "./catalog.ts";
 import { insertQuote, publicDocument, quoteView, type StoredQuote } from "./quotes.ts";
 import { applyOps, quoteTotals, type QuotePrice } from "../domain/quote.ts";
+import { addDaysTo } from "../domain/dates.ts";
 import type { QuoteOp } from "../../party/protocol.ts";
 import type { EntityRecord } from "../env.ts";
 import { hashPassword } from "../lib/crypto.ts";
@@ -201,7 +202,7 @@ function seedQuotes(changes: ChangeSet, entity: EntityRecord, customers: { id: s
         publishedVersion: 1,
         publicToken: `${entity.id}.demo-${key}-${number}`,
         publishedAt: changes.at,
-        expiresAt: new Date(Date.parse(changes.at) + 30 * 86_400_000).toISOString(),
+        expiresAt: addDaysTo(changes.at, 30),
         rev: 2,
       };
       if (d.status === "ACCEPTED") quote = { ...quote, acceptedAt: changes.at, acceptedBy: { name: "Dana Buyer", email: customer.email }, rev: 3 };
