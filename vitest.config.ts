@@ -13,6 +13,8 @@ export default defineConfig({
     cloudflareTest(async () => ({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
+        // An empty D1 that setup.ts leaves alone: tests/worker/migrations.test.ts migrates it step by step.
+        d1Databases: ["MIGRATION_SCRATCH"],
         bindings: {
           CONTROL_MIGRATIONS: await readD1Migrations(here("./migrations/control")),
           ENTITY_MIGRATIONS: await readD1Migrations(here("./migrations/entity")),

@@ -65,9 +65,9 @@ function structure(): PriceStructure {
     case 1:
       return { pricingType: "ONE_TIME", price: unitPrice() };
     case 2:
-      return { pricingType: "LINEAR", price: unitPrice() };
+      return { pricingType: "LINEAR", pricePerUnit: unitPrice() };
     case 3:
-      return { pricingType: "LINEAR", price: decimal(5, 2), isPricePercentage: true, minPrice: "0.20", maxPrice: decimal(5000, 2) };
+      return { pricingType: "LINEAR", pricePerUnit: decimal(5, 2), isPricePercentage: true, minPrice: "0.20", maxPrice: decimal(5000, 2) };
     case 4:
       return { pricingType: "VOLUME", tiers: tiers(int(1, 5), random() < 0.2) };
     case 5:
@@ -128,9 +128,9 @@ function floatAmount(s: PriceStructure, quantity: string, currency: string): str
       amount = q * parseFloat(s.price);
       break;
     case "LINEAR":
-      if (!s.isPricePercentage) amount = q * parseFloat(s.price);
+      if (!s.isPricePercentage) amount = q * parseFloat(s.pricePerUnit);
       else if (q > 0) {
-        amount = (q * parseFloat(s.price)) / 100;
+        amount = (q * parseFloat(s.pricePerUnit)) / 100;
         if (s.minPrice !== undefined) amount = Math.max(amount, parseFloat(s.minPrice));
         if (s.maxPrice !== undefined) amount = Math.min(amount, parseFloat(s.maxPrice));
       }

@@ -69,12 +69,12 @@ const wholeSeats = fc.bigInt({ min: 0n, max: 100_000n }).map(String);
 const structureArb: fc.Arbitrary<PriceStructure> = fc.oneof(
   unitPrice.map((price): PriceStructure => ({ pricingType: "FIXED", price })),
   unitPrice.map((price): PriceStructure => ({ pricingType: "ONE_TIME", price })),
-  unitPrice.map((price): PriceStructure => ({ pricingType: "LINEAR", price })),
+  unitPrice.map((price): PriceStructure => ({ pricingType: "LINEAR", pricePerUnit: price })),
   fc
     .record({ price: percentage, min: fc.option(fee, { nil: undefined }), extra: fc.option(fee, { nil: undefined }) })
     .map(({ price, min, extra }): PriceStructure => ({
       pricingType: "LINEAR",
-      price,
+      pricePerUnit: price,
       isPricePercentage: true,
       ...(min !== undefined ? { minPrice: min } : {}),
       // maxPrice ≥ minPrice by construction
@@ -223,7 +223,7 @@ describe("pricing properties", () => {
     fc.assert(
       fc.property(percentage, fee, fee, quantity, (rate, min, extra, q) => {
         const max = d(min).plus(d(extra));
-        const price = compilePrice({ pricingType: "LINEAR", price: rate, isPricePercentage: true, minPrice: min, maxPrice: max.toString() });
+        const price = compilePrice({ pricingType: "LINEAR", pricePerUnit: rate, isPricePercentage: true, minPrice: min, maxPrice: max.toString() });
         const amount = price.exact(d(q));
         if (d(q).eq(ZERO)) expect(amount.eq(ZERO)).toBe(true);
         else expect(amount.gte(d(min)) && amount.lte(max)).toBe(true);

@@ -64,12 +64,12 @@ describe("FIXED and ONE_TIME: price × quantity", () => {
 describe("LINEAR per unit", () => {
   it("Lago standard: $0.05 per API call, 1,000 calls cost $50", () => {
     // https://docs.getlago.com/guide/plans/charges/charge-models/standard
-    expectAmounts({ pricingType: "LINEAR", price: "0.05" }, "USD", [["1000", "50.00"]]);
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "0.05" }, "USD", [["1000", "50.00"]]);
   });
 
   it("Sequence's LINEAR example: 0.25 per unit", () => {
     // https://docs.sequencehq.com/reference/billing/create-a-new-price (pricePerUnit "0.25")
-    expectAmounts({ pricingType: "LINEAR", price: "0.25" }, "GBP", [
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "0.25" }, "GBP", [
       ["0", "0.00"],
       ["1", "0.25"],
       ["3", "0.75"],
@@ -79,7 +79,7 @@ describe("LINEAR per unit", () => {
   });
 
   it("takes fractional quantities (hours, GB)", () => {
-    expectAmounts({ pricingType: "LINEAR", price: "150" }, "USD", [
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "150" }, "USD", [
       ["1.5", "225.00"],
       ["0.333333333333", "50.00"],
       ["7.25", "1087.50"],
@@ -87,37 +87,37 @@ describe("LINEAR per unit", () => {
   });
 
   it("keeps 12-decimal unit prices exact at large quantities", () => {
-    expectAmounts({ pricingType: "LINEAR", price: "0.000000000001" }, "USD", [["999999999999999", "1000.00"]]);
-    expectAmounts({ pricingType: "LINEAR", price: "0.123456789012" }, "USD", [["999999999999999", "123456789011999.88"]]);
-    expectAmounts({ pricingType: "LINEAR", price: "1234.567890123456" }, "USD", [["1000000", "1234567890.12"]]);
-    expectAmounts({ pricingType: "LINEAR", price: "0.333333333333" }, "USD", [["300000000000003", "99999999999901.00"]]);
-    expectAmounts({ pricingType: "LINEAR", price: "0.000000000005" }, "USD", [
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "0.000000000001" }, "USD", [["999999999999999", "1000.00"]]);
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "0.123456789012" }, "USD", [["999999999999999", "123456789011999.88"]]);
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "1234.567890123456" }, "USD", [["1000000", "1234567890.12"]]);
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "0.333333333333" }, "USD", [["300000000000003", "99999999999901.00"]]);
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "0.000000000005" }, "USD", [
       ["1", "0.00"],
       ["1000000000", "0.01"],
     ]);
-    expectAmounts({ pricingType: "LINEAR", price: "0.0000005" }, "JPY", [["1000000", "1"]]);
-    expectAmounts({ pricingType: "LINEAR", price: "0.0000005" }, "KWD", [["1000", "0.001"]]);
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "0.0000005" }, "JPY", [["1000000", "1"]]);
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "0.0000005" }, "KWD", [["1000", "0.001"]]);
   });
 
   it("refuses an amount beyond 1e15", () => {
-    const error = thrown(() => priceAmount({ pricingType: "LINEAR", price: "1000000000000000" }, "2", "USD"));
+    const error = thrown(() => priceAmount({ pricingType: "LINEAR", pricePerUnit: "1000000000000000" }, "2", "USD"));
     expect(error).toBeInstanceOf(PricingError);
     expect((error as PricingError).code).toBe("amount_out_of_range");
-    expect(priceAmount({ pricingType: "LINEAR", price: "1000000000000000" }, "1", "USD")).toBe("1000000000000000.00");
+    expect(priceAmount({ pricingType: "LINEAR", pricePerUnit: "1000000000000000" }, "1", "USD")).toBe("1000000000000000.00");
   });
 });
 
 describe("LINEAR percentage: quantity is the monetary base", () => {
   const cardFee: PriceStructure = {
     pricingType: "LINEAR",
-    price: "1.5",
+    pricePerUnit: "1.5",
     isPricePercentage: true,
     minPrice: "0.20",
     maxPrice: "5.00",
   };
 
   it("charges price % of the base", () => {
-    expectAmounts({ pricingType: "LINEAR", price: "2.9", isPricePercentage: true }, "USD", [
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "2.9", isPricePercentage: true }, "USD", [
       ["100", "2.90"],
       ["1234.56", "35.80"], // 35.80224
       ["0", "0.00"],
@@ -140,11 +140,11 @@ describe("LINEAR percentage: quantity is the monetary base", () => {
   });
 
   it("needs only one bound", () => {
-    expectAmounts({ pricingType: "LINEAR", price: "10", isPricePercentage: true, minPrice: "1" }, "USD", [
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "10", isPricePercentage: true, minPrice: "1" }, "USD", [
       ["5", "1.00"],
       ["500", "50.00"],
     ]);
-    expectAmounts({ pricingType: "LINEAR", price: "10", isPricePercentage: true, maxPrice: "20" }, "USD", [
+    expectAmounts({ pricingType: "LINEAR", pricePerUnit: "10", isPricePercentage: true, maxPrice: "20" }, "USD", [
       ["5", "0.50"],
       ["500", "20.00"],
     ]);
@@ -421,8 +421,8 @@ describe("validation: precise issues with paths", () => {
     const valid: PriceStructure[] = [
       { pricingType: "FIXED", price: "1250.00" },
       { pricingType: "ONE_TIME", price: "0" },
-      { pricingType: "LINEAR", price: "0.000000000001" },
-      { pricingType: "LINEAR", price: "2.9", isPricePercentage: true, minPrice: "0.30", maxPrice: "0.30" },
+      { pricingType: "LINEAR", pricePerUnit: "0.000000000001" },
+      { pricingType: "LINEAR", pricePerUnit: "2.9", isPricePercentage: true, minPrice: "0.30", maxPrice: "0.30" },
       { pricingType: "VOLUME", tiers: [{ upperBound: "10", price: "1", fee: "0" }, { price: "0.5" }] },
       { pricingType: "GRADUATED", tiers: [{ price: "1" }] },
       { pricingType: "PACKAGE", packageSize: "0.5", pricePerPackage: "3" },
@@ -491,12 +491,12 @@ describe("validation: precise issues with paths", () => {
   });
 
   it("percentages: at most 100, min/max only on percentage prices, min not above max", () => {
-    expect(issues({ pricingType: "LINEAR", price: "101", isPricePercentage: true })).toEqual(["price: a percentage price must be at most 100"]);
-    expect(issues({ pricingType: "LINEAR", price: "101" })).toEqual([]);
-    expect(issues({ pricingType: "LINEAR", price: "1", minPrice: "1" })).toEqual([
+    expect(issues({ pricingType: "LINEAR", pricePerUnit: "101", isPricePercentage: true })).toEqual(["pricePerUnit: a percentage price must be at most 100"]);
+    expect(issues({ pricingType: "LINEAR", pricePerUnit: "101" })).toEqual([]);
+    expect(issues({ pricingType: "LINEAR", pricePerUnit: "1", minPrice: "1" })).toEqual([
       "minPrice: minPrice applies only to percentage prices (isPricePercentage: true)",
     ]);
-    expect(issues({ pricingType: "LINEAR", price: "1", isPricePercentage: true, minPrice: "5", maxPrice: "4.99" })).toEqual([
+    expect(issues({ pricingType: "LINEAR", pricePerUnit: "1", isPricePercentage: true, minPrice: "5", maxPrice: "4.99" })).toEqual([
       "maxPrice: must not be less than minPrice",
     ]);
     expect(issues({ pricingType: "VOLUME", tiers: [{ price: "150", isPricePercentage: true }] })).toEqual([

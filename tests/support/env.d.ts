@@ -9,6 +9,7 @@ declare global {
       ENTITY_ACME_US: D1Database;
       ENTITY_ACME_UK: D1Database;
       ENTITY_ACME_DE: D1Database;
+      MIGRATION_SCRATCH: D1Database;
     }
   }
 }

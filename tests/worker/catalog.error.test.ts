@@ -28,6 +28,7 @@ describe("catalog — bad input writes nothing", () => {
     ["float price", () => price({ pricingType: "FIXED", price: 10 }), "structure.price"],
     ["exponent price", () => price({ pricingType: "FIXED", price: "1e3" }), "structure.price"],
     ["unknown model", () => price({ pricingType: "MAGIC", price: "1" }), "structure.pricingType"],
+    ["LINEAR with price instead of pricePerUnit", () => price({ pricingType: "LINEAR", price: "1" }), "structure.pricePerUnit"],
     ["package size zero", () => price({ pricingType: "PACKAGE", packageSize: "0", pricePerPackage: "5" }), "structure.packageSize"],
     ["unknown currency", () => price({ pricingType: "FIXED", price: "1" }, { currency: "XYZ" }), "currency"],
     ["one-time model on a monthly price", () => price({ pricingType: "ONE_TIME", price: "1" }), "billingFrequency"],

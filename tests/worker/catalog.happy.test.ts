@@ -14,8 +14,8 @@ describe("catalog — happy paths", () => {
     expect(product.status).toBe(201);
     const structures = [
       { pricingType: "FIXED", price: "99.00" },
-      { pricingType: "LINEAR", price: "0.25" },
-      { pricingType: "LINEAR", price: "1.5", isPricePercentage: true, minPrice: "0.20", maxPrice: "5.00" },
+      { pricingType: "LINEAR", pricePerUnit: "0.25" },
+      { pricingType: "LINEAR", pricePerUnit: "1.5", isPricePercentage: true, minPrice: "0.20", maxPrice: "5.00" },
       { pricingType: "VOLUME", tiers: [{ upperBound: "100", price: "2" }, { price: "1", fee: "10" }] },
       { pricingType: "GRADUATED", tiers: [{ upperBound: "100", price: "2" }, { price: "1" }] },
       { pricingType: "PACKAGE", packageSize: "10", pricePerPackage: "5" },
@@ -53,7 +53,7 @@ describe("catalog — happy paths", () => {
       [{ pricingType: "GRADUATED", tiers: [{ upperBound: "100", price: "2" }, { price: "1" }] }, "150", "GBP", "250.00"],
       [{ pricingType: "VOLUME", tiers: [{ upperBound: "100", price: "2" }, { price: "1", fee: "10" }] }, "150", "GBP", "160.00"],
       [{ pricingType: "PACKAGE", packageSize: "10", pricePerPackage: "5" }, "21", "JPY", "15"],
-      [{ pricingType: "LINEAR", price: "1.005" }, "1", "USD", "1.01"],
+      [{ pricingType: "LINEAR", pricePerUnit: "1.005" }, "1", "USD", "1.01"],
       [{ pricingType: "FIXED", price: "0.0005" }, "3", "KWD", "0.002"],
     ];
     for (const [structure, quantity, currency, amount] of cases) {

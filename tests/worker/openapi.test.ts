@@ -25,6 +25,25 @@ describe("OpenAPI", () => {
     expect(res.body.components.schemas.Customer.properties.legalName).toBeDefined();
   });
 
+  it("documents LINEAR prices with pricePerUnit (API.md price structures)", async () => {
+    const res = await new ApiClient().get("/api/v1/openapi.json");
+    const variants: any[] = [];
+    const visit = (node: unknown) => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node && typeof node === "object") {
+        const o = node as Record<string, any>;
+        if (o.properties?.pricingType?.const === "LINEAR" || o.properties?.pricingType?.enum?.[0] === "LINEAR") variants.push(o);
+        Object.values(o).forEach(visit);
+      }
+    };
+    visit(res.body);
+    expect(variants.length).toBeGreaterThan(0);
+    for (const linear of variants) {
+      expect(linear.required).toContain("pricePerUnit");
+      expect(Object.keys(linear.properties)).not.toContain("price");
+    }
+  });
+
   it("renders the docs page with a renderer served from our own assets", async () => {
     const res = await new ApiClient().get("/api/docs");
     expect(res.status).toBe(200);

@@ -1,9 +1,9 @@
-// Document PDFs (worker/pdf): formatting of money, quantities and dates; WinAnsi text sanitizing; and
+// Document PDFs (worker/documents): formatting of money, quantities and dates; WinAnsi text sanitizing; and
 // real PDF bytes rendered inside workerd, reloaded with pdf-lib and read back page by page.
 import { PDFArray, PDFDocument, PDFRawStream, StandardFonts, decodePDFRawStream, type PDFPage } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { MoneyError } from "../../worker/domain/money.ts";
-import { WIN_ANSI_CODE_POINTS, renderDocumentPdf, toWinAnsi, type BillingDocument } from "../../worker/pdf/document.ts";
+import { renderDocumentPdf, type BillingDocument } from "../../worker/documents/document.ts";
 import {
   formatAmount,
   formatDate,
@@ -12,7 +12,8 @@ import {
   formatFrequency,
   formatMoney,
   formatQuantity,
-} from "../../worker/pdf/format.ts";
+} from "../../worker/documents/format.ts";
+import { WIN_ANSI_CODE_POINTS, toWinAnsi } from "../../worker/documents/text.ts";
 
 const NOW = new Date("2026-11-26T10:00:00Z");
 // A valid 1×1 RGBA PNG.
@@ -192,6 +193,7 @@ describe("dates and labels", () => {
     ["2026-12-31T23:59:59Z", "31 Dec 2026"],
     ["2026-11-26T23:30:00-05:00", "26 Nov 2026"],
     ["2026-13-01", "2026-13-01"],
+    ["2026-02-30", "2026-02-30"], // not a calendar date: shown as written, not as "30 Feb 2026"
     ["soon", "soon"],
     ["", ""],
   ])("formatDate(%s) = %s", (value, expected) => {

@@ -24,6 +24,7 @@ import {
   type WrittenBatch,
 } from "../db/quotes.ts";
 import { quoteDocument } from "../documents/quote.ts";
+import { addDaysTo } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { positionsFor } from "../domain/positions.ts";
 import {
@@ -44,7 +45,7 @@ import {
 } from "../domain/quote.ts";
 import type { EntityRecord } from "../env.ts";
 import { newId, randomToken } from "../lib/crypto.ts";
-import type { BillingDocument } from "../pdf/document.ts";
+import type { BillingDocument } from "../documents/document.ts";
 import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
 
 export interface LineInput {
@@ -179,7 +180,8 @@ export function publishStep(
     publishedVersion: before.version,
     publicToken: before.publicToken ?? facts.token ?? `${facts.entity.id}.${randomToken(24)}`,
     publishedAt,
-    expiresAt: before.expiryDays ? new Date(Date.parse(publishedAt) + before.expiryDays * 86_400_000).toISOString() : null,
+    // N days later at the same local time in the entity's zone (a DST change does not move it an hour).
+    expiresAt: before.expiryDays ? addDaysTo(publishedAt, before.expiryDays, facts.entity.timezone) : null,
     updatedAt: changes.at,
     rev: before.rev + 1,
   };

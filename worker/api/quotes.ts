@@ -8,7 +8,7 @@ import * as quoteActions from "../actions/quotes.ts";
 import { findEntity } from "../db/control.ts";
 import { APPROVAL_STATUSES, DEAL_TYPES, MAX_LINES, QUOTE_STATUSES } from "../domain/quote.ts";
 import type { AppEnv } from "../env.ts";
-import { renderDocumentPdf } from "../pdf/document.ts";
+import { renderDocumentPdf } from "../documents/document.ts";
 import { notFound } from "./errors.ts";
 import { requirePermission } from "./middleware.ts";
 import { actionContext, originOf, publisher, read, respond } from "./respond.ts";

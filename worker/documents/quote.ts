@@ -1,7 +1,7 @@
 // The quote as the document a customer receives: the quote view, its customer, the seller entity.
 import type { QuoteView } from "../db/quotes.ts";
 import { frequencyLabel } from "../domain/billing.ts";
-import type { BillingDocument } from "../pdf/document.ts";
+import type { BillingDocument } from "./document.ts";
 
 /** The document a customer receives: the quote view, its customer, the seller entity. */
 export function quoteDocument(

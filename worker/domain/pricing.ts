@@ -110,13 +110,14 @@ function tierBoundIssues(tiers: readonly { upperBound?: string }[], boundRules: 
   return issues;
 }
 
-function percentagePriceIssues(value: { price: string; isPricePercentage?: boolean }): Issue[] {
-  const price = value.isPricePercentage === true ? numberOf(value.price, PRICE) : null;
-  return price !== null && price.gt(ONE_HUNDRED) ? [{ path: ["price"], message: "a percentage price must be at most 100" }] : [];
+/** A percentage price (`key`: a tier's `price`, LINEAR's `pricePerUnit`) is at most 100. */
+function percentagePriceIssues(percent: boolean | undefined, value: string, key: string): Issue[] {
+  const price = percent === true ? numberOf(value, PRICE) : null;
+  return price !== null && price.gt(ONE_HUNDRED) ? [{ path: [key], message: "a percentage price must be at most 100" }] : [];
 }
 
-function linearIssues(value: { price: string; isPricePercentage?: boolean; minPrice?: string; maxPrice?: string }): Issue[] {
-  const issues = percentagePriceIssues(value);
+function linearIssues(value: { pricePerUnit: string; isPricePercentage?: boolean; minPrice?: string; maxPrice?: string }): Issue[] {
+  const issues = percentagePriceIssues(value.isPricePercentage, value.pricePerUnit, "pricePerUnit");
   if (!value.isPricePercentage) {
     for (const key of ["minPrice", "maxPrice"] as const) {
       if (value[key] !== undefined) {
@@ -154,7 +155,7 @@ const tierSchema = z
     fee: price.optional(),
     isPricePercentage: z.boolean().optional(),
   })
-  .superRefine((tier, ctx) => report(percentagePriceIssues(tier), ctx));
+  .superRefine((tier, ctx) => report(percentagePriceIssues(tier.isPricePercentage, tier.price, "price"), ctx));
 
 const tiersSchema = z
   .array(tierSchema)
@@ -177,18 +178,19 @@ export const fixedPriceSchema = z.strictObject({ pricingType: z.literal("FIXED")
 /** Like FIXED, billed once. */
 export const oneTimePriceSchema = z.strictObject({ pricingType: z.literal("ONE_TIME"), price });
 /**
- * Per unit: price × quantity. Percentage (`isPricePercentage: true`): quantity is the monetary base,
- * amount = quantity × price / 100, then clamped to [minPrice, maxPrice].
+ * Per unit: pricePerUnit × quantity. Percentage (`isPricePercentage: true`): quantity is the monetary
+ * base, amount = quantity × pricePerUnit / 100, then clamped to [minPrice, maxPrice].
  * Sequence applies minPrice/maxPrice to each usage event (a 1.5 % card fee, min 0.20, max 5.00 per
  * payment). A line here carries only the period's total base, so the clamp applies to the line's
  * amount as a whole — which equals Sequence's for a line of one event. Quantity 0 is no usage and
  * costs 0: minPrice does not apply. min/max are only allowed on percentage prices.
- * (Sequence names the per-unit price `pricePerUnit`; here every single price is `price`.)
+ * The field is Sequence's `pricePerUnit` (API.md), not `price`: a client written for Sequence's API
+ * sends it unchanged. Prices stored before migration 0006 (entity) were rewritten to it.
  */
 export const linearPriceSchema = z
   .strictObject({
     pricingType: z.literal("LINEAR"),
-    price,
+    pricePerUnit: price,
     isPricePercentage: z.boolean().optional(),
     minPrice: price.optional(),
     maxPrice: price.optional(),
@@ -376,7 +378,7 @@ type Fields = Record<string, unknown>;
 const KEYS: Record<PricingType, readonly string[]> = {
   FIXED: ["pricingType", "price"],
   ONE_TIME: ["pricingType", "price"],
-  LINEAR: ["pricingType", "price", "isPricePercentage", "minPrice", "maxPrice"],
+  LINEAR: ["pricingType", "pricePerUnit", "isPricePercentage", "minPrice", "maxPrice"],
   VOLUME: ["pricingType", "tiers"],
   GRADUATED: ["pricingType", "tiers"],
   PACKAGE: ["pricingType", "packageSize", "pricePerPackage"],
@@ -441,7 +443,7 @@ function readStructure(structure: unknown): CompiledPrice | null {
       return compiled(type, (quantity) => quantity.times(unitPrice));
     }
     case "LINEAR": {
-      const unitPrice = numberOf(structure.price, PRICE);
+      const unitPrice = numberOf(structure.pricePerUnit, PRICE);
       const percent = structure.isPricePercentage;
       const min = optional(structure.minPrice, PRICE);
       const max = optional(structure.maxPrice, PRICE);

@@ -1,224 +1,13 @@
-// Quote, invoice and credit-note PDFs (DESIGN.md §6: "Invoices and quotes render to PDF with the
-// entity's branding"). Pure apart from pdf-lib: no D1, no fetch, no fonts to load, so it runs in workerd.
-//
-// - A4 portrait, the standard Helvetica fonts (not embedded, so files stay a few KB). Those fonts
-//   only have WinAnsi glyphs: every string is passed through toWinAnsi (below) before it is measured
-//   or drawn, so no name, description or note can make rendering throw.
-// - Amounts are decimal strings formatted by ./format.ts; nothing here turns money into a number.
-// - Output is deterministic: the same document and `now` give the same bytes (pdf-lib seeds its
-//   resource names with a fixed seed), so tests can compare files.
-import {
-  PDFDocument,
-  StandardFonts,
-  degrees,
-  rgb,
-  setCharacterSpacing,
-  type Color,
-  type PDFFont,
-  type PDFImage,
-  type PDFPage,
-} from "pdf-lib";
+// Page layout of a billing document: A4 pages with the brand band, the parties, the line table
+// (rows that break across pages), totals, text sections and footers. Everything drawn is measured
+// first (./wrap.ts) and cleaned for the standard fonts (./text.ts); amounts are formatted decimal
+// strings (./format.ts), never numbers.
+import { degrees, rgb, setCharacterSpacing, type Color, type PDFDocument, type PDFFont, type PDFImage, type PDFPage } from "pdf-lib";
 import { isZeroMoney, roundMoney } from "../domain/money.ts";
-import {
-  formatAmount,
-  formatDate,
-  formatDateTime,
-  formatEnum,
-  formatFrequency,
-  formatMoney,
-  formatQuantity,
-} from "./format.ts";
-
-export interface BillingDocument {
-  kind: "quote" | "invoice" | "credit_note";
-  title: string; // "Quote Q00042" / "Invoice ACME-UK-000042"
-  number: string | null; // null for drafts (print "DRAFT")
-  status: string; // DRAFT, PUBLISHED, ACCEPTED, FINAL, ...
-  currency: string;
-  issuedAt: string | null; // YYYY-MM-DD or ISO time
-  dueAt?: string | null; // invoices
-  expiresAt?: string | null; // quotes
-  seller: {
-    name: string;
-    legalName: string;
-    addressLines: string[];
-    taxIds: string[];
-    email?: string | null;
-    brandColor?: string | null;
-    logoPng?: Uint8Array | null;
-    bankDetails?: string[];
-  };
-  buyer: { legalName: string; email?: string | null; addressLines: string[]; taxId?: string | null };
-  lines: {
-    description: string;
-    detail?: string | null;
-    quantity: string;
-    unitLabel?: string | null;
-    frequency?: string | null;
-    subtotal: string;
-    discount?: string | null;
-    discountLabel?: string | null;
-    taxLabel?: string | null;
-    total: string;
-  }[];
-  totals: { subtotal: string; discount?: string | null; tax: string; total: string; byFrequency?: { frequency: string; total: string }[] };
-  notes?: string | null;
-  footer?: string | null; // e.g. reverse-charge note
-  acceptance?: { name: string; email: string; at: string } | null;
-}
-
-export interface RenderOptions {
-  /** The PDF's creation and modification date (default: the current time). */
-  now?: Date;
-}
-
-// ---- text: WinAnsi only ----
-
-/** The code points Helvetica's WinAnsi encoding can draw (pdf-lib's list; a test keeps them equal). */
-export const WIN_ANSI_CODE_POINTS: ReadonlySet<number> = (() => {
-  const points = new Set<number>();
-  for (let cp = 0x20; cp <= 0x7e; cp++) points.add(cp);
-  for (let cp = 0xa0; cp <= 0xff; cp++) points.add(cp);
-  for (const cp of [
-    0x152, 0x153, 0x160, 0x161, 0x178, 0x17d, 0x17e, 0x192, 0x2c6, 0x2dc, 0x2013, 0x2014, 0x2018, 0x2019, 0x201a, 0x201c,
-    0x201d, 0x201e, 0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203a, 0x20ac, 0x2122,
-  ]) {
-    points.add(cp);
-  }
-  return points;
-})();
-
-// Close ASCII forms for characters that neither WinAnsi nor a compatibility decomposition covers.
-const REPLACEMENTS: Readonly<Record<string, string>> = {
-  ł: "l", Ł: "L", đ: "d", Đ: "D", ħ: "h", Ħ: "H", ı: "i", ĸ: "k", ŀ: "l", Ŀ: "L", ŋ: "n", Ŋ: "N", ŧ: "t", Ŧ: "T",
-  ſ: "s", ẞ: "SS", ə: "e", Ə: "E", ɛ: "e", ʼ: "'", ʻ: "'", ˈ: "'", ʹ: "'", ʺ: '"',
-  "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2015": "-", "\u2212": "-", "\u2043": "-",
-  "\u2032": "'", "\u2033": '"', "\u201b": "'", "\u201f": '"', "\u2044": "/", "\u2215": "/",
-  "≤": "<=", "≥": ">=", "≠": "!=", "≈": "~", "→": "->", "←": "<-", "↔": "<->", "⇒": "=>", "✓": "v", "✔": "v", "✗": "x", "✘": "x",
-  "№": "No.", "₹": "INR", "₽": "RUB", "₺": "TRY", "₩": "KRW", "₪": "ILS", "₫": "VND", "₴": "UAH", "₱": "PHP",
-  "₦": "NGN", "฿": "THB", "₿": "BTC", "₸": "KZT", "₼": "AZN", "₾": "GEL", "₡": "CRC", "₲": "PYG", "₵": "GHS",
-};
-
-// Cyrillic business names ("ООО Ромашка") read better transliterated than as question marks.
-const CYRILLIC: Readonly<Record<string, string>> = (() => {
-  const pairs =
-    "а a б b в v г g д d е e ё e ж zh з z и i й y к k л l м m н n о o п p р r с s т t у u ф f х kh ц ts ч ch ш sh щ shch ъ _ ы y ь _ э e ю yu я ya і i ї yi є ye ґ g";
-  const table: Record<string, string> = {};
-  const words = pairs.split(" ");
-  for (let i = 0; i < words.length; i += 2) {
-    const latin = words[i + 1] === "_" ? "" : words[i + 1];
-    table[words[i]] = latin;
-    table[words[i].toUpperCase()] = latin.charAt(0).toUpperCase() + latin.slice(1);
-  }
-  return table;
-})();
-
-/** True for characters that are dropped: controls, format characters (zero-width joiners, BOM, tags), marks, emoji modifiers. */
-function isInvisible(char: string, cp: number): boolean {
-  return /^[\p{Cc}\p{Cf}\p{M}]$/u.test(char) || (cp >= 0x1f3fb && cp <= 0x1f3ff);
-}
-
-/**
- * `text` in characters the standard PDF fonts can draw (WinAnsi), on one line:
- * - WinAnsi characters stay (é, ü, ß, €, £, ¥, –, “ ” …); the soft hyphen is dropped;
- * - tabs, line breaks and other spaces become a space; controls, zero-width and format characters,
- *   combining marks, variation selectors and emoji skin-tone modifiers are dropped;
- * - known letters and symbols get a close form (ł -> l, Đ -> D, − -> -, ≤ -> <=, ₹ -> INR), Cyrillic is
- *   transliterated (Ромашка -> Romashka), others lose their accents by compatibility decomposition
- *   (ő -> o, ș -> s, ﬁ -> fi, full-width Ａ -> A);
- * - anything else (CJK, Greek, Arabic, emoji, lone surrogates) becomes "?", one per character.
- */
-export function toWinAnsi(text: string): string {
-  let out = "";
-  for (const char of text.normalize("NFC")) {
-    const cp = char.codePointAt(0) ?? 0x3f;
-    if (WIN_ANSI_CODE_POINTS.has(cp)) {
-      if (cp !== 0xad) out += char;
-      continue;
-    }
-    if (cp === 0x09 || cp === 0x0a || cp === 0x0d || /^[\p{Zs}\p{Zl}\p{Zp}]$/u.test(char)) {
-      out += " ";
-      continue;
-    }
-    if (isInvisible(char, cp)) continue;
-    const replacement = REPLACEMENTS[char] ?? CYRILLIC[char];
-    if (replacement !== undefined) {
-      out += replacement;
-      continue;
-    }
-    const decomposed = char.normalize("NFKD").replace(/\p{M}/gu, "");
-    if (decomposed !== "" && decomposed !== char && [...decomposed].every((c) => WIN_ANSI_CODE_POINTS.has(c.codePointAt(0) ?? 0))) {
-      out += decomposed;
-      continue;
-    }
-    out += "?";
-  }
-  return out;
-}
-
-/** Paragraphs of `text` (split at line breaks), each made drawable by toWinAnsi. */
-function paragraphs(text: string): string[] {
-  return text.split(/\r\n|[\r\n\u2028\u2029]/).map(toWinAnsi);
-}
-
-// ---- measuring ----
-
-/** Width of already-clean text. */
-function widthOf(text: string, font: PDFFont, size: number, tracking = 0): number {
-  return font.widthOfTextAtSize(text, size) + tracking * Math.max(0, text.length - 1);
-}
-
-/** The longest prefix length of `word` (at least 1) that fits `maxWidth`. */
-function fittingPrefix(word: string, font: PDFFont, size: number, maxWidth: number): number {
-  let low = 1;
-  let high = word.length;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (widthOf(word.slice(0, mid), font, size) <= maxWidth) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
-/** `text` wrapped to `maxWidth`: at spaces, inside words only when one word is too long; line breaks kept. */
-function wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
-  const lines: string[] = [];
-  for (const paragraph of paragraphs(text)) {
-    const words = paragraph.split(" ").filter((word) => word !== "");
-    let line = "";
-    for (let word of words) {
-      const candidate = line === "" ? word : `${line} ${word}`;
-      if (widthOf(candidate, font, size) <= maxWidth) {
-        line = candidate;
-        continue;
-      }
-      if (line !== "") lines.push(line);
-      while (word.length > 1 && widthOf(word, font, size) > maxWidth) {
-        const cut = fittingPrefix(word, font, size, maxWidth);
-        lines.push(word.slice(0, cut));
-        word = word.slice(cut);
-      }
-      line = word;
-    }
-    lines.push(line);
-  }
-  return lines;
-}
-
-/** `text` cut with "…" so it fits `maxWidth`. */
-function ellipsize(text: string, font: PDFFont, size: number, maxWidth: number): string {
-  const clean = toWinAnsi(text);
-  if (widthOf(clean, font, size) <= maxWidth) return clean;
-  let cut = clean.length;
-  while (cut > 0 && widthOf(clean.slice(0, cut).trimEnd() + "…", font, size) > maxWidth) cut--;
-  return clean.slice(0, cut).trimEnd() + "…";
-}
-
-/** The largest size up to `size` at which `text` fits `maxWidth` (amounts shrink rather than wrap). */
-function fittingSize(text: string, font: PDFFont, size: number, maxWidth: number): number {
-  const width = widthOf(text, font, size);
-  return width <= maxWidth ? size : Math.max(1, Math.floor(((size * maxWidth) / width) * 10) / 10);
-}
+import type { BillingDocument } from "./document.ts";
+import { formatAmount, formatDate, formatDateTime, formatEnum, formatFrequency, formatMoney, formatQuantity } from "./format.ts";
+import { toWinAnsi } from "./text.ts";
+import { ellipsize, fittingSize, widthOf, wrap } from "./wrap.ts";
 
 // ---- look ----
 
@@ -270,11 +59,11 @@ function brandColor(value: string | null | undefined): { color: Color; light: bo
   return { color: rgb(r, g, b), light: luminance > 0.5 };
 }
 
-const KIND_LABELS: Readonly<Record<BillingDocument["kind"], string>> = { quote: "Quote", invoice: "Invoice", credit_note: "Credit note" };
+export const KIND_LABELS: Readonly<Record<BillingDocument["kind"], string>> = { quote: "Quote", invoice: "Invoice", credit_note: "Credit note" };
 
 // ---- the renderer ----
 
-interface Fonts {
+export interface Fonts {
   regular: PDFFont;
   bold: PDFFont;
 }
@@ -300,7 +89,7 @@ function lineHeight(size: number): number {
   return size * 1.38;
 }
 
-class Layout {
+export class Layout {
   readonly pdf: PDFDocument;
   readonly doc: BillingDocument;
   readonly fonts: Fonts;
@@ -816,63 +605,4 @@ function splitCells(cells: TextRun[][], height: number): [TextRun[][], TextRun[]
     later.push(runs.slice(count));
   }
   return [now, later];
-}
-
-/** The logo, when it is a PNG pdf-lib can decode and embed; otherwise null (the document goes without). */
-async function embedLogo(pdf: PDFDocument, png: Uint8Array | null | undefined): Promise<PDFImage | null> {
-  if (!png || png.length < 8 || png.length > 4 * 1024 * 1024) return null;
-  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (signature.some((byte, i) => png[i] !== byte)) return null;
-  try {
-    // Decode and embed into a scratch document first: a PNG that fails half-way must not leave a
-    // broken image behind in the real one (pdf-lib would retry it, and fail, at save).
-    const scratch = await PDFDocument.create();
-    const probe = await scratch.embedPng(png);
-    await probe.embed();
-    if (!(probe.width > 0 && probe.height > 0)) return null;
-  } catch {
-    return null;
-  }
-  const image = await pdf.embedPng(png);
-  await image.embed();
-  return image;
-}
-
-/** `text` with unpaired surrogates replaced by U+FFFD (String.prototype.toWellFormed, ES2024). */
-function wellFormed(text: string): string {
-  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
-}
-
-/** The document as PDF bytes (A4, standard fonts). Throws only for amounts that are not decimal strings or an unknown currency. */
-export async function renderDocumentPdf(doc: BillingDocument, options: RenderOptions = {}): Promise<Uint8Array> {
-  const now = options.now ?? new Date();
-  const pdf = await PDFDocument.create({ updateMetadata: false });
-  const kind = KIND_LABELS[doc.kind];
-  // Metadata is UTF-16: any text is kept as given, except that lone surrogates become U+FFFD.
-  pdf.setTitle(wellFormed(doc.title), { showInWindowTitleBar: true });
-  pdf.setAuthor(wellFormed(doc.seller.name));
-  pdf.setSubject(wellFormed(`${kind} ${doc.number ?? "(draft)"} for ${doc.buyer.legalName}`));
-  pdf.setCreator("Kontor");
-  pdf.setProducer("Kontor");
-  pdf.setLanguage("en");
-  pdf.setCreationDate(now);
-  pdf.setModificationDate(now);
-
-  const fonts: Fonts = { regular: await pdf.embedFont(StandardFonts.Helvetica), bold: await pdf.embedFont(StandardFonts.HelveticaBold) };
-  const logo = await embedLogo(pdf, doc.seller.logoPng);
-  const layout = new Layout(pdf, doc, fonts, logo);
-
-  layout.addPage(true);
-  layout.drawTitle();
-  layout.drawParties();
-  layout.drawSummary();
-  layout.drawTable();
-  layout.drawTotals();
-  if (doc.notes) layout.drawTextSection("Notes", [doc.notes]);
-  const bank = (doc.seller.bankDetails ?? []).filter((line) => line.trim() !== "");
-  if (bank.length > 0) layout.drawTextSection("Payment details", bank);
-  if (doc.acceptance) layout.drawAcceptance(doc.acceptance);
-  layout.drawFooters();
-
-  return pdf.save({ useObjectStreams: true });
 }

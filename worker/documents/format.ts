@@ -1,6 +1,10 @@
 // Display formatting for documents (PDFs, emails): money, quantities, dates, enum labels. Pure, no I/O.
 // Amounts and quantities stay decimal strings from end to end (DESIGN.md §3): they are rounded with
 // the money helpers and grouped as text, never converted to JavaScript numbers.
+import { TZDate } from "@date-fns/tz";
+import { format, isValid, parseISO } from "date-fns";
+import { frequencyLabel, isBillingFrequency } from "../domain/billing.ts";
+import { isValidDate } from "../domain/dates.ts";
 import { toDecimal, roundMoney } from "../domain/money.ts";
 
 /** "1234567" -> "1,234,567" (digits only, no sign). */
@@ -52,29 +56,36 @@ export function formatQuantity(quantity: string): string {
   return groupDecimal(plain === "-0" ? "0" : plain);
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/;
-const TIME = /^\d{4}-\d{2}-\d{2}[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+// An ISO time as written: the date, the clock time, the zone (absent: a floating local time).
+const WRITTEN_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/;
 
-function readDate(value: string): { day: number; month: number; year: string } | null {
-  const match = DATE.exec(value);
-  if (!match) return null;
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-  return { day, month, year: match[1] };
+/**
+ * The date (and clock time, when one is written) of `value` as a TZDate in the zone it was written in,
+ * so formatting shows what the writer saw; null when `value` does not start with a real calendar date.
+ */
+function writtenDate(value: string): { date: TZDate; time: boolean; zone: string | undefined } | null {
+  const day = value.slice(0, 10);
+  if (!isValidDate(day) || !(value.length === 10 || value[10] === "T" || value[10] === " ")) return null;
+  const match = WRITTEN_TIME.exec(value);
+  if (match) {
+    const zone = match[3];
+    // A floating time is read as UTC and shown in UTC: the clock time as written.
+    const instant = parseISO(`${match[1]}T${match[2]}${zone ?? "Z"}`);
+    const offset = zone === undefined || zone === "Z" ? "UTC" : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+    if (isValid(instant)) return { date: new TZDate(instant.getTime(), offset), time: true, zone };
+  }
+  return { date: new TZDate(`${day}T00:00:00Z`, "UTC"), time: false, zone: undefined };
 }
 
 /**
  * "2026-11-26" -> "26 Nov 2026". An ISO time shows the calendar date as written
  * ("2026-11-26T23:30:00-05:00" -> "26 Nov 2026"). null, undefined and "" give ""; anything else that
- * is not a date comes back unchanged (a document never fails on a date).
+ * is not a date (including "2026-02-30") comes back unchanged (a document never fails on a date).
  */
 export function formatDate(value: string | null | undefined): string {
   if (value == null || value === "") return "";
-  const date = readDate(value);
-  if (!date) return value;
-  return `${date.day} ${MONTHS[date.month - 1]} ${date.year}`;
+  const written = writtenDate(value);
+  return written ? format(written.date, "d MMM yyyy") : value;
 }
 
 /**
@@ -82,27 +93,19 @@ export function formatDate(value: string | null | undefined): string {
  * "...T10:05:00+01:00" -> "26 Nov 2026, 10:05 UTC+01:00". A bare date is formatDate's.
  */
 export function formatDateTime(value: string | null | undefined): string {
-  const day = formatDate(value);
-  if (!value || day === value) return day;
-  const match = TIME.exec(value);
-  if (!match) return day;
-  const zone = match[3];
+  if (value == null || value === "") return "";
+  const written = writtenDate(value);
+  if (!written) return value;
+  if (!written.time) return format(written.date, "d MMM yyyy");
+  const zone = written.zone;
   const suffix = zone === undefined ? "" : zone === "Z" || /^[+-]00:?00$/.test(zone) ? " UTC" : ` UTC${zone.slice(0, 3)}:${zone.slice(-2)}`;
-  return `${day}, ${match[1]}:${match[2]}${suffix}`;
+  return `${format(written.date, "d MMM yyyy, HH:mm")}${suffix}`;
 }
 
-const FREQUENCY_LABELS: Readonly<Record<string, string>> = {
-  ONE_TIME: "One-time",
-  MONTHLY: "Monthly",
-  QUARTERLY: "Quarterly",
-  HALF_YEARLY: "Half-yearly",
-  YEARLY: "Yearly",
-};
-
-/** "MONTHLY" -> "Monthly", "HALF_YEARLY" -> "Half-yearly", "ONE_TIME" -> "One-time"; other values title-cased. */
+/** "MONTHLY" -> "Monthly", "HALF_YEARLY" -> "Half-yearly", "ONE_TIME" -> "One-time" (worker/domain/billing.ts); other values title-cased. */
 export function formatFrequency(value: string | null | undefined): string {
   if (!value) return "";
-  return FREQUENCY_LABELS[value] ?? formatEnum(value);
+  return isBillingFrequency(value) ? frequencyLabel(value) : formatEnum(value);
 }
 
 /** "PARTIALLY_PAID" -> "Partially paid", "DRAFT" -> "Draft"; mixed-case text is left as it is. */

@@ -1,0 +1,139 @@
+// Calendar arithmetic for the domain: quote expiry, due dates, billing periods, an entity's local day.
+// Pure, no I/O. Every computation goes through date-fns on a TZDate (@date-fns/tz), so it happens in
+// a named zone and never in the runtime's own zone (workerd runs in UTC, Node where it is started).
+//
+// Two kinds of value, both strings as they travel in the API and D1:
+// - a date, "YYYY-MM-DD": a calendar day with no zone (a start date, a billing period bound);
+// - an instant, ISO 8601 with "Z" or an offset ("2026-11-26T10:00:00.000Z"): a point in time.
+// Functions return instants as `Date#toISOString()` (UTC, milliseconds), like every timestamp we store.
+// Bad input (not a date, not an instant, an unknown zone, a fractional count) throws RangeError:
+// API inputs are validated at the boundary (isValidDate, isValidTimeZone) before they get here.
+import { TZDate, tz } from "@date-fns/tz";
+import { addDays, addMonths, differenceInCalendarDays, differenceInCalendarMonths, format, isValid, parse, parseISO, startOfDay } from "date-fns";
+
+/** "YYYY-MM-DD". */
+export type IsoDate = string;
+/** ISO 8601 time with "Z" or an offset. */
+export type IsoInstant = string;
+
+const UTC = tz("UTC");
+const DATE = /^(?!0000)\d{4}-\d{2}-\d{2}$/; // years 0001–9999: four digits, as we write them
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/** A real calendar date written "YYYY-MM-DD" (2024-02-29 yes, 2026-02-29 and 2026-13-01 no). */
+export function isValidDate(value: unknown): value is IsoDate {
+  return typeof value === "string" && DATE.test(value) && isValid(parse(value, "yyyy-MM-dd", new Date(0), { in: UTC }));
+}
+
+/** An IANA zone name the runtime knows ("Europe/Berlin"; also "UTC"). Offsets and abbreviations are not zones. */
+export function isValidTimeZone(value: unknown): value is string {
+  if (typeof value !== "string" || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(value)) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The date as a TZDate at midnight UTC (a calendar day to compute with, whatever the runtime's zone). */
+function readDate(date: IsoDate): TZDate {
+  if (!isValidDate(date)) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  return parse(date, "yyyy-MM-dd", new Date(0), { in: UTC }) as TZDate;
+}
+
+function writeDate(date: Date): IsoDate {
+  const year = date.getFullYear(); // of a TZDate: in its own zone
+  if (!(year >= 1 && year <= 9999)) throw new RangeError("The date is outside the years 0001–9999");
+  return format(date, "yyyy-MM-dd");
+}
+
+function zone(timeZone: string): string {
+  if (!isValidTimeZone(timeZone)) throw new RangeError(`Unknown time zone: ${JSON.stringify(timeZone)}`);
+  return timeZone;
+}
+
+function count(value: number, what: string): number {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a whole number`);
+  return value;
+}
+
+/** An instant as a Date: an ISO 8601 time with "Z" or an offset (a time without a zone is ambiguous), or a Date. */
+export function parseInstant(instant: IsoInstant | Date): Date {
+  const parsed = typeof instant === "string" ? (INSTANT.test(instant) ? parseISO(instant) : new Date(NaN)) : new Date(instant.getTime());
+  if (!isValid(parsed)) throw new RangeError(`Not an ISO 8601 instant: ${JSON.stringify(String(instant))}`);
+  return parsed;
+}
+
+/**
+ * `days` calendar days after an instant, at the same wall-clock time in `timeZone` (default UTC, where
+ * a day is always 24 h). In a zone with DST a day across the change is 23 or 25 h; a wall-clock time
+ * that does not exist on the target day moves forward by the gap (02:30 on a spring-forward day -> 03:30).
+ * Quote expiry: addDaysTo(publishedAt, expiryDays).
+ */
+export function addDaysTo(instant: IsoInstant | Date, days: number, timeZone = "UTC"): IsoInstant {
+  const start = new TZDate(parseInstant(instant).getTime(), zone(timeZone));
+  return new Date(addDays(start, count(days, "days")).getTime()).toISOString();
+}
+
+/** A date `days` later (earlier when negative): due dates ("net 30"), period lengths. */
+export function addDaysToDate(date: IsoDate, days: number): IsoDate {
+  return writeDate(addDays(readDate(date), count(days, "days")));
+}
+
+/**
+ * A date `months` later (earlier when negative), clamped to the end of a shorter month:
+ * 31 Jan + 1 = 28 Feb (29 in a leap year), 31 Mar - 1 = 28/29 Feb, 30 Apr + 1 = 30 May.
+ * The clamp is not sticky: (31 Jan + 1) + 1 = 28 Mar, but 31 Jan + 2 = 31 Mar. Periods are therefore
+ * always computed from their anchor (billingPeriod), never by stepping from the previous period.
+ */
+export function addMonthsTo(date: IsoDate, months: number): IsoDate {
+  return writeDate(addMonths(readDate(date), count(months, "months")));
+}
+
+/**
+ * Whole calendar months from `start` to `end`: the largest n with addMonthsTo(start, n) <= end
+ * (31 Jan -> 28 Feb is 1; 31 Jan -> 30 Mar is 1; 15 Jan -> 14 Feb is 0). Negative when end is
+ * before start: monthsBetween(a, b) = -monthsBetween(b, a).
+ */
+export function monthsBetween(start: IsoDate, end: IsoDate): number {
+  const from = readDate(start);
+  const to = readDate(end);
+  if (to.getTime() < from.getTime()) return 0 - monthsBetween(end, start); // 0 - : never -0
+  // Not date-fns' differenceInMonths: it gives 2 for 31 Jan -> 30 Apr, though 31 Jan + 3 months is 30 Apr.
+  const months = differenceInCalendarMonths(to, from);
+  return addMonths(from, months).getTime() > to.getTime() ? months - 1 : months;
+}
+
+/** Calendar days from `start` to `end` (negative when end is before start): proration's day count. */
+export function daysBetween(start: IsoDate, end: IsoDate): number {
+  return differenceInCalendarDays(readDate(end), readDate(start));
+}
+
+/**
+ * The `index`-th billing period (0 first) of `monthsPerPeriod` months anchored on `anchor`:
+ * [start, end) with `end` the next period's start. Both are computed from the anchor, so a schedule
+ * anchored on 31 Jan bills 31 Jan, 28 Feb, 31 Mar, 30 Apr … and never drifts to the 28th.
+ */
+export function billingPeriod(anchor: IsoDate, index: number, monthsPerPeriod: number): { start: IsoDate; end: IsoDate } {
+  count(index, "index");
+  if (!(count(monthsPerPeriod, "monthsPerPeriod") > 0)) throw new RangeError("monthsPerPeriod must be at least 1");
+  return { start: addMonthsTo(anchor, index * monthsPerPeriod), end: addMonthsTo(anchor, (index + 1) * monthsPerPeriod) };
+}
+
+/** The calendar date of an instant in `timeZone`: 2026-11-26T23:30Z is 2026-11-27 in Europe/Berlin, 2026-11-26 in New York. */
+export function localDate(instant: IsoInstant | Date, timeZone: string): IsoDate {
+  return writeDate(new TZDate(parseInstant(instant).getTime(), zone(timeZone)));
+}
+
+/**
+ * The first instant of `date` in `timeZone`: usually local midnight; where midnight is skipped by a
+ * DST change (America/Santiago in September) the day starts at 01:00.
+ * A day in a zone is [startOfLocalDay(d), startOfLocalDay(addDaysToDate(d, 1))).
+ */
+export function startOfLocalDay(date: IsoDate, timeZone: string): IsoInstant {
+  const day = readDate(date);
+  const local = new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), zone(timeZone));
+  if (day.getFullYear() < 100) local.setFullYear(day.getFullYear()); // Date's constructor reads 0–99 as 1900–1999
+  return new Date(startOfDay(local).getTime()).toISOString();
+}
