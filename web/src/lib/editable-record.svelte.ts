@@ -51,7 +51,7 @@ export class EditableRecord<T extends Versioned, Input> {
   observe(e: EntityEvent, next: T | undefined): boolean {
     if (!next || next.id !== this.record.id || (next.rev ?? 0) <= (this.record.rev ?? 0)) return false;
     this.record = next;
-    const mine = !!e.actor?.id && e.actor.id === session.me?.user.id;
+    const mine = !!e.actor?.id && e.actor.id === session.me?.user?.id;
     if (mine && !this.editing) return true; // our own save/archive: its own message says so
     const who = e.actor?.name ?? "Someone";
     const { noun } = this.#options;

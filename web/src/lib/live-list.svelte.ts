@@ -94,9 +94,10 @@ export class LiveList<T extends Listed> {
 
 /** Change one query parameter of the current page in place (filters, search): a new load, same history entry. */
 export function replaceParam(name: string, value: string | null) {
-  const url = new URL(page.url);
+  const url = new URL(page.url.href);
   if ((url.searchParams.get(name) ?? null) === (value || null)) return;
   if (value) url.searchParams.set(name, value);
   else url.searchParams.delete(name);
-  void goto(url, { replaceState: true, keepFocus: true, noScroll: true });
+  // reset: false keeps focus in the search box and the scroll where it is (SvelteKit 3 names).
+  void goto(url, { replace: true, reset: false });
 }
