@@ -153,3 +153,12 @@ export class PriceDraft {
 
 /** Errors at the fields, keyed by structure path ("pricePerUnit", "tiers.1.upperBound", "tiers"). */
 export type FieldErrors = Partial<Record<string, string>>;
+
+/** What every model's fields component takes. */
+export interface ModelFieldsProps {
+  draft: PriceDraft;
+  currency: string;
+  errors: FieldErrors;
+  /** An element id for a field key. */
+  id: (key: string) => string;
+}
