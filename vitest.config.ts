@@ -22,6 +22,8 @@ export default defineConfig({
       },
     })),
   ],
+  // The web's pure modules (tests/domain/web-money.test.ts) import the Worker's as the web does.
+  resolve: { alias: { $worker: here("./worker") } },
   test: {
     include: ["tests/worker/**/*.test.ts", "tests/domain/**/*.test.ts"],
     setupFiles: ["./tests/support/setup.ts"],

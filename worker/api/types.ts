@@ -1,21 +1,56 @@
 // The API's response shapes, inferred from the zod schemas the routes validate and document with.
 // The web app imports these (types only, through $worker/api/types.ts): one source for both sides.
 import type { z } from "@hono/zod-openapi";
-import type { productSchema, priceSchema } from "./catalog.ts";
+import type { Hono } from "hono";
+import type { publicDocument } from "../db/quotes.ts";
+import type { me } from "./auth.ts";
+import type { catalog, productSchema, priceSchema } from "./catalog.ts";
 import type { addressSchema, contactSchema, customerSchema, createCustomerBody, updateCustomerBody } from "./customers.ts";
-import type { quoteSchema } from "./quotes.ts";
+import type { entities } from "./entities.ts";
+import type { quotes, quoteSchema } from "./quotes.ts";
 import type { errorSchema } from "./schemas.ts";
 
+// Where a schema is not exported, the route's declared JSON body or 200 answer is read from the
+// exported app's route table (hono keeps it in the app's type), so nothing is restated here.
+type RoutesOf<App> = App extends Hono<never, infer S, string> ? S : App extends Hono<infer _E, infer S, infer _B> ? S : never;
+type Route<App, Path extends keyof RoutesOf<App>, Method extends keyof RoutesOf<App>[Path]> = RoutesOf<App>[Path][Method];
+type JsonBody<R> = R extends { input: { json: infer J } } ? J : never;
+type Ok<R> = R extends { output: infer O; status: 200 | 201 } ? O : never;
+
 export type Product = z.infer<typeof productSchema>;
+export type ProductInput = JsonBody<Route<typeof catalog, "/entities/:entity/products", "$post">>;
+export type ProductUpdate = JsonBody<Route<typeof catalog, "/entities/:entity/products/:id", "$patch">>;
 export type Price = z.infer<typeof priceSchema>;
+/** The body of POST /prices; `structure` as the editor built it (the server says what is wrong). */
+export type PriceInput = Omit<JsonBody<Route<typeof catalog, "/entities/:entity/prices", "$post">>, "structure"> & { structure: unknown };
+export type PricingPreviewResult = Ok<Route<typeof catalog, "/entities/:entity/pricing/preview", "$post">>;
 export type Address = z.infer<typeof addressSchema>;
 export type Contact = z.infer<typeof contactSchema>;
 export type Customer = z.infer<typeof customerSchema>;
 export type CustomerCreate = z.input<typeof createCustomerBody>;
 export type CustomerUpdate = z.input<typeof updateCustomerBody>;
+export type TaxStatus = Customer["taxStatus"];
 export type Quote = z.infer<typeof quoteSchema>;
 export type QuoteLineView = Quote["lines"][number];
+export type QuoteCreate = JsonBody<Route<typeof quotes, "/entities/:entity/quotes", "$post">>;
 export type ApiErrorBody = z.infer<typeof errorSchema>;
+export type ErrorDetail = NonNullable<ApiErrorBody["error"]["details"]>[number];
+export type Entity = Ok<Route<typeof entities, "/entities", "$get">>["items"][number];
+export type EnvironmentName = Entity["environment"];
+export type Me = Ok<Route<typeof me, "/me", "$get">>;
+export type User = NonNullable<Me["user"]>;
+/**
+ * GET /public/quotes/{token}: the published document (worker/db/quotes.ts publicDocument) and its
+ * state. The route declares only a record, so the state's fields are named here from Quote's.
+ */
+export type PublicQuote = ReturnType<typeof publicDocument> & {
+  status: Exclude<Quote["status"], "DRAFT">;
+  revising: boolean;
+  expired: boolean;
+  acceptable: boolean;
+  acceptedAt: Quote["acceptedAt"];
+  acceptedBy: Quote["acceptedBy"];
+};
 export interface Page<T> {
   items: T[];
   pagination: { after: string | null };

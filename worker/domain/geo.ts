@@ -6,3 +6,6 @@ const COUNTRIES = new Set((codes as string[][]).map((row) => row[0]));
 export function isCountry(code: string): boolean {
   return COUNTRIES.has(code);
 }
+
+/** Every code isCountry accepts, sorted: the list a form offers. */
+export const COUNTRY_CODES: readonly string[] = [...COUNTRIES].sort();

@@ -1,11 +1,8 @@
-// What the UI offers per role. The Worker enforces permissions (worker/domain/access.ts); this only
-// hides actions a member cannot take. Keep in step with GRANTS there.
-import type { Entity, Role } from "./types.ts";
+// Which actions a member is offered: the Worker's own table (worker/domain/access.ts), so the UI
+// cannot drift from what the API enforces; this only hides what would be refused.
+import { can, type Permission } from "$worker/domain/access.ts";
+import type { Entity } from "$worker/api/types.ts";
 
-const CUSTOMERS_WRITE: Role[] = ["admin", "finance", "sales"];
-
-export function canWriteCustomers(entity: Pick<Entity, "roles"> | null | undefined): boolean {
-  // No roles in the answer (older server): offer the action and let the server decide.
-  if (!entity?.roles) return true;
-  return entity.roles.some((r) => CUSTOMERS_WRITE.includes(r));
+export function allows(entity: Pick<Entity, "roles"> | null | undefined, permission: Permission): boolean {
+  return !!entity && can(entity.roles, permission);
 }

@@ -1,6 +1,6 @@
 // The HTTP client for /api. Same-origin relative URLs only: the session cookie is HttpOnly and
 // cookie-authenticated state changes are checked against the Origin header by the Worker.
-import type { Customer, CustomerInput, Entity, ErrorDetail, Me, Page, User } from "./types.ts";
+import type { Customer, CustomerUpdate, Entity, ErrorDetail, Me, Page, User } from "$worker/api/types.ts";
 
 type Fetch = typeof fetch;
 
@@ -174,7 +174,8 @@ export const api = {
   latestSeq: (entity: string, f?: Fetch) =>
     request<{ seq: number }>("GET", `${entityPath(entity)}/events/latest`, { fetch: f }),
 
-  customers: entityResource<Customer, CustomerInput, { q?: string }>("customers"),
+  // The form sends one partial shape for create and edit; the server checks what create requires.
+  customers: entityResource<Customer, CustomerUpdate, { q?: string }>("customers"),
 };
 
 /** A random id; crypto.randomUUID exists only in secure contexts, getRandomValues everywhere. */

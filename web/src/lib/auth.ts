@@ -21,7 +21,7 @@ export async function signOut(): Promise<void> {
       // already signed out or offline: the local state is cleared either way
     }
     session.clear();
-    await goto("/sign-in", { replaceState: true });
+    await goto("/sign-in", { replace: true });
   } finally {
     signingOut = false;
   }

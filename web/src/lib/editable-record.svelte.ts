@@ -3,7 +3,7 @@
 // once: a toast when reading, a warning in the open form when editing.
 import { invalidate } from "$app/navigation";
 import { isApiError } from "./api.ts";
-import type { EntityEvent } from "./live.svelte.ts";
+import { live, type EntityEvent } from "./live.svelte.ts";
 import { session } from "./session.svelte.ts";
 import { toasts } from "./toast.svelte.ts";
 
@@ -22,6 +22,22 @@ export interface EditableRecordOptions<T, Input> {
   update: (base: T, input: Input) => Promise<T>;
   /** Archive it; the archived record if the API returns it. */
   archive: (record: T) => Promise<unknown>;
+}
+
+/** The get/update/archive of an entity's resource (#lib/api.ts entityResource) for EditableRecord. */
+export function recordCalls<T extends Versioned & { rev: number }, Input>(
+  resource: {
+    get: (entity: string, id: string) => Promise<T>;
+    update: (entity: string, id: string, body: Input, rev: number | null) => Promise<T>;
+    archive: (entity: string, id: string) => Promise<T>;
+  },
+  entityId: () => string,
+): Pick<EditableRecordOptions<T, Input>, "get" | "update" | "archive"> {
+  return {
+    get: (id) => resource.get(entityId(), id),
+    update: (base, input) => resource.update(entityId(), base.id, input, base.rev),
+    archive: (record) => resource.archive(entityId(), record.id),
+  };
 }
 
 export class EditableRecord<T extends Versioned, Input> {
@@ -51,7 +67,7 @@ export class EditableRecord<T extends Versioned, Input> {
   observe(e: EntityEvent, next: T | undefined): boolean {
     if (!next || next.id !== this.record.id || (next.rev ?? 0) <= (this.record.rev ?? 0)) return false;
     this.record = next;
-    const mine = !!e.actor?.id && e.actor.id === session.me?.user.id;
+    const mine = !!e.actor?.id && e.actor.id === session.me?.user?.id;
     if (mine && !this.editing) return true; // our own save/archive: its own message says so
     const who = e.actor?.name ?? "Someone";
     const { noun } = this.#options;
@@ -59,6 +75,16 @@ export class EditableRecord<T extends Versioned, Input> {
     else if (e.kind.endsWith(".archived")) toasts.show(`${who} archived this ${noun}`);
     else toasts.show(`Updated by ${who}`);
     return true;
+  }
+
+  /**
+   * Follow `subject` events ("customer", carrying data.customer) after `asOf`; `onchange` runs when
+   * one was taken. Returns the unsubscribe; call it in an effect that reads asOf.
+   */
+  follow(entityId: string, subject: string, asOf: number, onchange?: () => void): () => void {
+    return live.subscribe(entityId, `${subject}.`, (e) => {
+      if (this.observe(e, (e.data as Record<string, T | undefined> | undefined)?.[subject])) onchange?.();
+    }, asOf);
   }
 
   startEdit() {

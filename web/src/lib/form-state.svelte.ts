@@ -12,6 +12,8 @@ export interface SubmitOptions<K extends string> {
   humanize?: (message: string, field: K | null) => string;
   /** Errors are about to show: reveal what hides their fields (a collapsed section). */
   reveal?: (errors: Partial<Record<K, string>>) => void;
+  /** No field is invalid: focus the summary (FormError) instead, so its message is read out. */
+  focusSummary?: boolean;
 }
 
 export class FormState<K extends string> {
@@ -51,7 +53,8 @@ export class FormState<K extends string> {
       this.formError = Object.keys(fields).length > 0 ? "Please correct the highlighted fields." : err.message;
       options.reveal?.(fields);
       await tick();
-      options.form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      const invalid = options.form?.querySelector<HTMLElement>('[aria-invalid="true"]');
+      (invalid ?? (options.focusSummary ? options.form?.querySelector<HTMLElement>('[role="alert"]') : null))?.focus();
       return false;
     } finally {
       this.saving = false;

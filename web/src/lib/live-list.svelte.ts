@@ -3,6 +3,7 @@
 import { goto } from "$app/navigation";
 import { page } from "$app/state";
 import { isApiError } from "./api.ts";
+import { live, type EntityEvent } from "./live.svelte.ts";
 
 interface Listed {
   id: string;
@@ -75,6 +76,17 @@ export class LiveList<T extends Listed> {
     setTimeout(() => delete this.fresh[item.id], FRESH_MS);
   }
 
+  /**
+   * Follow `subject` events ("customer" -> customer.created, customer.updated…, carrying
+   * data.customer) after `asOf`; returns the unsubscribe. Call it in an effect that reads asOf.
+   */
+  follow(entityId: string, subject: string, asOf: number): () => void {
+    return live.subscribe(entityId, `${subject}.`, (e: EntityEvent) => {
+      const item = (e.data as Record<string, T | undefined> | undefined)?.[subject];
+      if (item && typeof item.id === "string") this.upsert(item, e.kind === `${subject}.created`);
+    }, asOf);
+  }
+
   async loadMore() {
     if (!this.after || this.loadingMore) return;
     this.loadingMore = true;
@@ -92,11 +104,18 @@ export class LiveList<T extends Listed> {
   }
 }
 
+/** A search as the API does it, for rows that arrive live: `q` (trimmed, any case) in one of `values`. */
+export function matchesSearch(q: string, ...values: string[]): boolean {
+  const needle = q.trim().toLowerCase();
+  return !needle || values.some((v) => v.toLowerCase().includes(needle));
+}
+
 /** Change one query parameter of the current page in place (filters, search): a new load, same history entry. */
 export function replaceParam(name: string, value: string | null) {
-  const url = new URL(page.url);
+  const url = new URL(page.url.href);
   if ((url.searchParams.get(name) ?? null) === (value || null)) return;
   if (value) url.searchParams.set(name, value);
   else url.searchParams.delete(name);
-  void goto(url, { replaceState: true, keepFocus: true, noScroll: true });
+  // reset: false keeps focus in the search box and the scroll where it is (SvelteKit 3 names).
+  void goto(url, { replace: true, reset: false });
 }

@@ -1,7 +1,7 @@
 // Who is signed in, in which environment, and which entities they may see.
 // Loaded once per page load (and again after sign-in); every entity route checks against it.
 import { api, isApiError } from "./api.ts";
-import type { Entity, Me } from "./types.ts";
+import type { Entity, Me } from "$worker/api/types.ts";
 
 type Fetch = typeof fetch;
 
@@ -81,7 +81,7 @@ export function safeNext(next: string | null | undefined): string | null {
   return next;
 }
 
-export function signInUrl(from?: URL | Location): string {
+export function signInUrl(from?: Pick<URL, "pathname" | "search">): string {
   if (!from) return "/sign-in";
   const next = from.pathname + from.search;
   return next && next !== "/" && !next.startsWith("/sign-in")

@@ -1,82 +1,14 @@
-// The product catalog's client side: API shapes and calls (API.md "products", "prices", "pricing
-// preview"), who may write, and how a price reads in one line. Shared by the products routes.
+// The product catalog's client side: API calls (API.md "products", "prices", "pricing preview"),
+// the pricing models as the editor offers them, and how a price reads in one line. Shared by the
+// products routes. The shapes are the API's ($worker/api/types.ts) and the domain's.
 //
 // Money and quantities stay decimal STRINGS end to end: they are only ever formatted for display
-// (Intl.NumberFormat formats a decimal string exactly), never turned into JavaScript numbers.
+// (#lib/money.ts), never turned into JavaScript numbers.
 import { entityPath, entityResource, request } from "#lib/api.ts";
-import type { Entity, Role } from "#lib/types.ts";
-
-// ---- shapes (worker/api/catalog.ts, worker/domain/pricing.ts) ----
-
-export interface Product {
-  id: string;
-  name: string;
-  description: string | null;
-  taxCategory: string | null;
-  archivedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  rev: number;
-}
-
-export interface ProductInput {
-  name?: string;
-  description?: string | null;
-  taxCategory?: string | null;
-}
-
-export const PRICING_TYPES = ["FIXED", "ONE_TIME", "LINEAR", "VOLUME", "GRADUATED", "PACKAGE", "SEAT_BASED"] as const;
-export type PricingType = (typeof PRICING_TYPES)[number];
-
-export const BILLING_FREQUENCIES = ["ONE_TIME", "MONTHLY", "QUARTERLY", "HALF_YEARLY", "YEARLY"] as const;
-export type BillingFrequency = (typeof BILLING_FREQUENCIES)[number];
-
-export const BILLING_TYPES = ["IN_ADVANCE", "IN_ARREARS"] as const;
-export type BillingType = (typeof BILLING_TYPES)[number];
-
-export interface Tier {
-  upperBound?: string;
-  price: string;
-  fee?: string;
-  isPricePercentage?: boolean;
-}
-
-export type PriceStructure =
-  | { pricingType: "FIXED"; price: string }
-  | { pricingType: "ONE_TIME"; price: string }
-  | { pricingType: "LINEAR"; price: string; isPricePercentage?: boolean; minPrice?: string; maxPrice?: string }
-  | { pricingType: "VOLUME"; tiers: Tier[] }
-  | { pricingType: "GRADUATED"; tiers: Tier[] }
-  | { pricingType: "PACKAGE"; packageSize: string; pricePerPackage: string }
-  | {
-      pricingType: "SEAT_BASED";
-      pricePerSeat?: string;
-      tiers?: Omit<Tier, "isPricePercentage">[];
-      contractedMinimumSeats?: number;
-    };
-
-export interface Price {
-  id: string;
-  productId: string;
-  name: string;
-  currency: string;
-  billingFrequency: BillingFrequency;
-  billingType: BillingType;
-  pricingType: PricingType;
-  structure: PriceStructure;
-  archivedAt: string | null;
-  createdAt: string;
-}
-
-export interface PriceInput {
-  productId: string;
-  name: string;
-  currency: string;
-  billingFrequency: BillingFrequency;
-  billingType: BillingType;
-  /** Built by the editor; may be incomplete (the server says what is wrong). */
-  structure: unknown;
-}
+import { percent, qty, unitPrice, isZero } from "#lib/money.ts";
+import type { Price, PriceInput, PricingPreviewResult, Product, ProductUpdate } from "$worker/api/types.ts";
+import { BILLING_FREQUENCY, type BillingFrequency } from "$worker/domain/billing.ts";
+import type { PriceTier, PricingType } from "$worker/domain/pricing.ts";
 
 // ---- labels ----
 
@@ -94,151 +26,35 @@ export function modelLabel(t: string): string {
   return PRICING_MODELS.find((m) => m.value === t)?.label ?? t;
 }
 
-export const FREQUENCY_LABEL: Record<BillingFrequency, string> = {
-  ONE_TIME: "One-time",
-  MONTHLY: "Monthly",
-  QUARTERLY: "Quarterly",
-  HALF_YEARLY: "Half-yearly",
-  YEARLY: "Yearly",
-};
-
-/** "/ month" etc., appended to a recurring price's summary. */
-const PERIOD: Record<BillingFrequency, string> = {
-  ONE_TIME: "one-time",
-  MONTHLY: "/ month",
-  QUARTERLY: "/ quarter",
-  HALF_YEARLY: "/ half-year",
-  YEARLY: "/ year",
-};
-
-/** "month", "quarter"… for "per month" in the preview. */
-export const PERIOD_NOUN: Record<BillingFrequency, string> = {
-  ONE_TIME: "once",
-  MONTHLY: "month",
-  QUARTERLY: "quarter",
-  HALF_YEARLY: "half-year",
-  YEARLY: "year",
-};
-
-export const BILLING_TYPE_LABEL: Record<BillingType, string> = {
-  IN_ADVANCE: "In advance",
-  IN_ARREARS: "In arrears",
-};
-
-// ---- access (worker/domain/access.ts: "catalog:write" is admin and finance) ----
-
-const CATALOG_WRITE: Role[] = ["admin", "finance"];
-
-export function canWriteCatalog(entity: Pick<Entity, "roles"> | null | undefined): boolean {
-  // No roles in the answer (older server): offer the action and let the server decide.
-  if (!entity?.roles) return true;
-  return entity.roles.some((r) => CATALOG_WRITE.includes(r));
-}
-
 // ---- API ----
 
 
 const prices = entityResource<Price, PriceInput, { productId?: string; currency?: string }>("prices", 100);
 
 export const catalogApi = {
-  products: entityResource<Product, ProductInput, { q?: string }>("products"),
+  // The form sends one partial shape for create and edit; the server checks what create requires.
+  products: entityResource<Product, ProductUpdate, { q?: string }>("products"),
   // Prices are immutable: no update.
   prices: { list: prices.list, get: prices.get, create: prices.create, archive: prices.archive },
   preview: (entity: string, body: { currency: string; structure: unknown; quantity: string }, signal?: AbortSignal) =>
-    request<{ amount: string; currency: string }>("POST", `${entityPath(entity)}/pricing/preview`, { body, signal }),
+    request<PricingPreviewResult>("POST", `${entityPath(entity)}/pricing/preview`, { body, signal }),
 };
 
 // ---- formatting (decimal strings in, text out; no floating point) ----
-
-const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
-
-export function isPlainDecimal(s: string | null | undefined): s is string {
-  return typeof s === "string" && PLAIN_DECIMAL.test(s);
-}
-
-const digitsCache = new Map<string, number>();
-
-/** ISO 4217 minor digits as the browser knows them (USD 2, JPY 0, KWD 3). */
-export function currencyDigits(currency: string): number {
-  let d = digitsCache.get(currency);
-  if (d === undefined) {
-    try {
-      d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      d = 2;
-    }
-    digitsCache.set(currency, d);
-  }
-  return d;
-}
-
-const formatters = new Map<string, Intl.NumberFormat>();
-function formatter(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat | null {
-  let f = formatters.get(key);
-  if (!f) {
-    try {
-      f = make();
-    } catch {
-      return null;
-    }
-    formatters.set(key, f);
-  }
-  return f;
-}
-
-/** Intl formats a decimal string exactly (Intl.NumberFormat v3): no detour through a float. */
-function formatDecimalString(f: Intl.NumberFormat, value: string): string {
-  return (f.format as (v: string) => string)(value);
-}
-
-/**
- * "£1,250.00", "£0.002" (unit prices keep their own decimals, at least the currency's). A value that
- * is not a plain decimal is shown as typed, with the code.
- */
-export function money(amount: string, currency: string): string {
-  if (!isPlainDecimal(amount)) return `${amount} ${currency}`;
-  const digits = currencyDigits(currency);
-  const f = formatter(`m:${currency}`, () =>
-    new Intl.NumberFormat("en-GB", {
-      style: "currency",
-      currency,
-      currencyDisplay: "narrowSymbol",
-      minimumFractionDigits: digits,
-      maximumFractionDigits: 12,
-    }),
-  );
-  return f ? formatDecimalString(f, amount) : `${amount} ${currency}`;
-}
-
-/** "10,000", "2.5". */
-export function qty(value: string): string {
-  if (!isPlainDecimal(value)) return value;
-  const f = formatter("q", () => new Intl.NumberFormat("en-GB", { maximumFractionDigits: 12 }));
-  return f ? formatDecimalString(f, value) : value;
-}
-
-/** "1.5%". */
-export function percent(value: string): string {
-  return `${qty(value)}%`;
-}
-
-/** True for "0", "0.00": a free tier. */
-function isZero(value: string | undefined): boolean {
-  return isPlainDecimal(value) && /^-?0+(\.0+)?$/.test(value);
-}
 
 /**
  * One line a person reads: "£15.00 per seat / month, min 5 seats",
  * "Graduated: 0–10,000 free, 10,000–100,000 £0.002, then £0.001 per unit / month".
  */
 export function summarize(
-  structure: PriceStructure | Record<string, unknown>,
+  structure: Price["structure"],
   currency: string,
   frequency: BillingFrequency,
 ): string {
-  const s = structure as Record<string, unknown>;
-  const m = (v: unknown) => money(String(v ?? ""), currency);
-  const period = PERIOD[frequency] ?? "";
+  // Read loosely: a stored structure is the API's record, and an old one may lack a field.
+  const s = structure;
+  const m = (v: unknown) => unitPrice(String(v ?? ""), currency);
+  const period = BILLING_FREQUENCY[frequency]?.suffix ?? "";
   const tail = (text: string) => (frequency === "ONE_TIME" ? `${text} one-time` : `${text} ${period}`);
 
   switch (s.pricingType) {
@@ -251,9 +67,9 @@ export function summarize(
         const limits: string[] = [];
         if (s.minPrice !== undefined) limits.push(`min ${m(s.minPrice)}`);
         if (s.maxPrice !== undefined) limits.push(`max ${m(s.maxPrice)}`);
-        return `${tail(`${percent(String(s.price))} of amount`)}${limits.length ? `, ${limits.join(", ")}` : ""}`;
+        return `${tail(`${percent(String(s.pricePerUnit))} of amount`)}${limits.length ? `, ${limits.join(", ")}` : ""}`;
       }
-      return tail(`${m(s.price)} per unit`);
+      return tail(`${m(s.pricePerUnit)} per unit`);
     }
     case "PACKAGE": {
       const size = String(s.packageSize ?? "");
@@ -274,12 +90,12 @@ export function summarize(
 }
 
 function tiersText(raw: unknown, currency: string, unit: string): string {
-  const tiers = Array.isArray(raw) ? (raw as Tier[]) : [];
+  const tiers = Array.isArray(raw) ? (raw as PriceTier[]) : [];
   if (tiers.length === 0) return "no tiers";
-  const priceOf = (t: Tier) => {
-    const fee = t.fee !== undefined && !isZero(t.fee) ? ` (+${money(t.fee, currency)} flat)` : "";
+  const priceOf = (t: PriceTier) => {
+    const fee = t.fee !== undefined && !isZero(t.fee) ? ` (+${unitPrice(t.fee, currency)} flat)` : "";
     if (isZero(t.price) && !fee) return "free";
-    return `${t.isPricePercentage ? percent(t.price) : money(t.price, currency)}${fee}`;
+    return `${t.isPricePercentage ? percent(t.price) : unitPrice(t.price, currency)}${fee}`;
   };
   if (tiers.length === 1) return `${priceOf(tiers[0])} per ${unit}`;
   let lower = "0";

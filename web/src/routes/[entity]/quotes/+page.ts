@@ -1,8 +1,8 @@
 import { api } from "#lib/api.ts";
 import { live } from "#lib/live.svelte.ts";
 import { loadError } from "#lib/load.ts";
-import { quotesApi } from "#lib/coedit/api.ts";
-import type { QuoteStatus } from "#lib/coedit/types.ts";
+import { quotesApi } from "#lib/quotes/api.ts";
+import type { QuoteStatus } from "$worker/domain/quote.ts";
 import type { PageLoad } from "./$types";
 
 const STATUSES: QuoteStatus[] = ["DRAFT", "PUBLISHED", "ACCEPTED", "EXECUTED"];

@@ -1,7 +1,7 @@
 // The customer's page for a published quote: no login, no live connection, no workspace shell.
 import { isApiError } from "#lib/api.ts";
-import { publicQuotesApi } from "#lib/coedit/api.ts";
-import type { PublicQuote } from "#lib/coedit/types.ts";
+import { publicQuotesApi } from "#lib/quotes/api.ts";
+import type { PublicQuote } from "$worker/api/types.ts";
 import type { PageLoad } from "./$types";
 
 export const load: PageLoad = async ({ params }) => {

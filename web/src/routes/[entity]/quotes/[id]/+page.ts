@@ -1,8 +1,8 @@
 import { api } from "#lib/api.ts";
 import { live } from "#lib/live.svelte.ts";
 import { loadError } from "#lib/load.ts";
-import { quotesApi } from "#lib/coedit/api.ts";
-import type { Customer } from "#lib/types.ts";
+import { quotesApi } from "#lib/quotes/api.ts";
+import type { Customer } from "$worker/api/types.ts";
 import type { PageLoad } from "./$types";
 
 export const load: PageLoad = async ({ parent, params, url, untrack }) => {

@@ -1,7 +1,7 @@
 // The quotes, catalog and public-quote endpoints, on the shared fetch client (#lib/api.ts).
 import { enc, entityPath, entityResource, newIdempotencyKey, query, request } from "../api.ts";
-import type { Page } from "../types.ts";
-import type { Price, Product, PublicQuote, Quote, QuoteCreateInput, QuoteStatus } from "./types.ts";
+import type { Page, Price, Product, PublicQuote, Quote, QuoteCreate } from "$worker/api/types.ts";
+import type { QuoteStatus } from "$worker/domain/quote.ts";
 
 type Fetch = typeof fetch;
 const base = entityPath;
@@ -19,7 +19,7 @@ async function all<T>(first: (after: string | null) => Promise<Page<T>>): Promis
   return items;
 }
 
-const quotes = entityResource<Quote, QuoteCreateInput, { status?: QuoteStatus | null; customerId?: string }>("quotes");
+const quotes = entityResource<Quote, QuoteCreate, { status?: QuoteStatus | null; customerId?: string }>("quotes");
 
 export const quotesApi = {
   list: quotes.list,

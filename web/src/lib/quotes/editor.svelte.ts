@@ -37,7 +37,7 @@ import { live } from "../live.svelte.ts";
 import { toasts } from "../toast.svelte.ts";
 import { quotesApi } from "./api.ts";
 import { randomId } from "./format.ts";
-import type { Price, Quote } from "./types.ts";
+import type { Price, Quote } from "$worker/api/types.ts";
 
 export type FieldName = "title" | "dealType" | "expiryDays" | "notes";
 export type LineField = "quantity" | "priceId" | "discount" | "description";
