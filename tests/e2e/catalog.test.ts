@@ -239,6 +239,26 @@ describe("catalog", () => {
     expect(price.currency).toBe("USD");
   });
 
+  test("a per-unit (LINEAR) price is sent and stored with Sequence's field name, pricePerUnit", async () => {
+    const { context, page } = await open("finance@acme.test", DESKTOP);
+    const product = await createProduct(context, "acme-us", uniqueName("API calls"));
+    await page.goto(`/acme-us/products/${product.id}`);
+    await page.locator('[data-testid="prices-empty"]').waitFor();
+    await waitForLive(page);
+    await page.click('[data-testid="add-price"]');
+    const editor = page.locator('[data-testid="price-editor"]');
+    await editor.waitFor();
+    await editor.locator('[data-testid="model-LINEAR"]').click();
+    await page.locator('[data-testid="field-pricePerUnit"]').fill("0.25");
+    await typeInto(page, '[data-testid="preview-quantity"]', "1000");
+    await expect.poll(() => previewAmount(page), POLL).toContain("$250.00");
+    await page.click('[data-testid="price-save"]');
+    await editor.waitFor({ state: "detached" });
+    await page.locator('[data-testid="price-row"][data-model="LINEAR"]').waitFor();
+    const [price] = await pricesOf(context, "acme-us", product.id);
+    expect(price.structure).toEqual({ pricingType: "LINEAR", pricePerUnit: "0.25" });
+  });
+
   test("sales sees the catalog but no write actions", async () => {
     const finance = await open("finance@acme.test");
     const product = await createProduct(finance.context, "acme-us", uniqueName("Read-only product"));

@@ -65,6 +65,7 @@ describe("live protocol (client side)", () => {
 
     const hellos: Hello[] = [];
     let synced: number | null = null;
+    let head: number | null = null;
     let socket: WebSocketRoute | null = null;
     await page.routeWebSocket(/\/parties\/entity-room\//, (ws) => {
       socket = ws;
@@ -72,12 +73,21 @@ describe("live protocol (client side)", () => {
       ws.onMessage((message) => {
         const text = String(message);
         const parsed = JSON.parse(text) as { type: string };
-        if (parsed.type === "hello") hellos.push(parsed as Hello);
+        if (parsed.type === "hello") {
+          hellos.push(parsed as Hello);
+          // The injected events' seqs exist only here: past the real head, this proxy plays the
+          // server (the real one rightly answers resync to a seq it never had).
+          if (head !== null && (parsed as Hello).lastSeq > head) {
+            ws.send(JSON.stringify({ type: "synced", seq: (parsed as Hello).lastSeq }));
+            return;
+          }
+        }
         server.send(text);
       });
       server.onMessage((message) => {
         const parsed = JSON.parse(String(message)) as { type: string; seq?: number };
         if (parsed.type === "synced") synced = parsed.seq ?? null;
+        if (parsed.type === "synced" && head === null) head = parsed.seq ?? null;
         ws.send(message);
       });
     });
