@@ -5,6 +5,11 @@
 import type { Actor, EntityEvent, Subject } from "../../party/protocol.ts";
 import { ApiError } from "../api/errors.ts";
 import { newId } from "../lib/crypto.ts";
+import { orm, statementOf, type Orm, type Renderable } from "./orm.ts";
+import { auditLog, events, idempotencyKeys } from "./schema/entity.ts";
+
+/** A raw D1 statement, or a drizzle query builder (rendered to one when added). */
+export type Statement = D1PreparedStatement | Renderable;
 
 export interface Recorded {
   kind: string;
@@ -29,6 +34,9 @@ export interface IdempotencyRecord {
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
+// The batch is a list of plain D1 statements: drizzle queries are rendered as they are added, so raw
+// statements (the guard, callers' own SQL) and drizzle ones mix in one atomic `db.batch`, and each
+// event's RETURNING seq is read back by its position.
 export class ChangeSet {
   readonly db: D1Database;
   readonly actor: Actor;
@@ -47,14 +55,23 @@ export class ChangeSet {
     this.at = at;
   }
 
-  add(...statements: D1PreparedStatement[]): this {
-    this.statements.push(...statements);
+  /** drizzle over this set's database, for building the statements it carries. */
+  get orm(): Orm {
+    return orm(this.db);
+  }
+
+  private statement(s: Statement): D1PreparedStatement {
+    return "toSQL" in s ? statementOf(this.db, s) : s;
+  }
+
+  add(...statements: Statement[]): this {
+    for (const s of statements) this.statements.push(this.statement(s));
     return this;
   }
 
   /** Run `statement`; if it changed exactly zero rows, abort the batch with `code` (a 409 by default). */
-  guard(statement: D1PreparedStatement, code: string, message: string): this {
-    this.statements.push(statement, this.db.prepare("INSERT INTO batch_guards (matched) VALUES (changes())"));
+  guard(statement: Statement, code: string, message: string): this {
+    this.statements.push(this.statement(statement), this.db.prepare("INSERT INTO batch_guards (matched) VALUES (changes())"));
     this.guards.push({ code, message });
     return this;
   }
@@ -62,30 +79,26 @@ export class ChangeSet {
   /** The audit row and the event row of one change. */
   record(change: Recorded): this {
     const actor = change.actor ?? this.actor;
-    this.statements.push(
-      this.db
-        .prepare(
-          "INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, before, after, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(
-          newId("aud"),
-          this.at,
-          JSON.stringify(actor),
-          change.kind,
-          change.subject.type,
-          change.subject.id,
-          change.before === undefined || change.before === null ? null : JSON.stringify(change.before),
-          JSON.stringify(change.after ?? change.data),
-          this.requestId,
-        ),
+    const at = this.at;
+    this.add(
+      this.orm.insert(auditLog).values({
+        id: newId("aud"),
+        at,
+        actor,
+        action: change.kind,
+        subjectType: change.subject.type,
+        subjectId: change.subject.id,
+        before: change.before ?? null,
+        after: change.after ?? change.data,
+        requestId: this.requestId,
+      }),
     );
     this.eventPositions.push(this.statements.length);
-    this.statements.push(
-      this.db
-        .prepare(
-          "INSERT INTO events (kind, subject_type, subject_id, actor, data, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
-        )
-        .bind(change.kind, change.subject.type, change.subject.id, JSON.stringify(actor), JSON.stringify(change.data), this.at),
+    this.add(
+      this.orm
+        .insert(events)
+        .values({ kind: change.kind, subjectType: change.subject.type, subjectId: change.subject.id, actor, data: change.data, at })
+        .returning({ seq: events.seq }),
     );
     this.events.push({ kind: change.kind, subject: change.subject, actor, at: this.at, data: change.data });
     return this;
@@ -107,11 +120,19 @@ export class ChangeSet {
       const r = this.idempotency;
       const now = Date.parse(this.at);
       statements.push(
-        this.db
-          .prepare(
-            "INSERT INTO idempotency_keys (principal, key, method, path, body_hash, status, response, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          )
-          .bind(r.principal, r.key, r.method, r.path, r.bodyHash, r.status, JSON.stringify(r.body), this.at, new Date(now + IDEMPOTENCY_TTL_MS).toISOString()),
+        this.statement(
+          this.orm.insert(idempotencyKeys).values({
+            principal: r.principal,
+            key: r.key,
+            method: r.method,
+            path: r.path,
+            bodyHash: r.bodyHash,
+            status: r.status,
+            response: r.body,
+            createdAt: this.at,
+            expiresAt: new Date(now + IDEMPOTENCY_TTL_MS).toISOString(),
+          }),
+        ),
       );
     }
     let results: D1Result[];
