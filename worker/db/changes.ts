@@ -5,7 +5,7 @@
 import type { Actor, EntityEvent, Subject } from "../../party/protocol.ts";
 import { ApiError } from "../api/errors.ts";
 import { newId } from "../lib/crypto.ts";
-import { orm, statementOf, type Orm, type Renderable } from "./orm.ts";
+import { orm, placeholders, statementOf, template, type Orm, type Renderable } from "./orm.ts";
 import { auditLog, events, idempotencyKeys } from "./schema/entity.ts";
 
 /** A raw D1 statement, or a drizzle query builder (rendered to one when added). */
@@ -33,6 +33,17 @@ export interface IdempotencyRecord {
 }
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+// Every change writes these: rendered once (see `template`), bound per row.
+const auditInsert = template((d) =>
+  d.insert(auditLog).values(placeholders(["id", "at", "actor", "action", "subjectType", "subjectId", "before", "after", "requestId"] as const)),
+);
+const eventInsert = template((d) =>
+  d.insert(events).values(placeholders(["kind", "subjectType", "subjectId", "actor", "data", "at"] as const)).returning({ seq: events.seq }),
+);
+const idempotencyInsert = template((d) =>
+  d.insert(idempotencyKeys).values(placeholders(["principal", "key", "method", "path", "bodyHash", "status", "response", "createdAt", "expiresAt"] as const)),
+);
 
 // The batch is a list of plain D1 statements: drizzle queries are rendered as they are added, so raw
 // statements (the guard, callers' own SQL) and drizzle ones mix in one atomic `db.batch`, and each
@@ -81,7 +92,7 @@ export class ChangeSet {
     const actor = change.actor ?? this.actor;
     const at = this.at;
     this.add(
-      this.orm.insert(auditLog).values({
+      auditInsert(this.db, {
         id: newId("aud"),
         at,
         actor,
@@ -94,12 +105,7 @@ export class ChangeSet {
       }),
     );
     this.eventPositions.push(this.statements.length);
-    this.add(
-      this.orm
-        .insert(events)
-        .values({ kind: change.kind, subjectType: change.subject.type, subjectId: change.subject.id, actor, data: change.data, at })
-        .returning({ seq: events.seq }),
-    );
+    this.add(eventInsert(this.db, { kind: change.kind, subjectType: change.subject.type, subjectId: change.subject.id, actor, data: change.data, at }));
     this.events.push({ kind: change.kind, subject: change.subject, actor, at: this.at, data: change.data });
     return this;
   }
@@ -120,8 +126,7 @@ export class ChangeSet {
       const r = this.idempotency;
       const now = Date.parse(this.at);
       statements.push(
-        this.statement(
-          this.orm.insert(idempotencyKeys).values({
+        idempotencyInsert(this.db, {
             principal: r.principal,
             key: r.key,
             method: r.method,
@@ -130,9 +135,8 @@ export class ChangeSet {
             status: r.status,
             response: r.body,
             createdAt: this.at,
-            expiresAt: new Date(now + IDEMPOTENCY_TTL_MS).toISOString(),
-          }),
-        ),
+          expiresAt: new Date(now + IDEMPOTENCY_TTL_MS).toISOString(),
+        }),
       );
     }
     let results: D1Result[];

@@ -2,7 +2,7 @@
 import { and, desc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type { ChangeSet } from "./changes.ts";
 import { newId } from "../lib/crypto.ts";
-import { allOf, contains, orm } from "./orm.ts";
+import { allOf, contains, orm, preparedFor, type Orm } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
 import { customers } from "./schema/entity.ts";
 
@@ -43,8 +43,12 @@ export type CustomerPatch = Partial<CustomerInput>;
 
 const searchText = (c: { legalName: string; email: string }) => `${c.legalName} ${c.email}`.toLowerCase();
 
+// Read on every customer request and every quote change: prepared once per database.
+const customerById = (d: Orm) => d.select(customerColumns).from(customers).where(eq(customers.id, sql.placeholder("id"))).prepare();
+const customerByIdCache = new WeakMap<D1Database, ReturnType<typeof customerById>>();
+
 export async function getCustomer(db: D1Database, id: string): Promise<Customer | null> {
-  return (await orm(db).select(customerColumns).from(customers).where(eq(customers.id, id)).get()) ?? null;
+  return (await preparedFor(customerByIdCache, db, customerById).get({ id })) ?? null;
 }
 
 export async function listCustomers(

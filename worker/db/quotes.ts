@@ -3,7 +3,7 @@ import { and, desc, eq, exists, getTableColumns, inArray, isNull, sql } from "dr
 import type { ChangeSet } from "./changes.ts";
 import { ApiError } from "../api/errors.ts";
 import type { EntityRecord } from "../env.ts";
-import { allOf, orm } from "./orm.ts";
+import { allOf, orm, placeholders, template } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
 import { counters, prices, products, quoteLines, quoteOps, quotes } from "./schema/entity.ts";
 import { quoteTotals, type QuoteLine, type QuotePrice, type QuoteStatus } from "../domain/quote.ts";
@@ -167,8 +167,55 @@ export function claimQuoteNumber(changes: ChangeSet, claim: { current: number; n
   );
 }
 
+// Co-editing writes these per op batch: rendered once (see `template`), bound per line.
+const LINE_KEYS = Object.keys(getTableColumns(quoteLines)) as (keyof typeof quoteLines.$inferSelect)[];
+const lineInsertTemplate = template((d) => d.insert(quoteLines).values(placeholders(LINE_KEYS)));
+const lineWhere = and(eq(quoteLines.quoteId, sql.placeholder("whereQuoteId")), eq(quoteLines.id, sql.placeholder("whereId")));
+const lineUpdateTemplate = template((d) =>
+  // drizzle types set() without placeholders, but renders them like values (encoded at bind time).
+  d.update(quoteLines).set(placeholders(LINE_KEYS.filter((k) => k !== "quoteId" && k !== "id")) as unknown as Partial<typeof quoteLines.$inferInsert>).where(lineWhere),
+);
+const lineDeleteTemplate = template((d) => d.delete(quoteLines).where(lineWhere));
+
 function lineInsert(changes: ChangeSet, quoteId: string, l: QuoteLine) {
-  return changes.orm.insert(quoteLines).values({ ...l, quoteId });
+  return lineInsertTemplate(changes.db, { ...l, quoteId });
+}
+
+/** The guarded quote update per set of changed columns (and chained or not): a handful of shapes in practice. */
+const quoteUpdates = new Map<string, ReturnType<typeof template>>();
+function quoteUpdate(columns: string[], chained: boolean) {
+  const key = `${columns.join(",")}|${chained}`;
+  let t = quoteUpdates.get(key);
+  if (!t) {
+    t = template((d) =>
+      d
+        .update(quotes)
+        .set(placeholders(columns) as Partial<typeof quotes.$inferInsert>)
+        .where(
+          and(
+            eq(quotes.id, sql.placeholder("whereId")),
+            eq(quotes.rev, sql.placeholder("whereRev")),
+            eq(quotes.status, sql.placeholder("whereStatus")),
+            chained
+              ? exists(
+                  d
+                    .select({ one: sql`1` })
+                    .from(quoteOps)
+                    .where(
+                      and(
+                        eq(quoteOps.actorId, sql.placeholder("chainActorId")),
+                        eq(quoteOps.clientOpId, sql.placeholder("chainClientOpId")),
+                        eq(quoteOps.quoteId, sql.placeholder("whereId")),
+                      ),
+                    ),
+                )
+              : undefined,
+          ),
+        ),
+    );
+    quoteUpdates.set(key, t);
+  }
+  return t;
 }
 
 export function insertQuote(changes: ChangeSet, quote: StoredQuote) {
@@ -194,30 +241,19 @@ export interface WrittenBatch {
  * could have been reached by someone else's change.
  */
 export function updateQuote(changes: ChangeSet, before: StoredQuote, after: StoredQuote, guardCode = "rev_conflict", chainedOn: WrittenBatch | null = null) {
-  const d = changes.orm;
-  const set: Partial<typeof quotes.$inferInsert> = {};
+  const set: Record<string, unknown> = {};
   for (const key of UPDATABLE) {
-    if (key === "rev" || stored(before[key]) !== stored(after[key])) (set as Record<string, unknown>)[key] = after[key];
+    if (key === "rev" || stored(before[key]) !== stored(after[key])) set[key] = after[key];
   }
   changes.guard(
-    d
-      .update(quotes)
-      .set(set)
-      .where(
-        and(
-          eq(quotes.id, before.id),
-          eq(quotes.rev, before.rev),
-          eq(quotes.status, before.status),
-          chainedOn
-            ? exists(
-                d
-                  .select({ one: sql`1` })
-                  .from(quoteOps)
-                  .where(and(eq(quoteOps.actorId, chainedOn.actorId), eq(quoteOps.clientOpId, chainedOn.clientOpId), eq(quoteOps.quoteId, before.id))),
-              )
-            : undefined,
-        ),
-      ),
+    quoteUpdate(Object.keys(set), chainedOn !== null)(changes.db, {
+      ...set,
+      whereId: before.id,
+      whereRev: before.rev,
+      whereStatus: before.status,
+      chainActorId: chainedOn?.actorId,
+      chainClientOpId: chainedOn?.clientOpId,
+    }),
     guardCode,
     `Quote ${before.quoteNumber} changed since revision ${before.rev}; reload and try again`,
   );
@@ -228,12 +264,11 @@ export function updateQuote(changes: ChangeSet, before: StoredQuote, after: Stor
     const previous = old.get(line.id);
     if (!previous) changes.add(lineInsert(changes, before.id, line));
     else if (JSON.stringify(previous) !== JSON.stringify(line)) {
-      const { id, ...fields } = line;
-      changes.add(d.update(quoteLines).set(fields).where(and(eq(quoteLines.quoteId, before.id), eq(quoteLines.id, id))));
+      changes.add(lineUpdateTemplate(changes.db, { ...line, whereQuoteId: before.id, whereId: line.id }));
     }
   }
   for (const id of old.keys()) {
-    if (!kept.has(id)) changes.add(d.delete(quoteLines).where(and(eq(quoteLines.quoteId, before.id), eq(quoteLines.id, id))));
+    if (!kept.has(id)) changes.add(lineDeleteTemplate(changes.db, { whereQuoteId: before.id, whereId: id }));
   }
 }
 
