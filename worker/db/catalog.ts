@@ -1,6 +1,7 @@
 // Products and prices of one entity: reads, and the change rows of each catalog change.
 import { and, desc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type { ChangeSet } from "./changes.ts";
+import { setArchived } from "./archive.ts";
 import { newId } from "../lib/crypto.ts";
 import { allOf, contains, orm } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
@@ -114,20 +115,8 @@ export function updateProduct(changes: ChangeSet, before: Product, patch: Partia
   return after;
 }
 
-export function archiveProduct(changes: ChangeSet, before: Product): Product {
-  const after: Product = { ...before, archivedAt: changes.at, updatedAt: changes.at, rev: before.rev + 1 };
-  changes
-    .guard(
-      changes.orm
-        .update(products)
-        .set({ archivedAt: changes.at, updatedAt: changes.at, rev: sql`${products.rev} + 1` })
-        .where(and(eq(products.id, before.id), eq(products.rev, before.rev), isNull(products.archivedAt))),
-      "rev_conflict",
-      `Product ${before.id} changed while archiving; reload and try again`,
-    )
-    .record({ kind: "product.archived", subject: { type: "product", id: before.id }, data: { product: after }, before, after });
-  return after;
-}
+export const archiveProduct = (changes: ChangeSet, before: Product): Product => setArchived(changes, products, "product", before, true);
+export const unarchiveProduct = (changes: ChangeSet, before: Product): Product => setArchived(changes, products, "product", before, false);
 
 export interface PriceInput {
   productId: string;
@@ -174,5 +163,18 @@ export function archivePrice(changes: ChangeSet, before: Price): Price {
       `Price ${before.id} is already archived`,
     )
     .record({ kind: "price.archived", subject: { type: "price", id: before.id }, data: { price: after }, before, after });
+  return after;
+}
+
+/** A price archived by mistake, live again (an Undo of archiving its product restores the prices archived with it). */
+export function unarchivePrice(changes: ChangeSet, before: Price): Price {
+  const after: Price = { ...before, archivedAt: null };
+  changes
+    .guard(
+      changes.orm.update(prices).set({ archivedAt: null }).where(and(eq(prices.id, before.id), eq(prices.archivedAt, before.archivedAt ?? ""))),
+      "rev_conflict",
+      `Price ${before.id} changed meanwhile`,
+    )
+    .record({ kind: "price.unarchived", subject: { type: "price", id: before.id }, data: { price: after }, before, after });
   return after;
 }

@@ -1,6 +1,7 @@
 // Customers of one entity: reads, and the change rows of create / update / archive.
 import { and, desc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type { ChangeSet } from "./changes.ts";
+import { setArchived } from "./archive.ts";
 import { newId } from "../lib/crypto.ts";
 import { allOf, contains, orm, preparedFor, type Orm } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
@@ -115,17 +116,5 @@ export function updateCustomer(changes: ChangeSet, before: Customer, patch: Cust
   return after;
 }
 
-export function archiveCustomer(changes: ChangeSet, before: Customer): Customer {
-  const after: Customer = { ...before, archivedAt: changes.at, updatedAt: changes.at, rev: before.rev + 1 };
-  changes
-    .guard(
-      changes.orm
-        .update(customers)
-        .set({ archivedAt: changes.at, updatedAt: changes.at, rev: sql`${customers.rev} + 1` })
-        .where(and(eq(customers.id, before.id), eq(customers.rev, before.rev), isNull(customers.archivedAt))),
-      "rev_conflict",
-      `Customer ${before.id} changed while archiving; reload and try again`,
-    )
-    .record({ kind: "customer.archived", subject: { type: "customer", id: before.id }, data: { customer: after }, before, after });
-  return after;
-}
+export const archiveCustomer = (changes: ChangeSet, before: Customer): Customer => setArchived(changes, customers, "customer", before, true);
+export const unarchiveCustomer = (changes: ChangeSet, before: Customer): Customer => setArchived(changes, customers, "customer", before, false);
