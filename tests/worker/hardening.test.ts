@@ -1,4 +1,5 @@
 // Holes an attacker's and an SRE's probe found (issue 10): each test failed before its fix.
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, expectError, unique } from "../support/client.ts";
 import { sendOps } from "../support/coedit.ts";
@@ -84,5 +85,30 @@ describe("the entity room", () => {
     expect(frames.length).toBeLessThan(N / 4); // uncoalesced, it was one per message (2 per message when switching quotes)
     flooder.close();
     bystander.close();
+  });
+});
+
+describe("numbers never refuse", () => {
+  it("100 concurrent quote creations all succeed with gapless numbers, stored, in their events and replays", async () => {
+    const from = (await admin.get(`${US}/events/latest`)).body.seq;
+    const create = (i: number) =>
+      admin.post(`${US}/quotes`, { customerId, title: `Burst ${i}`, currency: "USD", lines: [{ priceId: "price_us_platform_monthly", quantity: "1" }] }, { "idempotency-key": `burst-${from}-${i}` });
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => create(i)));
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 201));
+    const numbers = results.map((r) => Number(r.body.quoteNumber.slice(1))).sort((a, b) => a - b);
+    for (let i = 1; i < numbers.length; i++) expect(numbers[i]).toBe(numbers[i - 1] + 1);
+    expect(results.every((r) => /^Q\d{5}$/.test(r.body.quoteNumber))).toBe(true);
+
+    // The row, the quote.created event and the stored idempotent response carry the same number.
+    const first = results[0].body;
+    const row = await env.ENTITY_ACME_US.prepare("SELECT quote_number FROM quotes WHERE id = ?").bind(first.id).first<{ quote_number: string }>();
+    expect(row?.quote_number).toBe(first.quoteNumber);
+    const events = (await admin.get(`${US}/events?after=${from}&limit=100`)).body.items.filter((e: any) => e.subject.id === first.id);
+    expect(events[0].data.quote.quoteNumber).toBe(first.quoteNumber);
+    const replay = await create(0);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body.quoteNumber).toBe(first.quoteNumber);
+    const audit = await env.ENTITY_ACME_US.prepare("SELECT after FROM audit_log WHERE subject_id = ? AND action = 'quote.created'").bind(first.id).first<{ after: string }>();
+    expect(JSON.parse(audit!.after).quoteNumber).toBe(first.quoteNumber);
   });
 });

@@ -30,12 +30,15 @@ export function actorOf(principal: Principal): Actor {
 
 export const changeSetOf = (ctx: ActionContext, actor: Actor = ctx.actor) => new ChangeSet(ctx.db, actor, ctx.requestId);
 
-/** Commit the action's one batch, hand on its events, and return its result. */
+/**
+ * Commit the action's one batch, hand on its events, and return its result — with any number the
+ * batch claimed (a quote's, an invoice's) in place.
+ */
 export async function commit<T>(ctx: ActionContext, changes: ChangeSet, result: T): Promise<T> {
   await ctx.beforeCommit?.(changes, result);
   const events = await changes.commit();
   await ctx.publish?.(events);
-  return result;
+  return changes.resolve(result);
 }
 
 /**

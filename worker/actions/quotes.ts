@@ -8,12 +8,12 @@ import { getCustomer, type Customer } from "../db/customers.ts";
 import { getMerchant, sellerOf, type Merchant } from "../db/merchant.ts";
 import type { Page } from "../db/paging.ts";
 import {
+  assignQuoteNumber,
   claimQuoteNumber,
   findQuoteByToken,
   insertQuote,
   listQuotes,
   loadQuote,
-  nextQuoteNumber,
   pricesForLines,
   publicDocument,
   quoteView,
@@ -282,24 +282,19 @@ export async function list(ctx: ActionContext, query: { limit: number; after?: s
   return { items: page.items.map((quote) => quoteView(quote, prices, ctx.origin)), after: page.after };
 }
 
-/** A DRAFT quote, numbered per entity without gaps (the number is claimed inside the batch). */
+/** A DRAFT quote, numbered per entity without gaps: the number is claimed inside the quote's batch. */
 export async function create(ctx: ActionContext, input: CreateQuoteInput): Promise<QuoteView> {
   const currency = ruled(() => checkCurrency(input.currency));
   await customerFor(ctx.db, input.customerId, currency);
   const prices = await pricesOf(ctx.db, input.lines);
   const empty: QuoteContent = { title: input.title, currency, dealType: input.dealType, expiryDays: input.expiryDays ?? null, notes: input.notes ?? null, lines: [] };
   const content = ruled(() => applyOps(empty, linesAsOps(input.lines), prices).content, opsPathToLines);
-  return retryOn(
-    "number_taken",
-    async () => {
-      const claim = await nextQuoteNumber(ctx.db);
-      const changes = changeSetOf(ctx);
-      claimQuoteNumber(changes, claim);
-      const { view } = draftStep(changes, { id: newId("quo"), quoteNumber: claim.number, customerId: input.customerId, content }, prices, ctx.origin);
-      return commit(ctx, changes, view);
-    },
-    8,
-  );
+  const changes = changeSetOf(ctx);
+  const id = newId("quo");
+  const quoteNumber = claimQuoteNumber(changes);
+  const { view } = draftStep(changes, { id, quoteNumber, customerId: input.customerId, content }, prices, ctx.origin);
+  assignQuoteNumber(changes, id, quoteNumber);
+  return commit(ctx, changes, view);
 }
 
 /**

@@ -6,9 +6,10 @@
 import type { Actor, EntityEvent, Subject } from "../../party/protocol.ts";
 import { DomainError } from "../domain/errors.ts";
 import { newId } from "../lib/crypto.ts";
-import { idempotencyInsert, type IdempotencyRecord } from "./idempotency.ts";
+import { idempotencyInsert, idempotencyValues, type IdempotencyRecord } from "./idempotency.ts";
+import { sql, type SQL } from "drizzle-orm";
 import { orm, placeholders, statementOf, template, type Orm, type Renderable } from "./orm.ts";
-import { auditLog, events } from "./schema/entity.ts";
+import { auditLog, events, idempotencyKeys } from "./schema/entity.ts";
 
 /** A raw D1 statement, or a drizzle query builder (rendered to one when added). */
 export type Statement = D1PreparedStatement | Renderable;
@@ -46,6 +47,7 @@ export class ChangeSet {
   private readonly events: Omit<EntityEvent, "seq">[] = [];
   private readonly guards: { code: string; message: string }[] = [];
   private idempotency: IdempotencyRecord | null = null;
+  private readonly claims: Claim[] = [];
 
   constructor(db: D1Database, actor: Actor, requestId: string | null, at = new Date().toISOString()) {
     this.db = db;
@@ -82,25 +84,72 @@ export class ChangeSet {
     return this;
   }
 
+  /**
+   * Take the next number of `counter` inside this batch (DESIGN.md §4): the counter's increment is one
+   * of the batch's statements, so numbers are gapless and a concurrent batch simply gets the next one —
+   * no read, no retry. The number is not known until the batch has run, so this returns a token that
+   * stands for it: every value this batch writes (a column via `claimed`, event, audit and idempotency
+   * JSON) gets it substituted in SQL, and `resolve` and the committed events carry the real number.
+   */
+  claimNumber(counter: string, format: { prefix: string; width: number }): string {
+    const token = `⟦${counter}:${newId("n")}⟧`;
+    this.statements.push(
+      this.db.prepare("INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value").bind(counter),
+    );
+    this.claims.push({ token, counter, ...format, position: this.statements.length - 1, number: null });
+    return token;
+  }
+
+  /** The claimed number as SQL, for a column the batch sets (`quote_number = …`). */
+  claimed(token: string): SQL {
+    const claim = this.claims.find((c) => c.token === token);
+    if (!claim) throw new Error(`no number claimed as ${token}`);
+    return numberSql(claim);
+  }
+
+  /** `value` with every claimed number in place of its token (after commit). */
+  resolve<T>(value: T): T {
+    if (!this.claims.length) return value;
+    let text = JSON.stringify(value);
+    if (text === undefined) return value;
+    for (const claim of this.claims) {
+      if (claim.number === null) throw new Error("resolve before commit");
+      text = text.replaceAll(claim.token, claim.number);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  /** A JSON value the batch writes, with claimed numbers substituted in SQL when it mentions any. */
+  private claimedJson(value: unknown): SQL | null {
+    if (!this.claims.length || value === null || value === undefined) return null;
+    const text = JSON.stringify(value);
+    const inside = this.claims.filter((c) => text.includes(c.token));
+    if (!inside.length) return null;
+    return inside.reduce<SQL>((acc, claim) => sql`replace(${acc}, ${claim.token}, ${numberSql(claim)})`, sql`${text}`);
+  }
+
   /** The audit row and the event row of one change. */
   record(change: Recorded): this {
     const actor = change.actor ?? this.actor;
     const at = this.at;
-    this.add(
-      auditInsert(this.db, {
-        id: newId("aud"),
-        at,
-        actor,
-        action: change.kind,
-        subjectType: change.subject.type,
-        subjectId: change.subject.id,
-        before: change.before ?? null,
-        after: change.after ?? change.data,
-        requestId: this.requestId,
-      }),
-    );
+    const audit = {
+      id: newId("aud"),
+      at,
+      actor,
+      action: change.kind,
+      subjectType: change.subject.type,
+      subjectId: change.subject.id,
+      before: change.before ?? null,
+      after: change.after ?? change.data,
+      requestId: this.requestId,
+    };
+    const event = { kind: change.kind, subjectType: change.subject.type, subjectId: change.subject.id, actor, data: change.data, at };
+    const after = this.claimedJson(audit.after);
+    const data = this.claimedJson(event.data);
+    // Rendered once and bound (the hot path), unless a claimed number has to be substituted in SQL.
+    this.add(after ? this.orm.insert(auditLog).values({ ...audit, after }) : auditInsert(this.db, audit));
     this.eventPositions.push(this.statements.length);
-    this.add(eventInsert(this.db, { kind: change.kind, subjectType: change.subject.type, subjectId: change.subject.id, actor, data: change.data, at }));
+    this.add(data ? this.orm.insert(events).values({ ...event, data }).returning({ seq: events.seq }) : eventInsert(this.db, event));
     this.events.push({ kind: change.kind, subject: change.subject, actor, at: this.at, data: change.data });
     return this;
   }
@@ -117,20 +166,46 @@ export class ChangeSet {
 
   async commit(): Promise<EntityEvent[]> {
     const statements = [...this.statements];
-    if (this.idempotency) statements.push(idempotencyInsert(this.db, this.idempotency, this.at));
+    if (this.idempotency) {
+      const response = this.claimedJson(this.idempotency.body);
+      statements.push(
+        response
+          ? statementOf(this.db, this.orm.insert(idempotencyKeys).values({ ...idempotencyValues(this.idempotency, this.at), response }))
+          : idempotencyInsert(this.db, this.idempotency, this.at),
+      );
+    }
     let results: D1Result[];
     try {
       results = await this.db.batch(statements);
     } catch (error) {
       throw translateBatchError(error, this.guards);
     }
+    for (const claim of this.claims) {
+      const row = results[claim.position]?.results?.[0] as { value: number } | undefined;
+      if (!row) throw new Error(`counter ${claim.counter} returned no value`);
+      claim.number = claim.prefix + String(row.value).padStart(claim.width, "0");
+    }
     return this.eventPositions.map((position, i) => {
       const row = results[position]?.results?.[0] as { seq: number } | undefined;
       if (!row) throw new Error("event insert returned no seq");
-      return { seq: row.seq, ...this.events[i] };
+      return this.resolve({ seq: row.seq, ...this.events[i] });
     });
   }
 }
+
+interface Claim {
+  token: string;
+  counter: string;
+  prefix: string;
+  width: number;
+  /** The statement that increments the counter (its RETURNING value is the number). */
+  position: number;
+  number: string | null;
+}
+
+/** The counter's value as the batch left it, formatted as the number (SQLite's printf; `%` in a prefix escaped). */
+const numberSql = (claim: Claim): SQL =>
+  sql`(SELECT printf(${`${claim.prefix.replaceAll("%", "%%")}%0${claim.width}d`}, value) FROM counters WHERE name = ${claim.counter})`;
 
 export class IdempotencyConflict extends Error {}
 

@@ -32,7 +32,12 @@ const insertOrIgnore = template((d) => d.insert(idempotencyKeys).values(placehol
  * fail the batch (a concurrent request won); after the fact, `orIgnore` keeps the first.
  */
 export function idempotencyInsert(db: D1Database, r: IdempotencyRecord, at: string, options: { orIgnore?: boolean } = {}): D1PreparedStatement {
-  return (options.orIgnore ? insertOrIgnore : insert)(db, {
+  return (options.orIgnore ? insertOrIgnore : insert)(db, idempotencyValues(r, at));
+}
+
+/** The row of a record made at `at`: it expires IDEMPOTENCY_TTL_MS later. */
+export function idempotencyValues(r: IdempotencyRecord, at: string) {
+  return {
     principal: r.principal,
     key: r.key,
     method: r.method,
@@ -42,7 +47,7 @@ export function idempotencyInsert(db: D1Database, r: IdempotencyRecord, at: stri
     response: r.body,
     createdAt: at,
     expiresAt: new Date(Date.parse(at) + IDEMPOTENCY_TTL_MS).toISOString(),
-  });
+  };
 }
 
 /** A response stored for this principal and key that has not expired. */

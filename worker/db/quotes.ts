@@ -148,22 +148,15 @@ export function publicDocument(view: QuoteView, entity: EntityRecord, customer: 
 
 const QUOTE_NUMBER = "quote_number";
 
-export async function nextQuoteNumber(db: D1Database): Promise<{ current: number; next: number; number: string }> {
-  const row = await orm(db).select({ value: counters.value }).from(counters).where(eq(counters.name, QUOTE_NUMBER)).get();
-  const current = row?.value ?? 0;
-  return { current, next: current + 1, number: `Q${String(current + 1).padStart(5, "0")}` };
-}
+/**
+ * The quote's number, claimed inside its batch (gapless per entity, never refused: no read, no retry).
+ * Returns the token that stands for it until the batch has run (ChangeSet.claimNumber).
+ */
+export const claimQuoteNumber = (changes: ChangeSet): string => changes.claimNumber(QUOTE_NUMBER, { prefix: "Q", width: 5 });
 
-/** Claims the number inside the batch; a concurrent claim makes the guard fail and the caller retries. */
-export function claimQuoteNumber(changes: ChangeSet, claim: { current: number; next: number }) {
-  changes.guard(
-    changes.orm
-      .insert(counters)
-      .values({ name: QUOTE_NUMBER, value: claim.next })
-      .onConflictDoUpdate({ target: counters.name, set: { value: claim.next }, setWhere: eq(counters.value, claim.current) }),
-    "number_taken",
-    "Another quote took this number; retry",
-  );
+/** Set the claimed number on the quote inserted earlier in the same batch. */
+export function assignQuoteNumber(changes: ChangeSet, quoteId: string, token: string) {
+  changes.add(changes.orm.update(quotes).set({ quoteNumber: changes.claimed(token) }).where(eq(quotes.id, quoteId)));
 }
 
 // Co-editing writes these per op batch: rendered once (see `template`), bound per line.
