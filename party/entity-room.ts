@@ -6,6 +6,7 @@ import { readEvents, latestSeq } from "../worker/db/events.ts";
 import {
   clientMessageSchema,
   MAX_REPLAY,
+  MAX_REPLAY_BYTES,
   type ClientMessage,
   type EntityEvent,
   type PresenceUser,
@@ -165,7 +166,9 @@ export class EntityRoom extends Server<Env> {
     this.replaying.set(connection.id, []);
     try {
       const missed = await readEvents(db, lastSeq, MAX_REPLAY + 1);
-      if (missed.length > MAX_REPLAY) {
+      // Too many, or too many bytes, to send down one socket: the client refetches instead.
+      const bytes = missed.reduce((sum, event) => sum + JSON.stringify(event.data).length, 0);
+      if (missed.length > MAX_REPLAY || bytes > MAX_REPLAY_BYTES) {
         send(connection, { type: "resync", seq: await latestSeq(db) });
         return;
       }

@@ -98,3 +98,5 @@ export type ServerMessage =
 
 /** How many missed events a hello replays before it answers `resync` instead. */
 export const MAX_REPLAY = 500;
+/** How many bytes of missed events' data a hello replays before it answers `resync` instead. */
+export const MAX_REPLAY_BYTES = 2 * 1024 * 1024;

@@ -112,3 +112,37 @@ describe("numbers never refuse", () => {
     expect(JSON.parse(audit!.after).quoteNumber).toBe(first.quoteNumber);
   });
 });
+
+describe("events stay small", () => {
+  const describedLines = (count: number, size: number) =>
+    Array.from({ length: count }, (_, i) => ({ priceId: "price_us_platform_monthly", quantity: "1", description: `${i} `.padEnd(size, "x") }));
+
+  it("a 0.9 MB PATCH records a bounded event and audit row that say what changed; the response is whole", async () => {
+    const quote = (await admin.post(`${US}/quotes`, { customerId, title: "Huge", currency: "USD", lines: [] })).body;
+    const from = (await admin.get(`${US}/events/latest`)).body.seq;
+    const res = await admin.patch(`${US}/quotes/${quote.id}`, { lines: describedLines(450, 2000) });
+    expect(res.status).toBe(200);
+    expect(res.body.lines).toHaveLength(450);
+    const row = await env.ENTITY_ACME_US.prepare("SELECT data FROM events WHERE seq > ? AND subject_id = ?").bind(from, quote.id).first<{ data: string }>();
+    expect(row!.data.length).toBeLessThanOrEqual(32 * 1024);
+    expect(JSON.parse(row!.data)).toMatchObject({ truncated: true, quote: { id: quote.id, rev: res.body.rev } });
+    const audit = await env.ENTITY_ACME_US.prepare("SELECT after FROM audit_log WHERE subject_id = ? AND action = 'quote.updated'").bind(quote.id).first<{ after: string }>();
+    expect(audit!.after.length).toBeLessThanOrEqual(32 * 1024);
+  });
+
+  it("a replay larger than its byte budget answers resync", async () => {
+    const quote = (await admin.post(`${US}/quotes`, { customerId, title: "Many", currency: "USD", lines: [] })).body;
+    const from = (await admin.get(`${US}/events/latest`)).body.seq;
+    // Events just under the bound: together past the 2 MB replay budget, though far fewer than 500.
+    for (let i = 0; i < 90; i++) {
+      const res = await admin.patch(`${US}/quotes/${quote.id}`, { notes: `${i}`, lines: describedLines(12, 1900) });
+      expect(res.status).toBe(200);
+    }
+    const { live } = await openRoom("ent_acme_us", { client: admin });
+    live!.send({ type: "hello", lastSeq: from });
+    const answer: any = await live!.waitFor((m) => m.type === "resync" || m.type === "synced", 20_000);
+    expect(answer.type).toBe("resync");
+    expect(live!.events()).toHaveLength(0);
+    live!.close();
+  });
+});

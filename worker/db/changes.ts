@@ -26,6 +26,28 @@ export interface Recorded {
 }
 
 
+/**
+ * The most an event's data (and an audit row's after) may take as JSON. Larger changes are recorded
+ * by reference — `{truncated: true}` with the top-level facts and `{id, rev}` of each record — and
+ * clients refetch the subject: one 1 MB PATCH must not become 1 MB on every socket, nor a replay of
+ * 500 such events half a GB.
+ */
+export const EVENT_MAX_BYTES = 32 * 1024;
+
+/** `value` if its JSON fits in `EVENT_MAX_BYTES`, else what a client needs to know to refetch. */
+export function bounded<T>(value: T): T | Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  if (JSON.stringify(value).length <= EVENT_MAX_BYTES) return value;
+  const kept: Record<string, unknown> = { truncated: true };
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && typeof (v as { id?: unknown }).id === "string") {
+      const record = v as { id: string; rev?: unknown };
+      kept[key] = { id: record.id, ...(typeof record.rev === "number" ? { rev: record.rev } : {}), truncated: true };
+    } else if (JSON.stringify(v ?? null).length <= 1024) kept[key] = v;
+  }
+  return kept;
+}
+
 // Every change writes these: rendered once (see `template`), bound per row.
 const auditInsert = template((d) =>
   d.insert(auditLog).values(placeholders(["id", "at", "actor", "action", "subjectType", "subjectId", "before", "after", "requestId"] as const)),
@@ -128,8 +150,9 @@ export class ChangeSet {
     return inside.reduce<SQL>((acc, claim) => sql`replace(${acc}, ${claim.token}, ${numberSql(claim)})`, sql`${text}`);
   }
 
-  /** The audit row and the event row of one change. */
-  record(change: Recorded): this {
+  /** The audit row and the event row of one change (each within EVENT_MAX_BYTES). */
+  record(recorded: Recorded): this {
+    const change = { ...recorded, data: bounded(recorded.data), before: bounded(recorded.before), after: bounded(recorded.after ?? recorded.data) };
     const actor = change.actor ?? this.actor;
     const at = this.at;
     const audit = {
@@ -140,7 +163,7 @@ export class ChangeSet {
       subjectType: change.subject.type,
       subjectId: change.subject.id,
       before: change.before ?? null,
-      after: change.after ?? change.data,
+      after: change.after,
       requestId: this.requestId,
     };
     const event = { kind: change.kind, subjectType: change.subject.type, subjectId: change.subject.id, actor, data: change.data, at };

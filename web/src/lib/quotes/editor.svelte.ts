@@ -431,6 +431,12 @@ export class QuoteEditor {
   onEvent(e: EntityEvent) {
     if (e.subject?.type !== "quote" || e.subject.id !== this.quoteId) return;
     const data = e.data as Record<string, unknown>;
+    if (data.truncated === true) {
+      // Too large to carry (an oversized change): the event only says it happened; fetch the quote.
+      if (typeof data.clientOpId === "string") this.#drop(data.clientOpId);
+      void this.refetch();
+      return;
+    }
     const full = data.quote as Quote | undefined;
     if (full && typeof full === "object" && full.id === this.quoteId) {
       this.replace(full);
