@@ -13,6 +13,7 @@ import {
   type ServerMessage,
 } from "./protocol.ts";
 import { QuoteEditing } from "./quote-editing.ts";
+import { illFormedPath } from "../worker/domain/text.ts";
 
 /** Headers the Worker sets in onBeforeConnect after authenticating; clients cannot reach the room directly. */
 /** How long the room must be quiet before it writes down its broadcast seq. */
@@ -71,6 +72,12 @@ export class EntityRoom extends Server<Env> {
         const issue = parsed.error.issues[0];
         const error = { code: "invalid_message", message: `${issue?.path.join(".") || "message"}: ${issue?.message ?? "invalid"}` };
         send(connection, clientOpId ? { type: "reject", clientOpId, error } : { type: "error", error });
+        return;
+      }
+      const illFormed = illFormedPath(parsed.data);
+      if (illFormed) {
+        const error = { code: "invalid_message", message: `${illFormed}: text must be well-formed Unicode` };
+        send(connection, parsed.data.type === "op" ? { type: "reject", clientOpId: parsed.data.clientOpId, error } : { type: "error", error });
         return;
       }
       message = parsed.data;

@@ -146,3 +146,49 @@ describe("events stay small", () => {
     live!.close();
   });
 });
+
+describe("text is well-formed Unicode", () => {
+  it("a lone surrogate is a 400 naming the field, and nothing is written", async () => {
+    const before = await env.ENTITY_ACME_US.prepare("SELECT COUNT(*) AS n FROM customers").first<{ n: number }>();
+    const res = await admin.request("POST", `${US}/customers`, '{"legalName":"Bad \\ud800 name","email":"s@example.test","country":"US"}');
+    expectError(res, 400, "invalid_request");
+    expect(res.body.error.details[0].path).toBe("legalName");
+    const nested = await admin.request("POST", `${US}/customers`, '{"legalName":"Ok","email":"s@example.test","country":"US","address":{"line1":"\\udc00","city":"x","postalCode":"1","country":"US"}}');
+    expect(nested.body.error.details[0].path).toBe("address.line1");
+    // A well-formed pair (an emoji) is fine.
+    expect((await admin.request("POST", `${US}/customers`, '{"legalName":"Emoji \\ud83d\\ude00 Co","email":"s@example.test","country":"US"}')).status).toBe(201);
+    const after = await env.ENTITY_ACME_US.prepare("SELECT COUNT(*) AS n FROM customers").first<{ n: number }>();
+    expect(after!.n).toBe(before!.n + 1);
+  });
+
+  it("a co-editing op with a lone surrogate is rejected", async () => {
+    const quote = (await admin.post(`${US}/quotes`, { customerId, title: "Surrogates", currency: "USD", lines: [] })).body;
+    const live = await joinRoom("ent_acme_us", admin, "acme-us");
+    live.send(`{"type":"op","clientOpId":"s1","quoteId":"${quote.id}","baseRev":1,"ops":[{"op":"set","field":"title","value":"x\\ud800"}]}`);
+    const answer: any = await live.waitFor((m: any) => m.type === "reject" && m.clientOpId === "s1");
+    expect(answer.error.code).toBe("invalid_message");
+    expect((await admin.get(`${US}/quotes/${quote.id}`)).body.rev).toBe(quote.rev);
+    live.close();
+  });
+});
+
+describe("the public link", () => {
+  it("accept honours Idempotency-Key: a retry answers the first acceptance; another body is 422", async () => {
+    const quote = (await admin.post(`${US}/quotes`, { customerId, title: "Accept twice", currency: "USD", lines: [{ priceId: "price_us_platform_monthly", quantity: "1" }] })).body;
+    const published = (await admin.post(`${US}/quotes/${quote.id}/publish`)).body;
+    const token = new URL(published.publicUrl).pathname.slice(3);
+    const buyer = new ApiClient();
+    const accept = (body: object) => buyer.post(`/api/v1/public/quotes/${token}/accept`, body, { "idempotency-key": "accept-1" });
+    const first = await accept({ name: "Dana", email: "dana@example.test" });
+    expect(first.status).toBe(200);
+    const again = await accept({ name: "Dana", email: "dana@example.test" });
+    expect(again.status).toBe(200);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+    expectError(await accept({ name: "Eve", email: "eve@example.test" }), 422, "idempotency_key_reused");
+    // Without the key, a second acceptance is refused as before.
+    expectError(await buyer.post(`/api/v1/public/quotes/${token}/accept`, { name: "Dana", email: "dana@example.test" }), 409, "invalid_state");
+    const accepted = await env.ENTITY_ACME_US.prepare("SELECT COUNT(*) AS n FROM events WHERE subject_id = ? AND kind = 'quote.accepted'").bind(quote.id).first<{ n: number }>();
+    expect(accepted!.n).toBe(1);
+  });
+});

@@ -12,6 +12,7 @@ import { publicQuotes, quotes } from "./quotes.ts";
 import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
 import { DomainError } from "../domain/errors.ts";
+import { illFormedPath } from "../domain/text.ts";
 import { authenticate, entityAccess, idempotency, requestId } from "./middleware.ts";
 
 const SECURITY: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
@@ -22,6 +23,8 @@ function newRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error, result.target === "json" ? undefined : result.target);
+      const path = illFormedPath(result.data);
+      if (path) throw new ApiError("invalid_request", `Invalid value at ${path}: text must be well-formed Unicode (no lone surrogates)`, { details: [{ path, message: "not well-formed Unicode" }] });
     },
   });
 }

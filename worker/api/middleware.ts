@@ -89,6 +89,7 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
 
 // ---- Idempotency-Key (API.md): the first response is stored per entity for 24 h and replayed ----
 interface PendingIdempotency {
+  db: D1Database;
   principal: string;
   key: string;
   bodyHash: string;
@@ -110,32 +111,42 @@ function replay(row: StoredResponse, bodyHash: string) {
   });
 }
 
-export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const key = c.req.header("idempotency-key");
-  if (c.req.method !== "POST" || key === undefined) return next();
-  if (key.length === 0 || key.length > 255) {
-    throw new ApiError("invalid_request", "Idempotency-Key must be 1 to 255 characters", {
-      details: [{ path: "headers.idempotency-key", message: "1 to 255 characters" }],
-    });
-  }
-  const { db } = scopeOf(c);
-  const principal = principalKey(c.get("principal")!);
-  const body = await c.req.text();
-  const bodyHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${body}`);
-  const existing = await storedResponse(db, principal, key);
-  if (existing) {
-    c.res = replay(existing, bodyHash);
-    return;
-  }
-  const state: PendingIdempotency = { principal, key, bodyHash, stored: false };
-  pending.set(c.req.raw, state);
-  await next();
-  // Responses not written inside a change batch (2xx only) are stored after the fact.
-  if (!state.stored && c.res.status < 300 && c.res.status >= 200) {
-    const body = await c.res.clone().text();
-    await storeResponse(db, { principal, key, method: c.req.method, path: new URL(c.req.url).pathname, bodyHash, status: c.res.status, body });
-  }
-};
+/**
+ * Idempotency-Key for the routes `where` scopes: it names the database the records live in (the
+ * entity's) and whose keys they are (a user, an API key, a public link's token).
+ */
+export function idempotencyWith(where: (c: Context<AppEnv>) => Promise<{ db: D1Database; principal: string } | null>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = c.req.header("idempotency-key");
+    if (c.req.method !== "POST" || key === undefined) return next();
+    if (key.length === 0 || key.length > 255) {
+      throw new ApiError("invalid_request", "Idempotency-Key must be 1 to 255 characters", {
+        details: [{ path: "headers.idempotency-key", message: "1 to 255 characters" }],
+      });
+    }
+    const scope = await where(c);
+    if (!scope) return next(); // the route answers (e.g. 404 for an unknown public token)
+    const { db, principal } = scope;
+    const body = await c.req.text();
+    const bodyHash = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${body}`);
+    const existing = await storedResponse(db, principal, key);
+    if (existing) {
+      c.res = replay(existing, bodyHash);
+      return;
+    }
+    const state: PendingIdempotency = { db, principal, key, bodyHash, stored: false };
+    pending.set(c.req.raw, state);
+    await next();
+    // Responses not written inside a change batch (2xx only) are stored after the fact.
+    if (!state.stored && c.res.status < 300 && c.res.status >= 200) {
+      const body = await c.res.clone().text();
+      await storeResponse(db, { principal, key, method: c.req.method, path: new URL(c.req.url).pathname, bodyHash, status: c.res.status, body });
+    }
+  };
+}
+
+/** Entity routes: the keys are the caller's, in the entity's database. */
+export const idempotency = idempotencyWith(async (c) => ({ db: scopeOf(c).db, principal: principalKey(c.get("principal")!) }));
 
 /** Attach the pending Idempotency-Key (if any) to the change batch that produces this response. */
 export function rememberIdempotent(c: Context<AppEnv>, changes: ChangeSet, status: number, body: unknown) {
@@ -157,6 +168,6 @@ export function rememberIdempotent(c: Context<AppEnv>, changes: ChangeSet, statu
 export async function replayAfterRace(c: Context<AppEnv>): Promise<Response | null> {
   const state = pending.get(c.req.raw);
   if (!state) return null;
-  const row = await storedResponse(scopeOf(c).db, state.principal, state.key);
+  const row = await storedResponse(state.db, state.principal, state.key);
   return row ? replay(row, state.bodyHash) : null;
 }

@@ -10,8 +10,8 @@ import { APPROVAL_STATUSES, DEAL_TYPES, MAX_LINES, QUOTE_STATUSES } from "../dom
 import type { AppEnv } from "../env.ts";
 import { renderDocumentPdf } from "../documents/document.ts";
 import { notFound } from "./errors.ts";
-import { requirePermission } from "./middleware.ts";
-import { actionContext, originOf, publisher, read, respond } from "./respond.ts";
+import { idempotencyWith, requirePermission } from "./middleware.ts";
+import { actionContext, originOf, publisher, read, respond, respondIn } from "./respond.ts";
 import { entityParam, errorResponses, idParam, ifMatchOf, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
 
 const discountSchema = z.object({ type: z.enum(["PERCENTAGE", "NOMINAL"]), value: z.string() }).nullable().openapi("Discount");
@@ -176,6 +176,20 @@ const routes = {
   }),
 };
 
+async function publicEntity(c: Context<AppEnv>, token: string) {
+  const entityId = token.split(".")[0];
+  const entity = entityId ? await findEntity(c.env.CONTROL, entityId, c.env.ENVIRONMENT) : null;
+  const db = entity ? (c.env[entity.binding] as D1Database | undefined) : undefined;
+  return entity && db ? { entity, db } : null;
+}
+
+/** Accepting twice with one Idempotency-Key answers the first acceptance: the keys are the link's. */
+const publicIdempotency = idempotencyWith(async (c) => {
+  const token = c.req.param("token") ?? "";
+  const found = await publicEntity(c, token);
+  return found ? { db: found.db, principal: `public:${token}` } : null;
+});
+
 const publicRoutes = {
   get: createRoute({
     method: "get",
@@ -189,7 +203,8 @@ const publicRoutes = {
     method: "post",
     path: "/public/quotes/{token}/accept",
     tags: ["Public quote"],
-    summary: "Accept the published quote (no login)",
+    summary: "Accept the published quote (no login); an Idempotency-Key makes a retry answer the first acceptance",
+    middleware: [publicIdempotency] as const,
     request: {
       params: z.object({ token: z.string().min(1).max(200) }),
       ...jsonBody(z.strictObject({ name: z.string().trim().min(1).max(200), email: z.email().max(254) }).openapi("AcceptQuote")),
@@ -228,12 +243,11 @@ export const quotes = new OpenAPIHono<AppEnv>()
 
 // ---- the customer link: no login; the token's entity part routes it to that entity's database ----
 async function publicContext(c: Context<AppEnv>, token: string, actor: Actor = { type: "system", id: "customer" }): Promise<ActionContext> {
-  const entityId = token.split(".")[0];
-  const entity = entityId ? await findEntity(c.env.CONTROL, entityId, c.env.ENVIRONMENT) : null;
-  const db = entity ? (c.env[entity.binding] as D1Database | undefined) : undefined;
-  if (!entity || !db) throw notFound("Quote");
-  return { entity, db, actor, requestId: c.get("requestId"), origin: originOf(c), publish: publisher(c, c.env, entity) };
+  const found = await publicEntity(c, token);
+  if (!found) throw notFound("Quote");
+  return { ...found, actor, requestId: c.get("requestId"), origin: originOf(c), publish: publisher(c, c.env, found.entity) };
 }
+
 
 export const publicQuotes = new OpenAPIHono<AppEnv>()
   .openapi(publicRoutes.get, async (c) => {
@@ -246,5 +260,5 @@ export const publicQuotes = new OpenAPIHono<AppEnv>()
     const token = c.req.valid("param").token;
     const acceptedBy = c.req.valid("json");
     const ctx = await publicContext(c, token, quoteActions.customerActor(acceptedBy));
-    return c.json(await quoteActions.accept(ctx, token, acceptedBy), 200);
+    return respondIn(c, 200, ctx, (ctx) => quoteActions.accept(ctx, token, acceptedBy));
   });

@@ -41,9 +41,14 @@ export function actionContext(c: Context<AppEnv>, status: number = 200): ActionC
  * Run a changing action and answer with its result. A concurrent request with the same
  * Idempotency-Key that committed first is answered with that request's stored response.
  */
-export async function respond<T, S extends 200 | 201>(c: Context<AppEnv>, status: S, run: (ctx: ActionContext) => Promise<T>) {
+export function respond<T, S extends 200 | 201>(c: Context<AppEnv>, status: S, run: (ctx: ActionContext) => Promise<T>) {
+  return respondIn(c, status, actionContext(c, status), run);
+}
+
+/** `respond` with a context of the route's own making (a public link's, which has no entity scope). */
+export async function respondIn<T, S extends 200 | 201>(c: Context<AppEnv>, status: S, ctx: ActionContext, run: (ctx: ActionContext) => Promise<T>) {
   try {
-    return c.json(await run(actionContext(c, status)), status);
+    return c.json(await run({ ...ctx, beforeCommit: (changes, result) => rememberIdempotent(c, changes, status, result) }), status);
   } catch (error) {
     if (error instanceof IdempotencyConflict) {
       const replayed = await replayAfterRace(c);
