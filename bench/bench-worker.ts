@@ -96,6 +96,20 @@ bare.post("/__bare/customers", async (c) => {
   return c.json({ id }, 201);
 });
 
+// The floor of a quote creation: one D1 batch that claims the next number of a counter, inserts the
+// row with it and guards that exactly one row was written — what a gapless, numbered create needs.
+bare.post("/__bare/quotes", async (c) => {
+  const body = await c.req.json<{ title: string }>();
+  const db = c.env.ENTITY_ACME_US;
+  const id = `quo_bare_${crypto.randomUUID()}`;
+  const [counter] = await db.batch([
+    db.prepare("INSERT INTO counters (name, value) VALUES ('bench_quote', 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value"),
+    db.prepare("INSERT INTO bench_events (kind, subject_type, subject_id, actor, data, at) SELECT 'bare.quote', 'quote', ?, '{}', json_object('title', ?, 'number', value), ? FROM counters WHERE name = 'bench_quote'").bind(id, body.title, new Date().toISOString()),
+    db.prepare("INSERT INTO batch_guards (matched) VALUES (changes())"),
+  ]);
+  return c.json({ id, number: (counter.results[0] as { value: number }).value }, 201);
+});
+
 // The same event write, then OUR broadcast path (EntityRoom.publish: ordering, gap check, fan-out).
 bare.post("/__bare/publish-via-room", async (c) => {
   const { marker } = await c.req.json<{ marker: string }>();

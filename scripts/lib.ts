@@ -1,6 +1,7 @@
 // Shared by the dev, test, bench and provisioning scripts (Node 24).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { splitStatements, type Migration } from "../worker/db/migrate.ts";
 
@@ -39,6 +40,7 @@ export function buildWeb(force = false) {
   if (force || !existsSync(index) || statSync(index).mtimeMs < sources) {
     console.log("[kontor] building the web app");
     run(BIN("vite"), ["build", "web", "--logLevel", "warn"]);
+    externalizeBootScript(index);
   }
   // The API docs renderer ships in an npm package and is served as a static asset (no CDN).
   const docs = join(ROOT, "web/build/_docs");
@@ -46,6 +48,27 @@ export function buildWeb(force = false) {
   for (const file of ["swagger-ui.css", "swagger-ui-bundle.js"]) {
     cpSync(join(ROOT, "node_modules/swagger-ui-dist", file), join(docs, file));
   }
+  // Its start-up line lives in a file too: the docs page's CSP allows no inline script.
+  writeFileSync(join(docs, "init.js"), 'window.ui = SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#docs" });\n');
+}
+
+/**
+ * SvelteKit's SPA page starts the app from an inline <script>; the Content-Security-Policy
+ * (web/static/_headers) allows scripts from this origin only. Move it to a file of its own, named by
+ * its content, as a classic script in the same place (it reads document.currentScript).
+ */
+export function externalizeBootScript(index: string) {
+  const html = readFileSync(index, "utf8");
+  const inline = /<script>([\s\S]*?)<\/script>/g;
+  const scripts = [...html.matchAll(inline)];
+  if (scripts.length === 0) return;
+  let out = html;
+  for (const [tag, body] of scripts) {
+    const name = `boot.${createHash("sha256").update(body).digest("hex").slice(0, 12)}.js`;
+    writeFileSync(join(ROOT, "web/build/_app/immutable", name), body);
+    out = out.replace(tag, `<script src="/_app/immutable/${name}"></script>`);
+  }
+  writeFileSync(index, out);
 }
 
 /** Local D1 state lives where `wrangler dev` keeps it, unless a run asks for its own folder. */

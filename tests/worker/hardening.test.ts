@@ -1,5 +1,5 @@
 // Holes an attacker's and an SRE's probe found (issue 10): each test failed before its fix.
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, expectError, unique } from "../support/client.ts";
 import { sendOps } from "../support/coedit.ts";
@@ -190,5 +190,42 @@ describe("the public link", () => {
     expectError(await buyer.post(`/api/v1/public/quotes/${token}/accept`, { name: "Dana", email: "dana@example.test" }), 409, "invalid_state");
     const accepted = await env.ENTITY_ACME_US.prepare("SELECT COUNT(*) AS n FROM events WHERE subject_id = ? AND kind = 'quote.accepted'").bind(quote.id).first<{ n: number }>();
     expect(accepted!.n).toBe(1);
+  });
+});
+
+describe("browser security headers", () => {
+  const expectSecure = (headers: Headers) => {
+    expect(headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(headers.get("x-frame-options")).toBe("DENY");
+    expect(headers.get("x-content-type-options")).toBe("nosniff");
+    expect(headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+  };
+
+  it("authenticated, public and error JSON carry them and are never cached", async () => {
+    const list = await admin.get(`${US}/customers`);
+    expectSecure(list.headers);
+    expect(list.headers.get("cache-control")).toBe("no-store");
+    expect(list.headers.get("content-security-policy")).toContain("default-src 'none'");
+    const publicQuote = await new ApiClient().get("/api/v1/public/quotes/ent_acme_us.demo-us-2");
+    expect(publicQuote.status).toBe(200);
+    expectSecure(publicQuote.headers);
+    expect(publicQuote.headers.get("cache-control")).toBe("no-store");
+    const error = await new ApiClient().get(`${US}/customers`);
+    expect(error.status).toBe(401);
+    expectSecure(error.headers);
+    expect(error.headers.get("strict-transport-security")).toBeNull(); // plain http here
+  });
+
+  it("the docs page runs no inline script", async () => {
+    const res = await SELF.fetch("http://kontor.test/api/docs");
+    const html = await res.text();
+    expectSecure(res.headers);
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(html).not.toMatch(/<script>(?!<\/script>)/);
+  });
+
+  it("HSTS over https", async () => {
+    const res = await SELF.fetch("https://kontor.test/api/v1/health");
+    expect(res.headers.get("strict-transport-security")).toContain("max-age=");
   });
 });

@@ -14,6 +14,7 @@ import { ApiError, errorResponse, validationError } from "./errors.ts";
 import { DomainError } from "../domain/errors.ts";
 import { illFormedPath } from "../domain/text.ts";
 import { authenticate, entityAccess, idempotency, requestId } from "./middleware.ts";
+import { securityHeaders } from "./security.ts";
 
 const SECURITY: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
 
@@ -31,7 +32,7 @@ function newRouter() {
 
 export function createApp() {
   const app = newRouter();
-  app.use("*", requestId);
+  app.use("*", requestId, securityHeaders);
   app.use(
     "/api/*",
     bodyLimit({
@@ -92,5 +93,4 @@ export function createApp() {
 const DOCS_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Kontor API</title><link rel="stylesheet" href="/_docs/swagger-ui.css"></head>
-<body><div id="docs"></div><script src="/_docs/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#docs" });</script></body></html>`;
+<body><div id="docs"></div><script src="/_docs/swagger-ui-bundle.js"></script><script src="/_docs/init.js"></script></body></html>`;

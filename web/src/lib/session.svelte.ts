@@ -75,12 +75,6 @@ class Session {
 export const session = new Session();
 
 /** A same-origin path to go back to after sign-in, or null if `next` is not one. */
-export function safeNext(next: string | null | undefined): string | null {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return null;
-  if (next.startsWith("/sign-in")) return null;
-  return next;
-}
-
 export function signInUrl(from?: Pick<URL, "pathname" | "search">): string {
   if (!from) return "/sign-in";
   const next = from.pathname + from.search;
@@ -88,3 +82,5 @@ export function signInUrl(from?: Pick<URL, "pathname" | "search">): string {
     ? `/sign-in?next=${encodeURIComponent(next)}`
     : "/sign-in";
 }
+
+export { safeNext } from "./next.ts";
