@@ -45,14 +45,14 @@ export async function commit<T>(ctx: ActionContext, changes: ChangeSet, result: 
  * Run `attempt` again when its batch lost a guard with `code` (a concurrent change moved the row
  * between read and write): for actions whose outcome does not depend on what the caller saw.
  */
-export async function retryOn<T>(code: string, attempt: () => Promise<T>, tries = 8): Promise<T> {
+export async function retryOn<T>(code: string, attempt: () => Promise<T>, tries = 16): Promise<T> {
   for (let n = 0; ; n++) {
     try {
       return await attempt();
     } catch (error) {
       if (!(error instanceof DomainError && error.code === code) || n >= tries) throw error;
       // Live editors commit every few ms: a short, growing, random pause lets this write find a gap.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** n, 50)));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** n, 100)));
     }
   }
 }

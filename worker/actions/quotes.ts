@@ -4,7 +4,7 @@
 import type { QuoteOp } from "../../party/protocol.ts";
 import type { Actor } from "../../party/protocol.ts";
 import type { ChangeSet } from "../db/changes.ts";
-import { getCustomer, type Customer } from "../db/customers.ts";
+import { getCustomer, requireUsableCustomer, UNUSABLE_CUSTOMER, type Customer } from "../db/customers.ts";
 import { getMerchant, sellerOf, type Merchant } from "../db/merchant.ts";
 import type { Page } from "../db/paging.ts";
 import {
@@ -285,16 +285,24 @@ export async function list(ctx: ActionContext, query: { limit: number; after?: s
 /** A DRAFT quote, numbered per entity without gaps: the number is claimed inside the quote's batch. */
 export async function create(ctx: ActionContext, input: CreateQuoteInput): Promise<QuoteView> {
   const currency = ruled(() => checkCurrency(input.currency));
-  // Both reads in flight at once: one round trip of waiting, not two.
-  const [, prices] = await Promise.all([customerFor(ctx.db, input.customerId, currency), pricesOf(ctx.db, input.lines)]);
+  const prices = await pricesOf(ctx.db, input.lines);
   const empty: QuoteContent = { title: input.title, currency, dealType: input.dealType, expiryDays: input.expiryDays ?? null, notes: input.notes ?? null, lines: [] };
   const content = ruled(() => applyOps(empty, linesAsOps(input.lines), prices).content, opsPathToLines);
   const changes = changeSetOf(ctx);
+  // The customer is checked inside the batch (one round trip fewer on the hot path); only when the
+  // check fails is it read, to say exactly why.
+  requireUsableCustomer(changes, input.customerId, currency);
   const id = newId("quo");
   const quoteNumber = claimQuoteNumber(changes);
   const { view } = draftStep(changes, { id, quoteNumber, customerId: input.customerId, content }, prices, ctx.origin);
   assignQuoteNumber(changes, id, quoteNumber);
-  return commit(ctx, changes, view);
+  try {
+    return await commit(ctx, changes, view);
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === UNUSABLE_CUSTOMER)) throw error;
+    await customerFor(ctx.db, input.customerId, currency);
+    throw new DomainError("conflict", "The customer changed while the quote was being created; try again");
+  }
 }
 
 /**

@@ -118,3 +118,15 @@ export function updateCustomer(changes: ChangeSet, before: Customer, patch: Cust
 
 export const archiveCustomer = (changes: ChangeSet, before: Customer): Customer => setArchived(changes, customers, "customer", before, true);
 export const unarchiveCustomer = (changes: ChangeSet, before: Customer): Customer => setArchived(changes, customers, "customer", before, false);
+
+export const UNUSABLE_CUSTOMER = "customer_unusable";
+
+/** Abort the batch unless the customer exists here, is live and is billed in `currency`. */
+export function requireUsableCustomer(changes: ChangeSet, customerId: string, currency: string) {
+  changes.require(
+    "SELECT EXISTS (SELECT 1 FROM customers WHERE id = ? AND archived_at IS NULL AND currency = ?)",
+    [customerId, currency],
+    UNUSABLE_CUSTOMER,
+    "The customer cannot take this quote",
+  );
+}
