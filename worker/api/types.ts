@@ -2,6 +2,7 @@
 // The web app imports these (types only, through $worker/api/types.ts): one source for both sides.
 import type { z } from "@hono/zod-openapi";
 import type { Hono } from "hono";
+import type { auditEntrySchema } from "./audit.ts";
 import type { me } from "./auth.ts";
 import type { catalog, productSchema, priceSchema } from "./catalog.ts";
 import type { addressSchema, contactSchema, customerSchema, createCustomerBody, updateCustomerBody } from "./customers.ts";
@@ -42,6 +43,8 @@ export type User = NonNullable<Me["user"]>;
 export type PublicQuote = z.infer<typeof publicQuoteSchema>;
 export type PublicQuoteLine = PublicQuote["lines"][number];
 export type QuoteTotals = Quote["totals"];
+/** GET /audit-log?subjectId=: one row of a subject's history. */
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export interface Page<T> {
   items: T[];
   pagination: { after: string | null };
