@@ -5,6 +5,7 @@ import { orm } from "./orm.ts";
 import { merchant as merchantTable } from "./schema/entity.ts";
 import type { EntityRecord } from "../env.ts";
 import type { Address } from "./customers.ts";
+import { addressLines } from "../domain/address.ts";
 
 export interface Merchant {
   legalName: string;
@@ -87,7 +88,7 @@ export function sellerOf(merchant: Merchant) {
   return {
     name: merchant.displayName,
     legalName: merchant.legalName,
-    addressLines: a ? [a.line1, a.line2 ?? "", [a.postalCode, a.city, a.region ?? ""].filter(Boolean).join(" "), a.country].filter(Boolean) : [],
+    addressLines: a ? addressLines(a) : [],
     taxIds: merchant.taxRegistrations.map((r) => `${r.type ?? "Tax ID"} ${r.taxId}`),
     email: merchant.email,
     brandColor: merchant.brandColor,
