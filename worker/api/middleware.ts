@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { actorOf } from "../actions/context.ts";
 import type { ChangeSet } from "../db/changes.ts";
-import { principalFromApiKey, principalFromSession, resolveEntityAccess } from "../db/control.ts";
+import { apiKeyTouchDue, principalFromApiKey, principalFromSession, resolveEntityAccess, touchApiKey } from "../db/control.ts";
 import { storedResponse, storeResponse, type StoredResponse } from "../db/idempotency.ts";
 import { can, type Permission } from "../domain/access.ts";
 import { presentedCredential, unauthenticatedMessage, type Credential } from "../credentials.ts";
@@ -61,6 +61,15 @@ export const entityAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (presented.via === "cookie") assertSameOrigin(c);
   c.set("principal", access.principal);
   c.set("authVia", presented.via);
+  // lastUsedAt at most once a minute per key, after the response: not a write per request.
+  if (access.principal.kind === "api_key" && apiKeyTouchDue(access.lastUsedAt)) {
+    const touching = touchApiKey(c.env.CONTROL, access.principal.keyId).catch((error: unknown) => console.error("api key touch failed", error));
+    try {
+      c.executionCtx.waitUntil(touching);
+    } catch {
+      await touching; // no execution context (the app called directly)
+    }
+  }
   // Not a member and does not exist look the same: no probing for other tenants.
   if (!access.entity) throw new ApiError("entity_not_found", `Entity '${idOrSlug}' not found`);
   const db = c.env[access.entity.binding] as D1Database | undefined;
@@ -93,6 +102,8 @@ interface PendingIdempotency {
   key: string;
   bodyHash: string;
   stored: boolean;
+  /** A response that carries a secret is stored (and so replayed) as this returns it. */
+  redact?: (body: Record<string, unknown>) => unknown;
 }
 const pending = new WeakMap<Request, PendingIdempotency>();
 
@@ -132,10 +143,20 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   // Responses not written inside a change batch (2xx only) are stored after the fact.
   if (!state.stored && c.res.status < 300 && c.res.status >= 200) {
-    const body = await c.res.clone().text();
+    const sent = (await c.res.clone().json()) as Record<string, unknown>;
+    const body = state.redact ? state.redact(sent) : sent;
     await storeResponse(db, { principal, key, method: c.req.method, path: new URL(c.req.url).pathname, bodyHash, status: c.res.status, body });
   }
 };
+
+/**
+ * This route's response carries a secret (an API key, a live token): the Idempotency-Key record
+ * keeps `redact(body)` instead, so the secret is never stored and a replay shows it redacted.
+ */
+export function redactForReplay(c: Context<AppEnv>, redact: (body: Record<string, unknown>) => unknown) {
+  const state = pending.get(c.req.raw);
+  if (state) state.redact = redact;
+}
 
 /** Attach the pending Idempotency-Key (if any) to the change batch that produces this response. */
 export function rememberIdempotent(c: Context<AppEnv>, changes: ChangeSet, status: number, body: unknown) {
@@ -149,7 +170,7 @@ export function rememberIdempotent(c: Context<AppEnv>, changes: ChangeSet, statu
     path: new URL(c.req.url).pathname,
     bodyHash: state.bodyHash,
     status,
-    body,
+    body: state.redact ? state.redact(body as Record<string, unknown>) : body,
   });
 }
 

@@ -117,7 +117,7 @@ export class ChangeSet {
 
   async commit(): Promise<EntityEvent[]> {
     const statements = [...this.statements];
-    if (this.idempotency) statements.push(idempotencyInsert(this.db, this.idempotency, this.at));
+    if (this.idempotency) statements.push(...idempotencyInsert(this.db, this.idempotency, this.at));
     let results: D1Result[];
     try {
       results = await this.db.batch(statements);
