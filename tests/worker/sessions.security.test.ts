@@ -262,9 +262,10 @@ describe("3. no secret is stored in plaintext, and keys can be revoked", () => {
     expectError(await finance.get(`${US}/api-keys`), 403, "forbidden");
   });
 
-  it("lastUsedAt is recorded when a key is used", async () => {
+  it.each([`${US}/customers`, "/api/v1/me"])("lastUsedAt is recorded when a key is used (%s)", async (path) => {
     const created = await admin.post(`${US}/api-keys`, { name: unique("used"), role: "viewer" });
-    await ApiClient.withKey(created.body.key).get(`${US}/customers`);
+    expect((await ApiClient.withKey(created.body.key).get(path)).status).toBe(200);
+    // written after the response (waitUntil): wait for it, with a deadline
     const deadline = Date.now() + 10_000;
     let lastUsedAt: string | null = null;
     while (!lastUsedAt && Date.now() < deadline) {

@@ -34,9 +34,23 @@ export function assertSameOrigin(c: Context) {
 }
 
 async function principalOf(c: Context<AppEnv>, credential: Credential): Promise<Principal | null> {
-  return "apiKey" in credential
-    ? principalFromApiKey(c.env.CONTROL, credential.apiKey, c.env.ENVIRONMENT)
-    : principalFromSession(c.env.CONTROL, credential.session, c.env.ENVIRONMENT);
+  if ("session" in credential) return principalFromSession(c.env.CONTROL, credential.session, c.env.ENVIRONMENT);
+  const found = await principalFromApiKey(c.env.CONTROL, credential.apiKey, c.env.ENVIRONMENT);
+  if (!found) return null;
+  const { lastUsedAt, ...principal } = found;
+  await touchKeyIfDue(c, principal.keyId, lastUsedAt);
+  return principal;
+}
+
+/** lastUsedAt at most once a minute per key, after the response: not a write per request. */
+async function touchKeyIfDue(c: Context<AppEnv>, keyId: string, lastUsedAt: string | null) {
+  if (!apiKeyTouchDue(lastUsedAt)) return;
+  const touching = touchApiKey(c.env.CONTROL, keyId).catch((error: unknown) => console.error("api key touch failed", error));
+  try {
+    c.executionCtx.waitUntil(touching);
+  } catch {
+    await touching; // no execution context (the app called directly)
+  }
 }
 
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -61,15 +75,7 @@ export const entityAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (presented.via === "cookie") assertSameOrigin(c);
   c.set("principal", access.principal);
   c.set("authVia", presented.via);
-  // lastUsedAt at most once a minute per key, after the response: not a write per request.
-  if (access.principal.kind === "api_key" && apiKeyTouchDue(access.lastUsedAt)) {
-    const touching = touchApiKey(c.env.CONTROL, access.principal.keyId).catch((error: unknown) => console.error("api key touch failed", error));
-    try {
-      c.executionCtx.waitUntil(touching);
-    } catch {
-      await touching; // no execution context (the app called directly)
-    }
-  }
+  if (access.principal.kind === "api_key") await touchKeyIfDue(c, access.principal.keyId, access.lastUsedAt);
   // Not a member and does not exist look the same: no probing for other tenants.
   if (!access.entity) throw new ApiError("entity_not_found", `Entity '${idOrSlug}' not found`);
   const db = c.env[access.entity.binding] as D1Database | undefined;

@@ -136,15 +136,16 @@ export async function principalFromSession(db: D1Database, token: string, enviro
   return { kind: "user", userId: row.userId, email: row.email, name: row.name, sessionId: row.sessionId };
 }
 
-export async function principalFromApiKey(db: D1Database, key: string, environment: Environment): Promise<Principal | null> {
+/** A live key's principal, and when its use was last recorded (see `touchApiKey`). */
+export async function principalFromApiKey(db: D1Database, key: string, environment: Environment): Promise<(Extract<Principal, { kind: "api_key" }> & { lastUsedAt: string | null }) | null> {
   if (!key.startsWith(`kk_${environment}_`)) return null;
   const row = await orm(db)
-    .select({ id: apiKeys.id, name: apiKeys.name, entityId: apiKeys.entityId, role: apiKeys.role })
+    .select({ id: apiKeys.id, name: apiKeys.name, entityId: apiKeys.entityId, role: apiKeys.role, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, await sha256Hex(key)), eq(apiKeys.environment, environment), liveKey(new Date().toISOString())))
     .get();
   if (!row || !isRole(row.role)) return null;
-  return { kind: "api_key", keyId: row.id, name: row.name, entityId: row.entityId, role: row.role };
+  return { kind: "api_key", keyId: row.id, name: row.name, entityId: row.entityId, role: row.role, lastUsedAt: row.lastUsedAt };
 }
 
 /** `{entity}` in a path is an id or a slug; only entities of this environment exist here. */
