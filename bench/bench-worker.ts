@@ -144,13 +144,27 @@ bare.post("/__bare/publish-via-bare", async (c) => {
 bare.post("/__bench/coedit", async (c) => {
   const { editors, perEditor, quoteId, baseRev, target } = await c.req.json<{ editors: number; perEditor: number; quoteId: string; baseRev: number; target: "room" | "echo" | "relay" | "durable-relay" }>();
   const sockets: WebSocket[] = [];
+  if (target === "room") {
+    // Real control-plane rows: the room checks each editor's session and membership before every group commit.
+    const now = new Date().toISOString();
+    const control = c.env.CONTROL;
+    await control.batch(
+      Array.from({ length: editors }, (_, i) => [
+        control.prepare("INSERT OR IGNORE INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, 'none', ?)").bind(`usr_bench_${i}`, `e${i}@bench.test`, `Editor ${i}`, now),
+        control.prepare("INSERT OR IGNORE INTO memberships (user_id, entity_id, roles, created_at) VALUES (?, 'ent_acme_us', '[\"sales\"]', ?)").bind(`usr_bench_${i}`, now),
+        control.prepare("INSERT OR IGNORE INTO sessions (id, token_hash, user_id, environment, created_at, expires_at) VALUES (?, ?, ?, 'local', ?, '2999-01-01T00:00:00.000Z')").bind(`ses_bench_${i}`, `bench_${i}`, `usr_bench_${i}`, now),
+      ]).flat(),
+    );
+  }
   for (let i = 0; i < editors; i++) {
     const headers = new Headers({ upgrade: "websocket" });
     let res: Response;
     if (target === "room") {
-      headers.set("x-kontor-principal", JSON.stringify({ kind: "user", userId: `usr_bench_${i}`, email: `e${i}@bench.test`, name: `Editor ${i}`, sessionId: "bench" }));
+      headers.set("x-kontor-principal", JSON.stringify({ kind: "user", userId: `usr_bench_${i}`, email: `e${i}@bench.test`, name: `Editor ${i}`, sessionId: `ses_bench_${i}` }));
       headers.set("x-kontor-binding", "ENTITY_ACME_US");
       headers.set("x-kontor-roles", JSON.stringify(["sales"]));
+      headers.set("x-kontor-session", `ses_bench_${i}`);
+      headers.set("x-kontor-expires", JSON.stringify("2999-01-01T00:00:00.000Z"));
       headers.set("x-partykit-room", "ent_acme_us");
       res = await c.env.EntityRoom.get(c.env.EntityRoom.idFromName("ent_acme_us")).fetch(new Request(`http://room/parties/entity-room/ent_acme_us?_pk=bench${i}`, { headers }));
     } else {

@@ -2,7 +2,9 @@
 // D1 holds the events, so a hibernated or evicted room loses nothing.
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import type { Env, Principal } from "../worker/env.ts";
+import { liveCredentials } from "../worker/db/control.ts";
 import { readEvents, latestSeq } from "../worker/db/events.ts";
+import type { Role } from "../worker/domain/access.ts";
 import {
   clientMessageSchema,
   MAX_REPLAY,
@@ -21,15 +23,40 @@ const QUIET_MS = 500;
 /** The least time between two presence broadcasts of one quote. */
 const PRESENCE_MS = 100;
 
-export const ROOM_HEADERS = { principal: "x-kontor-principal", binding: "x-kontor-binding", roles: "x-kontor-roles" } as const;
+export const ROOM_HEADERS = {
+  principal: "x-kontor-principal",
+  binding: "x-kontor-binding",
+  roles: "x-kontor-roles",
+  session: "x-kontor-session",
+  expires: "x-kontor-expires",
+} as const;
+
+/** The close code of a socket whose session, API key or membership ended (4000–4999 is the application's). */
+export const SESSION_ENDED = 4001;
+/**
+ * The longest the room goes without re-checking its sockets' credentials with the control plane (its
+ * alarm). Sign-out and revocation close sockets at once by RPC; this bounds the damage of a lost RPC
+ * to events seen (never writes: every op group is checked before it commits).
+ */
+const RECHECK_MS = 5 * 60 * 1000;
 
 export interface RoomConnectionState {
   principal: Principal;
   roles: string[];
   binding: string;
+  /** The credential the socket lives by: a session id (ses_…) or an API key id (key_…). */
+  sessionId: string;
+  /** When that credential expires (null: never); the room's alarm closes the socket then. */
+  expiresAt: string | null;
   quoteId: string | null;
   field: string | null;
 }
+
+/** Which sockets to close: those of these credentials, or all of one user's. */
+export type SocketMatch = { sessionIds: string[] } | { userId: string };
+
+const sessionTag = (id: string) => `s:${id}`;
+const userTag = (id: string) => `u:${id}`;
 
 export class EntityRoom extends Server<Env> {
   static options = { hibernate: true };
@@ -44,21 +71,88 @@ export class EntityRoom extends Server<Env> {
   /** Quotes whose presence was just sent, and whether it changed since. */
   private readonly presenceWindows = new Map<string, { dirty: boolean }>();
 
-  onConnect(connection: Connection<RoomConnectionState>, ctx: ConnectionContext) {
+  /** Tags let closeSockets find a credential's or a user's sockets without reading every socket's state. */
+  getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
+    const principal = JSON.parse(ctx.request.headers.get(ROOM_HEADERS.principal) ?? "null") as Principal | null;
+    const sessionId = ctx.request.headers.get(ROOM_HEADERS.session);
+    return [...(sessionId ? [sessionTag(sessionId)] : []), ...(principal?.kind === "user" ? [userTag(principal.userId)] : [])];
+  }
+
+  async onConnect(connection: Connection<RoomConnectionState>, ctx: ConnectionContext) {
     const headers = ctx.request.headers;
     const principal = JSON.parse(headers.get(ROOM_HEADERS.principal) ?? "null") as Principal | null;
     const binding = headers.get(ROOM_HEADERS.binding);
-    if (!principal || !binding) {
+    const sessionId = headers.get(ROOM_HEADERS.session);
+    if (!principal || !binding || !sessionId) {
       connection.close(1008, "unauthenticated");
       return;
     }
+    const expiresAt = JSON.parse(headers.get(ROOM_HEADERS.expires) ?? "null") as string | null;
     connection.setState({
       principal,
       binding,
       roles: JSON.parse(headers.get(ROOM_HEADERS.roles) ?? "[]") as string[],
+      sessionId,
+      expiresAt,
       quoteId: null,
       field: null,
     });
+    await this.scheduleCheck(expiresAt ? Date.parse(expiresAt) : Number.POSITIVE_INFINITY);
+  }
+
+  /** Called by the Worker (RPC) when a session, an API key or a membership ended: its sockets close now. */
+  closeSockets(match: SocketMatch): number {
+    const tags = "userId" in match ? [userTag(match.userId)] : match.sessionIds.map(sessionTag);
+    let closed = 0;
+    for (const tag of tags) {
+      for (const connection of this.getConnections<RoomConnectionState>(tag)) {
+        this.endSocket(connection);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  /**
+   * The roles each of these sockets' credentials holds now, from the control plane (one round trip);
+   * a socket whose credential ended is missing. The op path asks this before every group commit.
+   */
+  async liveRoles(states: readonly Pick<RoomConnectionState, "sessionId" | "expiresAt">[]): Promise<Map<string, Role[]>> {
+    const now = new Date().toISOString();
+    const ids = [...new Set(states.filter((s) => s.expiresAt === null || s.expiresAt > now).map((s) => s.sessionId))];
+    return ids.length ? liveCredentials(this.env.CONTROL, this.name, ids, now) : new Map();
+  }
+
+  endSocket(connection: Connection) {
+    try {
+      connection.close(SESSION_ENDED, "session_ended");
+    } catch {
+      /* already closing */
+    }
+  }
+
+  /** The alarm re-checks every socket at the earliest expiry among them, and at least every RECHECK_MS. */
+  private async scheduleCheck(at: number) {
+    const want = Math.min(at, Date.now() + RECHECK_MS);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > want) await this.ctx.storage.setAlarm(want);
+  }
+
+  async onAlarm() {
+    const connections = [...this.getConnections<RoomConnectionState>()].filter((c) => c.state);
+    if (connections.length === 0) return; // the next socket sets it again
+    const live = await this.liveRoles(connections.map((c) => c.state!));
+    let next = Number.POSITIVE_INFINITY;
+    for (const connection of connections) {
+      const state = connection.state!;
+      if (!live.has(state.sessionId)) {
+        this.endSocket(connection);
+        continue;
+      }
+      if (state.expiresAt) next = Math.min(next, Date.parse(state.expiresAt));
+    }
+    // The alarm that is running is spent: set the next one outright.
+    if (connections.some((c) => live.has(c.state!.sessionId))) await this.ctx.storage.setAlarm(Math.min(next, Date.now() + RECHECK_MS));
   }
 
   async onMessage(connection: Connection<RoomConnectionState>, raw: WSMessage) {
@@ -87,13 +181,18 @@ export class EntityRoom extends Server<Env> {
     }
     switch (message.type) {
       case "hello":
+        // A replay is data: a socket whose credential ended behind the room's back gets none.
+        if (!(await this.liveRoles([state])).has(state.sessionId)) {
+          send(connection, { type: "error", error: { code: "unauthenticated", message: "Your session has ended" } });
+          return this.endSocket(connection);
+        }
         return this.replay(connection, state.binding, message.lastSeq);
       case "ping":
         return send(connection, { type: "pong" });
       case "presence":
         return this.setPresence(connection, message.quoteId, message.field);
       case "op":
-        this.editing ??= new QuoteEditing(this.env);
+        this.editing ??= new QuoteEditing(this.env, this);
         return this.editing.apply(connection, state, message, (events) => this.publish(state.binding, events));
     }
   }

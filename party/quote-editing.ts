@@ -22,6 +22,13 @@ import { QuoteRuleError, type QuotePrice } from "../worker/domain/quote.ts";
 import type { Env } from "../worker/env.ts";
 import type { Actor, ClientMessage, EntityEvent, ServerMessage } from "./protocol.ts";
 import type { RoomConnectionState } from "./entity-room.ts";
+import type { Role } from "../worker/domain/access.ts";
+
+/** What the editing needs of its room: who may still write, and how to end a socket whose credential ended. */
+export interface CredentialCheck {
+  liveRoles(states: readonly Pick<RoomConnectionState, "sessionId" | "expiresAt">[]): Promise<Map<string, Role[]>>;
+  endSocket(connection: Connection): void;
+}
 
 type OpMessage = Extract<ClientMessage, { type: "op" }>;
 type Publish = (events: EntityEvent[]) => Promise<void>;
@@ -76,8 +83,11 @@ export class QuoteEditing {
   private readonly quotes = new Map<string, StoredQuote>();
   private readonly prices = new Map<string, QuotePrice>();
 
-  constructor(env: Env) {
+  private readonly credentials: CredentialCheck;
+
+  constructor(env: Env, credentials: CredentialCheck) {
     this.env = env;
+    this.credentials = credentials;
   }
 
   apply(connection: Connection, state: RoomConnectionState, message: OpMessage, publish: Publish): Promise<void> {
@@ -157,8 +167,17 @@ export class QuoteEditing {
   /** Apply a group on the quote (or on the write in flight before it) and send its D1 write. */
   private async launch(quoteId: string, incoming: Pending[], inFlight: Flight[]): Promise<Flight | null> {
     const previous = inFlight.at(-1) ?? null;
+    // Sign-out, expiry, revocation or a removed membership: nothing from a dead credential commits,
+    // whether or not the room was told. One control-plane read per group; roles are as they are now.
+    const live = await this.credentials.liveRoles(incoming.map((p) => p.state));
     const group = incoming.filter((p) => {
-      if (can(p.state.roles.filter(isRole), "quotes:write")) return true;
+      const roles = live.get(p.state.sessionId);
+      if (!roles) {
+        rejectWith(p, "unauthenticated", "Your session has ended; nothing was written");
+        this.credentials.endSocket(p.connection);
+        return false;
+      }
+      if (can(roles.filter(isRole), "quotes:write")) return true;
       rejectWith(p, "forbidden", "Your role cannot edit quotes");
       return false;
     });

@@ -1,8 +1,10 @@
-// Entry: /api/* -> Hono, /parties/* -> EntityRoom (after auth), everything else -> the web app.
+// Entry: /api/* -> Hono, /parties/* -> EntityRoom (after auth), everything else -> the web app;
+// Cron Triggers -> worker/jobs/scheduled.ts.
 import { routePartykitRequest } from "partyserver";
 import { createApp } from "./api/app.ts";
 import { errorBody } from "./api/errors.ts";
 import { authorizeRoomConnection } from "./live-auth.ts";
+import { scheduled } from "./jobs/scheduled.ts";
 import type { Env } from "./env.ts";
 
 export { EntityRoom } from "../party/entity-room.ts";
@@ -24,6 +26,7 @@ export default {
     if (env.ASSETS) return env.ASSETS.fetch(request);
     return json(404, errorBody("req_static", "not_found", "Not found"));
   },
+  scheduled,
 } satisfies ExportedHandler<Env>;
 
 function json(status: number, body: unknown) {

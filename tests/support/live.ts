@@ -7,6 +7,7 @@ export class LiveSocket {
   readonly socket: WebSocket;
   readonly messages: ServerMessage[] = [];
   closed = false;
+  closeCode: number | null = null;
   private waiters: (() => void)[] = [];
 
   constructor(socket: WebSocket) {
@@ -15,8 +16,9 @@ export class LiveSocket {
       this.messages.push(JSON.parse(event.data as string) as ServerMessage);
       this.notify();
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       this.closed = true;
+      this.closeCode = event.code;
       this.notify();
     });
   }
@@ -47,8 +49,21 @@ export class LiveSocket {
     }
   }
 
+  /** Resolves with the close code once the server has closed the socket; fails after `timeoutMs`. */
+  async waitClosed(timeoutMs = 10_000): Promise<number | null> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error(`socket still open after ${timeoutMs}ms`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+    return this.closeCode;
+  }
+
   close() {
-    this.socket.close(1000, "done");
+    if (!this.closed) this.socket.close(1000, "done");
   }
 }
 

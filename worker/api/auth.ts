@@ -1,9 +1,9 @@
 // Sign-in / sign-out (API.md "Sign in") and the caller's own profile.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { signIn } from "../actions/access.ts";
-import { deleteSession } from "../db/control.ts";
+import { signIn, signOut } from "../actions/access.ts";
 import type { AppEnv } from "../env.ts";
+import { roomsOf } from "../live.ts";
 import { ApiError } from "./errors.ts";
 import { SESSION_COOKIE } from "../credentials.ts";
 import { assertSameOrigin, authenticate } from "./middleware.ts";
@@ -28,12 +28,21 @@ const signOutRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ ok: z.literal(true) }), "Signed out"), ...errorResponses },
 });
 
+/**
+ * Who is signing in, for the rate limit: only what the platform sets. At the edge Cloudflare writes
+ * CF-Connecting-IP itself (a client cannot choose it); locally (wrangler dev, tests) any client can
+ * send that header, so every local request is the one client "local".
+ */
+export function clientOf(request: Request, environment: AppEnv["Bindings"]["ENVIRONMENT"]): string {
+  if (environment === "local") return "local";
+  return request.headers.get("cf-connecting-ip") ?? "unknown";
+}
+
 export const auth = new OpenAPIHono<AppEnv>()
   .openapi(signInRoute, async (c) => {
     assertSameOrigin(c); // no login CSRF either
     const { email, password } = c.req.valid("json");
-    const client = c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for") ?? "local";
-    const result = await signIn({ control: c.env.CONTROL, environment: c.env.ENVIRONMENT }, { email, password, client });
+    const result = await signIn({ control: c.env.CONTROL, environment: c.env.ENVIRONMENT }, { email, password, client: clientOf(c.req.raw, c.env.ENVIRONMENT) }, c.get("requestId"));
     if (!result.ok) {
       throw new ApiError("rate_limited", "Too many failed sign-ins; try again later", { headers: { "retry-after": String(result.retryAfter) } });
     }
@@ -49,7 +58,7 @@ export const auth = new OpenAPIHono<AppEnv>()
   .openapi(signOutRoute, async (c) => {
     assertSameOrigin(c);
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) await deleteSession(c.env.CONTROL, token);
+    if (token) await signOut({ control: c.env.CONTROL, environment: c.env.ENVIRONMENT, rooms: roomsOf(c.env) }, token, c.get("requestId"));
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.json({ ok: true as const }, 200);
   });

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { actorOf } from "../actions/context.ts";
 import type { ChangeSet } from "../db/changes.ts";
-import { principalFromApiKey, principalFromSession, resolveEntityAccess } from "../db/control.ts";
+import { apiKeyTouchDue, principalFromApiKey, principalFromSession, resolveEntityAccess, touchApiKey } from "../db/control.ts";
 import { storedResponse, storeResponse, type StoredResponse } from "../db/idempotency.ts";
 import { can, type Permission } from "../domain/access.ts";
 import { presentedCredential, unauthenticatedMessage, type Credential } from "../credentials.ts";
@@ -34,9 +34,23 @@ export function assertSameOrigin(c: Context) {
 }
 
 async function principalOf(c: Context<AppEnv>, credential: Credential): Promise<Principal | null> {
-  return "apiKey" in credential
-    ? principalFromApiKey(c.env.CONTROL, credential.apiKey, c.env.ENVIRONMENT)
-    : principalFromSession(c.env.CONTROL, credential.session, c.env.ENVIRONMENT);
+  if ("session" in credential) return principalFromSession(c.env.CONTROL, credential.session, c.env.ENVIRONMENT);
+  const found = await principalFromApiKey(c.env.CONTROL, credential.apiKey, c.env.ENVIRONMENT);
+  if (!found) return null;
+  const { lastUsedAt, ...principal } = found;
+  await touchKeyIfDue(c, principal.keyId, lastUsedAt);
+  return principal;
+}
+
+/** lastUsedAt at most once a minute per key, after the response: not a write per request. */
+async function touchKeyIfDue(c: Context<AppEnv>, keyId: string, lastUsedAt: string | null) {
+  if (!apiKeyTouchDue(lastUsedAt)) return;
+  const touching = touchApiKey(c.env.CONTROL, keyId).catch((error: unknown) => console.error("api key touch failed", error));
+  try {
+    c.executionCtx.waitUntil(touching);
+  } catch {
+    await touching; // no execution context (the app called directly)
+  }
 }
 
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -61,6 +75,7 @@ export const entityAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (presented.via === "cookie") assertSameOrigin(c);
   c.set("principal", access.principal);
   c.set("authVia", presented.via);
+  if (access.principal.kind === "api_key") await touchKeyIfDue(c, access.principal.keyId, access.lastUsedAt);
   // Not a member and does not exist look the same: no probing for other tenants.
   if (!access.entity) throw new ApiError("entity_not_found", `Entity '${idOrSlug}' not found`);
   const db = c.env[access.entity.binding] as D1Database | undefined;
@@ -94,6 +109,8 @@ interface PendingIdempotency {
   key: string;
   bodyHash: string;
   stored: boolean;
+  /** A response that carries a secret is stored (and so replayed) as this returns it. */
+  redact?: (body: Record<string, unknown>) => unknown;
 }
 const pending = new WeakMap<Request, PendingIdempotency>();
 
@@ -139,7 +156,8 @@ export function idempotencyWith(where: (c: Context<AppEnv>) => Promise<{ db: D1D
     await next();
     // Responses not written inside a change batch (2xx only) are stored after the fact.
     if (!state.stored && c.res.status < 300 && c.res.status >= 200) {
-      const body = await c.res.clone().text();
+      const sent = (await c.res.clone().json()) as Record<string, unknown>;
+      const body = state.redact ? state.redact(sent) : sent;
       await storeResponse(db, { principal, key, method: c.req.method, path: new URL(c.req.url).pathname, bodyHash, status: c.res.status, body });
     }
   };
@@ -147,6 +165,15 @@ export function idempotencyWith(where: (c: Context<AppEnv>) => Promise<{ db: D1D
 
 /** Entity routes: the keys are the caller's, in the entity's database. */
 export const idempotency = idempotencyWith(async (c) => ({ db: scopeOf(c).db, principal: principalKey(c.get("principal")!) }));
+
+/**
+ * This route's response carries a secret (an API key, a live token): the Idempotency-Key record
+ * keeps `redact(body)` instead, so the secret is never stored and a replay shows it redacted.
+ */
+export function redactForReplay(c: Context<AppEnv>, redact: (body: Record<string, unknown>) => unknown) {
+  const state = pending.get(c.req.raw);
+  if (state) state.redact = redact;
+}
 
 /** Attach the pending Idempotency-Key (if any) to the change batch that produces this response. */
 export function rememberIdempotent(c: Context<AppEnv>, changes: ChangeSet, status: number, body: unknown) {
@@ -160,7 +187,7 @@ export function rememberIdempotent(c: Context<AppEnv>, changes: ChangeSet, statu
     path: new URL(c.req.url).pathname,
     bodyHash: state.bodyHash,
     status,
-    body,
+    body: state.redact ? state.redact(body as Record<string, unknown>) : body,
   });
 }
 

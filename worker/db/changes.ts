@@ -6,7 +6,7 @@
 import type { Actor, EntityEvent, Subject } from "../../party/protocol.ts";
 import { DomainError } from "../domain/errors.ts";
 import { newId } from "../lib/crypto.ts";
-import { idempotencyInsert, idempotencyValues, type IdempotencyRecord } from "./idempotency.ts";
+import { deleteExpiredRecord, idempotencyInsert, idempotencyValues, type IdempotencyRecord } from "./idempotency.ts";
 import { sql, type SQL } from "drizzle-orm";
 import { orm, placeholders, statementOf, template, type Orm, type Renderable } from "./orm.ts";
 import { auditLog, events, idempotencyKeys } from "./schema/entity.ts";
@@ -192,9 +192,9 @@ export class ChangeSet {
     if (this.idempotency) {
       const response = this.claimedJson(this.idempotency.body);
       statements.push(
-        response
-          ? statementOf(this.db, this.orm.insert(idempotencyKeys).values({ ...idempotencyValues(this.idempotency, this.at), response }))
-          : idempotencyInsert(this.db, this.idempotency, this.at),
+        ...(response
+          ? [deleteExpiredRecord(this.db, this.idempotency, this.at), statementOf(this.db, this.orm.insert(idempotencyKeys).values({ ...idempotencyValues(this.idempotency, this.at), response }))]
+          : idempotencyInsert(this.db, this.idempotency, this.at)),
       );
     }
     let results: D1Result[];

@@ -1,5 +1,5 @@
 // Control-plane reads and writes: users, sessions, entities registry, memberships, API keys.
-import { and, asc, eq, getTableColumns, gt, isNull, lt, or, sql, type Placeholder } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { Role } from "../domain/access.ts";
 import { isRole } from "../domain/access.ts";
 import type { EntityRecord, Environment, Principal } from "../env.ts";
@@ -8,7 +8,25 @@ import { orm, preparedFor, type Orm } from "./orm.ts";
 import { apiKeys, controlAudit, entities, liveTokens, memberships, sessions, signInFailures, users } from "./schema/control.ts";
 
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-export const LIVE_TOKEN_TTL_MS = 60 * 1000;
+/** Long enough to fetch a token and open the socket; a token opens one socket only. */
+export const LIVE_TOKEN_TTL_MS = 30 * 1000;
+/** lastUsedAt is written at most this often per key: a write per request would double the hot path's D1 work. */
+export const API_KEY_TOUCH_MS = 60 * 1000;
+
+/** A control-plane change's audit row (control_audit), for the same batch as the change. */
+export interface AuditOf {
+  actor: string;
+  requestId: string | null;
+}
+
+const auditRow = (d: Orm, at: string, audit: AuditOf, row: { action: string; entityId: string | null; subjectType: string; subjectId: string; data: Record<string, unknown> }) =>
+  d.insert(controlAudit).values({ id: newId("aud"), at, actor: audit.actor, requestId: audit.requestId, ...row });
+
+/** Raised by a control-plane batch whose guard matched nothing (the `batch_guards` view, migration 0002). */
+const lostGuard = (error: unknown) => (error instanceof Error ? error.message : String(error)).includes("batch_guard:");
+
+/** A live API key: not revoked, not past its expiry. */
+const liveKey = (now: string | Placeholder): SQL => and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)))!;
 
 /** The registry columns an EntityRecord carries. */
 const { createdAt: _createdAt, ...entityColumns } = getTableColumns(entities);
@@ -37,24 +55,72 @@ export async function findUserByEmail(db: D1Database, email: string) {
 }
 
 /** Creates a session and returns its bearer token (only its hash is stored). Tokens name their environment. */
-export async function createSession(db: D1Database, userId: string, environment: Environment) {
+export async function createSession(db: D1Database, userId: string, environment: Environment, audit: AuditOf) {
   const token = `ks_${environment}_${randomToken()}`;
   const now = Date.now();
-  await orm(db)
-    .insert(sessions)
-    .values({
-      id: newId("ses"),
-      tokenHash: await sha256Hex(token),
-      userId,
-      environment,
-      createdAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + SESSION_TTL_MS).toISOString(),
-    });
-  return { token, expiresAt: new Date(now + SESSION_TTL_MS) };
+  const id = newId("ses");
+  const at = new Date(now).toISOString();
+  const expiresAt = new Date(now + SESSION_TTL_MS).toISOString();
+  const d = orm(db);
+  await d.batch([
+    d.insert(sessions).values({ id, tokenHash: await sha256Hex(token), userId, environment, createdAt: at, expiresAt }),
+    auditRow(d, at, audit, { action: "session.created", entityId: null, subjectType: "session", subjectId: id, data: { userId, expiresAt } }),
+  ]);
+  return { id, token, expiresAt: new Date(expiresAt) };
 }
 
-export async function deleteSession(db: D1Database, token: string) {
-  await orm(db).delete(sessions).where(eq(sessions.tokenHash, await sha256Hex(token)));
+/**
+ * Ends the session of `token`, with the live tokens minted from it, in one batch with its audit row.
+ * The session's id and user are returned so its sockets can be closed; null when there was none.
+ */
+export async function endSession(db: D1Database, token: string, environment: Environment, audit: Omit<AuditOf, "actor">) {
+  const d = orm(db);
+  const row = await d
+    .select({ id: sessions.id, userId: sessions.userId })
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, await sha256Hex(token)), eq(sessions.environment, environment)))
+    .get();
+  if (!row) return null;
+  const at = new Date().toISOString();
+  await d.batch([
+    d.delete(sessions).where(eq(sessions.id, row.id)),
+    d.delete(liveTokens).where(eq(liveTokens.sessionId, row.id)),
+    auditRow(d, at, { actor: JSON.stringify({ type: "user", id: row.userId }), requestId: audit.requestId }, {
+      action: "session.ended",
+      entityId: null,
+      subjectType: "session",
+      subjectId: row.id,
+      data: { userId: row.userId },
+    }),
+  ]);
+  return row;
+}
+
+/** The entities of this environment a user is a member of: the rooms that may hold their sockets. */
+export async function memberEntityIds(db: D1Database, userId: string, environment: Environment): Promise<string[]> {
+  const rows = await orm(db)
+    .select({ id: entities.id })
+    .from(memberships)
+    .innerJoin(entities, eq(entities.id, memberships.entityId))
+    .where(and(eq(memberships.userId, userId), eq(entities.environment, environment)));
+  return rows.map((r) => r.id);
+}
+
+/** Removes a user's membership of an entity, in one batch with its audit row; false when there was none. */
+export async function deleteMembership(db: D1Database, input: { userId: string; entityId: string }, audit: AuditOf): Promise<boolean> {
+  const d = orm(db);
+  const at = new Date().toISOString();
+  try {
+    await d.batch([
+      d.delete(memberships).where(and(eq(memberships.userId, input.userId), eq(memberships.entityId, input.entityId))),
+      d.run(sql`INSERT INTO batch_guards (matched) VALUES (changes())`),
+      auditRow(d, at, audit, { action: "membership.removed", entityId: input.entityId, subjectType: "membership", subjectId: `${input.userId}:${input.entityId}`, data: { userId: input.userId } }),
+    ]);
+  } catch (error) {
+    if (lostGuard(error)) return false;
+    throw error;
+  }
+  return true;
 }
 
 /** A session of another environment never authenticates here, even if its row were present. */
@@ -70,15 +136,16 @@ export async function principalFromSession(db: D1Database, token: string, enviro
   return { kind: "user", userId: row.userId, email: row.email, name: row.name, sessionId: row.sessionId };
 }
 
-export async function principalFromApiKey(db: D1Database, key: string, environment: Environment): Promise<Principal | null> {
+/** A live key's principal, and when its use was last recorded (see `touchApiKey`). */
+export async function principalFromApiKey(db: D1Database, key: string, environment: Environment): Promise<(Extract<Principal, { kind: "api_key" }> & { lastUsedAt: string | null }) | null> {
   if (!key.startsWith(`kk_${environment}_`)) return null;
   const row = await orm(db)
-    .select({ id: apiKeys.id, name: apiKeys.name, entityId: apiKeys.entityId, role: apiKeys.role })
+    .select({ id: apiKeys.id, name: apiKeys.name, entityId: apiKeys.entityId, role: apiKeys.role, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, await sha256Hex(key)), eq(apiKeys.environment, environment), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.keyHash, await sha256Hex(key)), eq(apiKeys.environment, environment), liveKey(new Date().toISOString())))
     .get();
   if (!row || !isRole(row.role)) return null;
-  return { kind: "api_key", keyId: row.id, name: row.name, entityId: row.entityId, role: row.role };
+  return { kind: "api_key", keyId: row.id, name: row.name, entityId: row.entityId, role: row.role, lastUsedAt: row.lastUsedAt };
 }
 
 /** `{entity}` in a path is an id or a slug; only entities of this environment exist here. */
@@ -130,11 +197,13 @@ export async function entitiesOf(db: D1Database, principal: Principal, environme
 
 export async function createApiKey(
   db: D1Database,
-  input: { entityId: string; name: string; role: Role; environment: Environment; createdBy: string; requestId: string },
+  input: { entityId: string; name: string; role: Role; environment: Environment; expiresAt: string | null },
+  audit: AuditOf,
 ) {
   const id = newId("key");
   const key = `kk_${input.environment}_${randomToken()}`;
   const at = new Date().toISOString();
+  const prefix = key.slice(0, 16);
   const d = orm(db);
   // The key and its audit row in one batch: the audit lives in the control plane with the key.
   await d.batch([
@@ -144,67 +213,176 @@ export async function createApiKey(
       name: input.name,
       role: input.role,
       keyHash: await sha256Hex(key),
-      keyPrefix: key.slice(0, 16),
+      keyPrefix: prefix,
       environment: input.environment,
-      createdBy: input.createdBy,
+      createdBy: audit.actor,
       createdAt: at,
+      expiresAt: input.expiresAt,
     }),
-    d.insert(controlAudit).values({
-      id: newId("aud"),
-      at,
-      actor: input.createdBy,
+    auditRow(d, at, audit, {
       action: "api_key.created",
       entityId: input.entityId,
       subjectType: "api_key",
       subjectId: id,
-      data: { name: input.name, role: input.role },
-      requestId: input.requestId,
+      data: { name: input.name, role: input.role, expiresAt: input.expiresAt },
     }),
   ]);
-  return { id, name: input.name, role: input.role, key, createdAt: at };
+  return { id, name: input.name, role: input.role, prefix, createdAt: at, lastUsedAt: null, expiresAt: input.expiresAt, key };
 }
 
-export async function createLiveToken(db: D1Database, entityId: string, principal: Principal) {
+const apiKeyListColumns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  role: apiKeys.role,
+  prefix: apiKeys.keyPrefix,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  expiresAt: apiKeys.expiresAt,
+};
+
+/** The entity's keys that are not revoked (expired ones too: an admin sees them to clean up), newest first. */
+export async function listApiKeys(db: D1Database, entityId: string, environment: Environment, page: { limit: number; after?: string }) {
+  return orm(db)
+    .select(apiKeyListColumns)
+    .from(apiKeys)
+    .where(and(eq(apiKeys.entityId, entityId), eq(apiKeys.environment, environment), isNull(apiKeys.revokedAt), page.after ? lt(apiKeys.id, page.after) : undefined))
+    .orderBy(desc(apiKeys.id))
+    .limit(page.limit);
+}
+
+/** Revokes a key of this entity, with its live tokens, in one batch with its audit row; null when there is no such live key. */
+export async function revokeApiKey(db: D1Database, input: { entityId: string; id: string; environment: Environment }, audit: AuditOf) {
+  const d = orm(db);
+  const at = new Date().toISOString();
+  const where = and(eq(apiKeys.id, input.id), eq(apiKeys.entityId, input.entityId), eq(apiKeys.environment, input.environment), isNull(apiKeys.revokedAt));
+  try {
+    const [revoked] = await d.batch([
+      d.update(apiKeys).set({ revokedAt: at }).where(where).returning(apiKeyListColumns),
+      d.run(sql`INSERT INTO batch_guards (matched) VALUES (changes())`),
+      d.delete(liveTokens).where(eq(liveTokens.sessionId, input.id)),
+      auditRow(d, at, audit, { action: "api_key.revoked", entityId: input.entityId, subjectType: "api_key", subjectId: input.id, data: {} }),
+    ]);
+    return revoked[0] ? { ...revoked[0], revokedAt: at } : null;
+  } catch (error) {
+    if (lostGuard(error)) return null;
+    throw error;
+  }
+}
+
+/** Records that a key was used, unless that was recorded less than API_KEY_TOUCH_MS ago (the WHERE makes it a no-op). */
+export async function touchApiKey(db: D1Database, id: string, now = Date.now()) {
+  const cutoff = new Date(now - API_KEY_TOUCH_MS).toISOString();
+  await orm(db)
+    .update(apiKeys)
+    .set({ lastUsedAt: new Date(now).toISOString() })
+    .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, cutoff))));
+}
+
+/** Whether a key last used at `lastUsedAt` is due a touch: checked on the hot path before any write. */
+export const apiKeyTouchDue = (lastUsedAt: string | null, now = Date.now()) => lastUsedAt === null || Date.parse(lastUsedAt) < now - API_KEY_TOUCH_MS;
+
+/**
+ * A single-use token for a socket of `entityId`, minted from the credential `sessionId` (a session or
+ * an API key) and dying with it.
+ */
+export async function createLiveToken(db: D1Database, entityId: string, principal: Principal, sessionId: string) {
   const token = `kl_${randomToken()}`;
   const expiresAt = new Date(Date.now() + LIVE_TOKEN_TTL_MS).toISOString();
-  const d = orm(db);
-  await d.batch([
-    d.delete(liveTokens).where(lt(liveTokens.expiresAt, new Date().toISOString())),
-    d.insert(liveTokens).values({ tokenHash: await sha256Hex(token), entityId, principal, expiresAt }),
-  ]);
+  await orm(db).insert(liveTokens).values({ tokenHash: await sha256Hex(token), entityId, principal, expiresAt, sessionId });
   return { token, expiresAt };
 }
 
-export async function principalFromLiveToken(db: D1Database, token: string, entityId: string): Promise<Principal | null> {
+/**
+ * Spends a live token: ONE statement marks it used, only if it is unused, unexpired, for this entity,
+ * and its session (or API key) is still live, so two sockets racing on one token cannot both win.
+ * Returns the principal, the credential id and when that credential expires (null: never).
+ */
+export async function consumeLiveToken(db: D1Database, token: string, entityId: string) {
+  const now = new Date().toISOString();
+  const liveSession = sql`(SELECT ${sessions.expiresAt} FROM ${sessions} WHERE ${sessions.id} = ${liveTokens.sessionId} AND ${sessions.expiresAt} > ${now})`;
+  const liveApiKey = sql`(SELECT coalesce(${apiKeys.expiresAt}, '') FROM ${apiKeys} WHERE ${apiKeys.id} = ${liveTokens.sessionId} AND ${liveKey(now)})`;
   const row = await orm(db)
-    .select({ principal: liveTokens.principal })
-    .from(liveTokens)
-    .where(and(eq(liveTokens.tokenHash, await sha256Hex(token)), eq(liveTokens.entityId, entityId), gt(liveTokens.expiresAt, new Date().toISOString())))
+    .update(liveTokens)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(liveTokens.tokenHash, await sha256Hex(token)),
+        eq(liveTokens.entityId, entityId),
+        isNull(liveTokens.usedAt),
+        gt(liveTokens.expiresAt, now),
+        sql`coalesce(${liveSession}, ${liveApiKey}) IS NOT NULL`,
+      ),
+    )
+    .returning({ principal: liveTokens.principal, sessionId: liveTokens.sessionId, expiresAt: sql<string>`coalesce(${liveSession}, ${liveApiKey})` })
     .get();
-  return row?.principal ?? null;
+  if (!row) return null;
+  return { principal: row.principal, sessionId: row.sessionId, expiresAt: row.expiresAt || null };
 }
 
-// ---- failed sign-in rate limit: a fixed window per (email, client) ----
-export const SIGN_IN_MAX_FAILURES = 5;
+/**
+ * Which of these credentials (session or API key ids) still give access to `entityId`, and with
+ * which roles now: sessions not expired whose user is still a member, keys of the entity neither
+ * revoked nor expired. One round trip (D1 binds at most 100 values per statement, so ids go in chunks).
+ */
+export async function liveCredentials(db: D1Database, entityId: string, sessionIds: string[], now = new Date().toISOString()): Promise<Map<string, Role[]>> {
+  const d = orm(db);
+  const live = new Map<string, Role[]>();
+  const sessionIdsOnly = sessionIds.filter((id) => id.startsWith("ses_"));
+  const keyIds = sessionIds.filter((id) => id.startsWith("key_"));
+  const queries = [];
+  for (let i = 0; i < sessionIdsOnly.length; i += 90) {
+    queries.push(
+      d
+        .select({ id: sessions.id, roles: memberships.roles })
+        .from(sessions)
+        .innerJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.entityId, entityId)))
+        .where(and(inArray(sessions.id, sessionIdsOnly.slice(i, i + 90)), gt(sessions.expiresAt, now))),
+    );
+  }
+  for (let i = 0; i < keyIds.length; i += 90) {
+    queries.push(
+      d
+        .select({ id: apiKeys.id, roles: sql<string[]>`json_array(${apiKeys.role})`.mapWith((v: string) => JSON.parse(v) as string[]) })
+        .from(apiKeys)
+        .where(and(inArray(apiKeys.id, keyIds.slice(i, i + 90)), eq(apiKeys.entityId, entityId), liveKey(now))),
+    );
+  }
+  if (!queries.length) return live;
+  const results = await d.batch(queries as [(typeof queries)[number], ...(typeof queries)[number][]]);
+  for (const rows of results) for (const row of rows) live.set(row.id, rolesOf(row.roles));
+  return live;
+}
+
+/** Every entity of this environment, with the binding of its database (the registry names them). */
+export async function entityBindings(db: D1Database, environment: Environment) {
+  return orm(db).select({ id: entities.id, binding: entities.binding }).from(entities).where(eq(entities.environment, environment)).orderBy(asc(entities.id));
+}
+
+/** Rows of the control plane past their use: expired sessions and live tokens, sign-in windows run out. At most `limit` of each per call. */
+export async function purgeControl(db: D1Database, now = Date.now(), limit = 500) {
+  const at = new Date(now).toISOString();
+  const d = orm(db);
+  const oldest = <T extends SQL>(table: string, condition: T) => sql`rowid IN (SELECT rowid FROM ${sql.identifier(table)} WHERE ${condition} LIMIT ${limit})`;
+  const [s, l, f] = await d.batch([
+    d.delete(sessions).where(oldest("sessions", lte(sessions.expiresAt, at))),
+    d.delete(liveTokens).where(oldest("live_tokens", or(lte(liveTokens.expiresAt, at), sql`${liveTokens.usedAt} IS NOT NULL`)!)),
+    d.delete(signInFailures).where(oldest("sign_in_failures", sql`${signInFailures.windowStart} + ${SIGN_IN_WINDOW_MS} <= ${now}`)),
+  ]);
+  return { sessions: s.meta.changes, liveTokens: l.meta.changes, signInFailures: f.meta.changes };
+}
+
+// ---- sign-in rate limit: attempts per (email, client) in a fixed window ----
+export const SIGN_IN_MAX_ATTEMPTS = 5;
 export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 
-export async function signInBlockedFor(db: D1Database, key: string): Promise<number> {
-  const row = await orm(db)
-    .select({ windowStart: signInFailures.windowStart, failures: signInFailures.failures })
-    .from(signInFailures)
-    .where(eq(signInFailures.key, key))
-    .get();
-  if (!row) return 0;
-  const retryAt = row.windowStart + SIGN_IN_WINDOW_MS;
-  if (row.failures >= SIGN_IN_MAX_FAILURES && retryAt > Date.now()) return Math.ceil((retryAt - Date.now()) / 1000);
-  return 0;
-}
-
-export async function recordSignInFailure(db: D1Database, key: string) {
-  const now = Date.now();
-  // One upsert: a window that has run out starts again at 1.
+/**
+ * Counts a sign-in attempt BEFORE the password is checked, in ONE upsert that returns the new count:
+ * parallel guesses each get their own number, so only the first SIGN_IN_MAX_ATTEMPTS are verified.
+ * A window that has run out starts again at 1. Returns the seconds to wait when over the limit, else 0.
+ */
+export async function countSignInAttempt(db: D1Database, key: string, now = Date.now()): Promise<number> {
   const expired = sql`${signInFailures.windowStart} + ${SIGN_IN_WINDOW_MS} <= ${now}`;
-  await orm(db)
+  const row = await orm(db)
     .insert(signInFailures)
     .values({ key, windowStart: now, failures: 1 })
     .onConflictDoUpdate({
@@ -213,7 +391,11 @@ export async function recordSignInFailure(db: D1Database, key: string) {
         failures: sql`CASE WHEN ${expired} THEN 1 ELSE ${signInFailures.failures} + 1 END`,
         windowStart: sql`CASE WHEN ${expired} THEN ${now} ELSE ${signInFailures.windowStart} END`,
       },
-    });
+    })
+    .returning({ attempts: signInFailures.failures, windowStart: signInFailures.windowStart })
+    .get();
+  if (row.attempts <= SIGN_IN_MAX_ATTEMPTS) return 0;
+  return Math.max(1, Math.ceil((row.windowStart + SIGN_IN_WINDOW_MS - now) / 1000));
 }
 
 export async function clearSignInFailures(db: D1Database, key: string) {
@@ -228,6 +410,7 @@ function sessionAccessQuery(d: Orm) {
   return d
     .select({
       sessionId: sessions.id,
+      sessionExpiresAt: sessions.expiresAt,
       userId: users.id,
       userEmail: users.email,
       userName: users.name,
@@ -245,15 +428,35 @@ function sessionAccessQuery(d: Orm) {
 function apiKeyAccessQuery(d: Orm) {
   const environment = sql.placeholder("environment");
   return d
-    .select({ keyId: apiKeys.id, keyName: apiKeys.name, keyEntity: apiKeys.entityId, keyRole: apiKeys.role, entity: entityColumns })
+    .select({
+      keyId: apiKeys.id,
+      keyName: apiKeys.name,
+      keyEntity: apiKeys.entityId,
+      keyRole: apiKeys.role,
+      keyExpiresAt: apiKeys.expiresAt,
+      keyLastUsedAt: apiKeys.lastUsedAt,
+      entity: entityColumns,
+    })
     .from(apiKeys)
     .leftJoin(entities, and(eq(entities.id, apiKeys.entityId), entityNamed(sql.placeholder("idOrSlug"), environment)))
-    .where(and(eq(apiKeys.keyHash, sql.placeholder("keyHash")), eq(apiKeys.environment, environment), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.keyHash, sql.placeholder("keyHash")), eq(apiKeys.environment, environment), liveKey(sql.placeholder("now"))))
     .prepare();
 }
 
 const sessionAccess = new WeakMap<D1Database, ReturnType<typeof sessionAccessQuery>>();
 const apiKeyAccess = new WeakMap<D1Database, ReturnType<typeof apiKeyAccessQuery>>();
+
+export interface EntityAccess {
+  principal: Principal;
+  entity: EntityRecord | null;
+  roles: Role[];
+  /** The credential: a session id, or an API key id. */
+  sessionId: string;
+  /** When the credential stops working (null: an API key without expiry). */
+  expiresAt: string | null;
+  /** An API key's last recorded use (null for sessions, and for a key never used). */
+  lastUsedAt: string | null;
+}
 
 /**
  * The hot path of every entity-scoped request: credential -> principal -> entity -> roles, in ONE
@@ -265,7 +468,7 @@ export async function resolveEntityAccess(
   credential: { session: string } | { apiKey: string },
   idOrSlug: string,
   environment: Environment,
-): Promise<{ principal: Principal; entity: EntityRecord | null; roles: Role[] } | null> {
+): Promise<EntityAccess | null> {
   if ("session" in credential) {
     if (!credential.session.startsWith(`ks_${environment}_`)) return null;
     const row = await preparedFor(sessionAccess, db, sessionAccessQuery).get({
@@ -277,11 +480,16 @@ export async function resolveEntityAccess(
     if (!row) return null;
     const principal: Principal = { kind: "user", userId: row.userId, email: row.userEmail, name: row.userName, sessionId: row.sessionId };
     const roles = rolesOf(row.roles);
-    return { principal, entity: row.entity && roles.length ? row.entity : null, roles };
+    return { principal, entity: row.entity && roles.length ? row.entity : null, roles, sessionId: row.sessionId, expiresAt: row.sessionExpiresAt, lastUsedAt: null };
   }
   if (!credential.apiKey.startsWith(`kk_${environment}_`)) return null;
-  const row = await preparedFor(apiKeyAccess, db, apiKeyAccessQuery).get({ keyHash: await sha256Hex(credential.apiKey), idOrSlug, environment });
+  const row = await preparedFor(apiKeyAccess, db, apiKeyAccessQuery).get({
+    keyHash: await sha256Hex(credential.apiKey),
+    idOrSlug,
+    environment,
+    now: new Date().toISOString(),
+  });
   if (!row || !isRole(row.keyRole)) return null;
   const principal: Principal = { kind: "api_key", keyId: row.keyId, name: row.keyName, entityId: row.keyEntity, role: row.keyRole };
-  return { principal, entity: row.entity, roles: [row.keyRole] };
+  return { principal, entity: row.entity, roles: [row.keyRole], sessionId: row.keyId, expiresAt: row.keyExpiresAt, lastUsedAt: row.keyLastUsedAt };
 }

@@ -1,6 +1,6 @@
 // Idempotency-Key records (DESIGN.md §4, API.md): the first response to a key is stored per entity
 // for 24 h and replayed. One TTL, one insert, whether the record joins a change's batch or not.
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
 import { orm, placeholders, template } from "./orm.ts";
 import { idempotencyKeys } from "./schema/entity.ts";
 
@@ -27,13 +27,24 @@ const COLUMNS = ["principal", "key", "method", "path", "bodyHash", "status", "re
 const insert = template((d) => d.insert(idempotencyKeys).values(placeholders(COLUMNS)));
 const insertOrIgnore = template((d) => d.insert(idempotencyKeys).values(placeholders(COLUMNS)).onConflictDoNothing());
 
+const deleteExpired = template((d) =>
+  d
+    .delete(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.principal, sql.placeholder("principal")), eq(idempotencyKeys.key, sql.placeholder("key")), lte(idempotencyKeys.expiresAt, sql.placeholder("at")))),
+);
+
 /**
- * The insert of a record made at `at`. Inside a change's batch a second insert of the same key must
- * fail the batch (a concurrent request won); after the fact, `orIgnore` keeps the first.
+ * The statements that record a response made at `at`, for the same batch: the key's expired record
+ * (if any) goes first, so a key past its 24 h is a fresh request and not a collision. Inside a
+ * change's batch a second insert of a live key must fail the batch (a concurrent request won); after
+ * the fact, `orIgnore` keeps the first.
  */
-export function idempotencyInsert(db: D1Database, r: IdempotencyRecord, at: string, options: { orIgnore?: boolean } = {}): D1PreparedStatement {
-  return (options.orIgnore ? insertOrIgnore : insert)(db, idempotencyValues(r, at));
+export function idempotencyInsert(db: D1Database, r: IdempotencyRecord, at: string, options: { orIgnore?: boolean } = {}): D1PreparedStatement[] {
+  return [deleteExpiredRecord(db, r, at), (options.orIgnore ? insertOrIgnore : insert)(db, idempotencyValues(r, at))];
 }
+
+/** The delete of this key's expired record, for a caller that writes the insert itself. */
+export const deleteExpiredRecord = (db: D1Database, r: IdempotencyRecord, at: string) => deleteExpired(db, { principal: r.principal, key: r.key, at });
 
 /** The row of a record made at `at`: it expires IDEMPOTENCY_TTL_MS later. */
 export function idempotencyValues(r: IdempotencyRecord, at: string) {
@@ -61,6 +72,15 @@ export async function storedResponse(db: D1Database, principal: string, key: str
 }
 
 /** Store a response that no change batch carried (a 2xx of a route that wrote nothing to this entity). */
-export async function storeResponse(db: D1Database, record: IdempotencyRecord & { body: string }): Promise<void> {
-  await idempotencyInsert(db, { ...record, body: JSON.parse(record.body) as unknown }, new Date().toISOString(), { orIgnore: true }).run();
+export async function storeResponse(db: D1Database, record: IdempotencyRecord): Promise<void> {
+  await db.batch(idempotencyInsert(db, record, new Date().toISOString(), { orIgnore: true }));
+}
+
+const purgeBatch = template((d) =>
+  d.delete(idempotencyKeys).where(sql`rowid IN (SELECT rowid FROM ${idempotencyKeys} WHERE ${idempotencyKeys.expiresAt} <= ${sql.placeholder("now")} LIMIT ${sql.placeholder("limit")})`),
+);
+
+/** Deletes up to `limit` expired records (oldest index order); returns how many went. */
+export async function purgeExpiredIdempotency(db: D1Database, now: string, limit: number): Promise<number> {
+  return (await purgeBatch(db, { now, limit }).run()).meta.changes;
 }

@@ -26,7 +26,7 @@ export const sessions = sqliteTable(
     createdAt: text("created_at").notNull(),
     expiresAt: text("expires_at").notNull(),
   },
-  (t) => [index("sessions_user").on(t.userId)],
+  (t) => [index("sessions_user").on(t.userId), index("sessions_expiry").on(t.expiresAt)],
 );
 
 export const entities = sqliteTable("entities", {
@@ -73,19 +73,30 @@ export const apiKeys = sqliteTable(
     environment: text("environment").$type<Environment>().notNull(),
     createdBy: text("created_by").notNull(),
     createdAt: text("created_at").notNull(),
+    /** Written at most once a minute per key (worker/db/control.ts `touchApiKey`), so it is that coarse. */
     lastUsedAt: text("last_used_at"),
     revokedAt: text("revoked_at"),
+    /** null: the key does not expire. */
+    expiresAt: text("expires_at"),
   },
   (t) => [index("api_keys_entity").on(t.entityId)],
 );
 
-/** Short-lived tokens for WebSocket clients that cannot send the cookie. */
-export const liveTokens = sqliteTable("live_tokens", {
-  tokenHash: text("token_hash").primaryKey(),
-  entityId: text("entity_id").notNull(),
-  principal: text("principal", { mode: "json" }).$type<Principal>().notNull(),
-  expiresAt: text("expires_at").notNull(),
-});
+/** Short-lived, single-use tokens for WebSocket clients that cannot send the cookie. */
+export const liveTokens = sqliteTable(
+  "live_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    entityId: text("entity_id").notNull(),
+    principal: text("principal", { mode: "json" }).$type<Principal>().notNull(),
+    expiresAt: text("expires_at").notNull(),
+    /** The credential the token dies with: a session id (ses_…) or an API key id (key_…). */
+    sessionId: text("session_id").notNull().default(""),
+    /** Set when a socket presented it: a token opens one socket. */
+    usedAt: text("used_at"),
+  },
+  (t) => [index("live_tokens_session").on(t.sessionId)],
+);
 
 /** Failed sign-ins per (email, client) window, for rate limiting. */
 export const signInFailures = sqliteTable("sign_in_failures", {
