@@ -9,6 +9,7 @@ import { auth, me } from "./auth.ts";
 import { catalog } from "./catalog.ts";
 import { customers } from "./customers.ts";
 import { merchant } from "./merchant.ts";
+import { approvalWorkflow } from "./approvals.ts";
 import { publicQuotes, quotes } from "./quotes.ts";
 import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
@@ -55,6 +56,7 @@ export function createApp() {
   v1.route("/", catalog);
   v1.route("/", quotes);
   v1.route("/", merchant);
+  v1.route("/", approvalWorkflow);
   v1.route("/", audit);
   v1.route("/", publicQuotes);
 

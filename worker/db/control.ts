@@ -493,3 +493,9 @@ export async function resolveEntityAccess(
   const principal: Principal = { kind: "api_key", keyId: row.keyId, name: row.keyName, entityId: row.keyEntity, role: row.keyRole };
   return { principal, entity: row.entity, roles: [row.keyRole], sessionId: row.keyId, expiresAt: row.keyExpiresAt, lastUsedAt: row.keyLastUsedAt };
 }
+
+/** The user ids that are members of an entity (approvers by user must be among them). */
+export async function memberUserIds(db: D1Database, entityId: string): Promise<Set<string>> {
+  const rows = await orm(db).select({ userId: memberships.userId }).from(memberships).where(eq(memberships.entityId, entityId));
+  return new Set(rows.map((r) => r.userId));
+}

@@ -9,6 +9,7 @@ export type Permission =
   | "quotes:write"
   | "quotes:execute"
   | "approvals:act"
+  | "approvals:configure"
   | "billing:write"
   | "invoices:write"
   | "tax:write"
@@ -17,7 +18,7 @@ export type Permission =
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
-    "read", "customers:write", "catalog:write", "quotes:write", "quotes:execute", "approvals:act",
+    "read", "customers:write", "catalog:write", "quotes:write", "quotes:execute", "approvals:act", "approvals:configure",
     "billing:write", "invoices:write", "tax:write", "integrations:manage", "api_keys:manage",
   ],
   // Finance owns billing and money; reads quotes and executes accepted ones.

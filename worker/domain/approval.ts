@@ -1,6 +1,7 @@
 // Approval workflows (DESIGN.md §3, API.md "Approval workflow document"): rules in order, first match
 // wins, a rule's conditions are AND-ed, the last rule is the default (no conditions). Pure, no I/O:
 // the document's shape, its checks, and which rule a quote's facts hit — and why, condition by condition.
+import type { Role } from "./access.ts";
 import { readDecimal, type Decimal } from "./decimal.ts";
 
 export const CONDITION_FIELDS = ["totalContractValue", "maxDiscountPercent", "currency", "dealType", "productIds", "pricingTypes"] as const;
@@ -18,7 +19,7 @@ export interface Condition {
 }
 
 export interface ApprovalStep {
-  approvers: { roles: string[]; userIds: string[] };
+  approvers: { roles: Role[]; userIds: string[] };
   mode: ApprovalMode;
 }
 

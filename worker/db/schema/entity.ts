@@ -6,6 +6,7 @@ import { check, index, integer, primaryKey, sqliteTable, sqliteView, text } from
 import type { Actor } from "../../../party/protocol.ts";
 import type { BillingFrequency, BillingType } from "../../domain/billing.ts";
 import type { PriceStructure, PricingType } from "../../domain/pricing.ts";
+import type { ApprovalWorkflow } from "../../domain/approval.ts";
 import type { ApprovalStatus, DealType, Discount, QuoteStatus, QuoteTotals } from "../../domain/quote.ts";
 import type { Address, Contact, TaxStatus } from "../customers.ts";
 import type { Merchant } from "../merchant.ts";
@@ -214,3 +215,11 @@ export const merchant = sqliteTable(
   },
   () => [check("merchant_single_row", sql`id = 1`)],
 );
+
+/** The entity's approval workflow, one row per version (every PUT is a new version; the newest applies). */
+export const approvalWorkflows = sqliteTable("approval_workflows", {
+  version: integer("version").primaryKey(),
+  document: text("document", { mode: "json" }).$type<ApprovalWorkflow>().notNull(),
+  updatedAt: text("updated_at").notNull(),
+  updatedBy: text("updated_by", { mode: "json" }).$type<Actor>().notNull(),
+});
