@@ -2,6 +2,7 @@
 // Shared helpers for the browser tests: Debian's Chromium through playwright-core (no browser
 // downloads), a base URL from KONTOR_URL, and signed-in contexts for the demo users.
 import { mkdirSync } from "node:fs";
+import { afterAll, beforeAll } from "vitest";
 import {
   chromium,
   type Browser,
@@ -76,6 +77,51 @@ export async function newSignedInContext(
   await signIn(context, email);
   const page = await context.newPage();
   return { context, page };
+}
+
+/**
+ * One browser for a test file, and every context it opens closed at the end: call once at the top
+ * of the file. `open` signs in; `anonymous` is a context with no session (the public pages).
+ */
+export function useBrowser() {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+    await browser?.close();
+  });
+  const started = () => {
+    if (!browser) throw new Error("useBrowser(): the browser is not launched yet (call from a test)");
+    return browser;
+  };
+  return {
+    async open(email: string, options: BrowserContextOptions = DESKTOP) {
+      const opened = await newSignedInContext(started(), email, options);
+      contexts.push(opened.context);
+      return opened;
+    },
+    async anonymous(options: BrowserContextOptions = DESKTOP) {
+      const context = await newContext(started(), options);
+      contexts.push(context);
+      return context;
+    },
+  };
+}
+
+/** A customers-list row by the customer's name. */
+export const customerRowNamed = (page: Page, name: string) =>
+  page.locator('[data-testid="customer-row"]', {
+    has: page.locator('[data-testid="customer-name"]', { hasText: name }),
+  });
+
+/** Click an element with the real mouse at its centre: whatever is painted on top gets the click. */
+export async function mouseClick(page: Page, selector: string): Promise<void> {
+  const box = await page.locator(selector).boundingBox();
+  if (!box) throw new Error(`mouseClick: ${selector} is not visible`);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 }
 
 /** Call the JSON API as the context's signed-in user (same origin, so state changes pass). */
