@@ -346,6 +346,36 @@ describe("web shell", () => {
     }
   });
 
+  test("the environment menu offers only environments that can be reached", async () => {
+    for (const options of [DESKTOP, PHONE]) {
+      const { page } = await open("admin@acme.test", options);
+      // Locally the other environments' URLs are loopback ports where nothing listens: not offered.
+      await page.goto("/acme-us/customers");
+      await page.locator('[data-testid="customer-list"]').waitFor();
+      await page.locator('[data-testid="env-switcher"]').click();
+      await page.locator('[role="menu"]').waitFor();
+      expect(await page.locator('[role="menu"] [role="menuitemradio"]').count()).toBe(1);
+      expect(await page.locator('[data-testid^="env-option-"]').count()).toBe(0);
+
+      // A deployment whose /me lists real origins offers them, at the same path.
+      await page.route("**/api/v1/me", async (route) => {
+        const res = await route.fetch();
+        const body = await res.json();
+        await route.fulfill({
+          response: res,
+          json: { ...body, environments: { ...body.environments, sandbox: "https://sandbox.kontor.example", production: page.url() } },
+        });
+      });
+      await page.reload();
+      await page.locator('[data-testid="customer-list"]').waitFor();
+      await page.locator('[data-testid="env-switcher"]').click();
+      const sandbox = page.locator('[data-testid="env-option-sandbox"]');
+      await sandbox.waitFor();
+      expect(await sandbox.getAttribute("href")).toBe("https://sandbox.kontor.example/acme-us/customers");
+      expect(await page.locator('[data-testid="env-option-production"]').count()).toBe(0); // this origin
+    }
+  });
+
   test("user text is rendered as text, never as HTML", async () => {
     const { context, page } = await open("admin@acme.test");
     const tag = uniqueName("xss").replace(" ", "-");

@@ -62,3 +62,17 @@ export function randomId(prefix: string): string {
   for (const b of bytes) s += (b % 36).toString(36);
   return `${prefix}_${s.slice(0, 20)}`;
 }
+
+/**
+ * A line's name as the customer reads it. The Worker names a line "Product — price name", and
+ * prices were named "Product — one time" by default: "Onboarding — Onboarding — one time" reads
+ * as "Onboarding — one time".
+ */
+export function lineTitle(name: string | null | undefined): string {
+  if (!name) return "Item";
+  const parts = name.split(" — ");
+  const out = parts.filter((p, i) => i === 0 || p.trim().toLowerCase() !== parts[i - 1].trim().toLowerCase());
+  // "Onboarding — Onboarding one time": the price name starts with the product's.
+  if (out.length === 2 && out[1].toLowerCase().startsWith(`${out[0].toLowerCase()} `)) return out[1];
+  return out.join(" — ");
+}
