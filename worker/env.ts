@@ -1,6 +1,7 @@
 import type { EntityRoom } from "../party/entity-room.ts";
 import type { Actor } from "../party/protocol.ts";
 import type { Role } from "./domain/access.ts";
+import type { entities } from "./db/schema/control.ts";
 
 export type Environment = "local" | "sandbox" | "production";
 
@@ -22,18 +23,8 @@ declare global {
 
 export type Env = Cloudflare.Env;
 
-export interface EntityRecord {
-  id: string;
-  slug: string;
-  name: string;
-  legalName: string;
-  country: string;
-  currency: string;
-  timezone: string;
-  binding: string;
-  environment: Environment;
-  status: string;
-}
+/** An entity of the registry (worker/db/schema/control.ts), without its creation time. */
+export type EntityRecord = Omit<typeof entities.$inferSelect, "createdAt">;
 
 export type Principal =
   | { kind: "user"; userId: string; email: string; name: string; sessionId: string }

@@ -11,6 +11,10 @@ import type { EntityRecord } from "./env.ts";
 import { hashPassword } from "./lib/crypto.ts";
 import type { Actor } from "../party/protocol.ts";
 import type { Role } from "./domain/access.ts";
+import { eq, sql } from "drizzle-orm";
+import { orm, statementOf } from "./db/orm.ts";
+import { entities, memberships, users } from "./db/schema/control.ts";
+import { counters } from "./db/schema/entity.ts";
 
 export const DEMO_PASSWORD = "kontor-demo-password";
 
@@ -91,46 +95,37 @@ const DEMO_CATALOG: { key: string; name: string; description: string; prices: De
   },
 ];
 
+const DEMO_SEED_MARKER = "demo_seed";
 const SEED_ACTOR: Actor = { type: "system", id: "seed", name: "Demo seed" };
 
 export async function seedControlPlane(control: D1Database, environment: string) {
   if (environment !== "local") throw new Error(`demo data is for the local environment only, not ${environment}`);
   const now = new Date().toISOString();
+  const d = orm(control);
   const statements: D1PreparedStatement[] = [];
   for (const e of DEMO_ENTITIES) {
-    statements.push(
-      control
-        .prepare(
-          "INSERT OR IGNORE INTO entities (id, slug, name, legal_name, country, currency, timezone, binding, environment, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'local', 'ACTIVE', ?)",
-        )
-        .bind(e.id, e.slug, e.name, e.legalName, e.country, e.currency, e.timezone, e.binding, now),
-    );
+    statements.push(statementOf(control, d.insert(entities).values({ ...e, environment: "local", status: "ACTIVE", createdAt: now }).onConflictDoNothing()));
   }
-  const existing = new Set(
-    (await control.prepare("SELECT id FROM users").all<{ id: string }>()).results.map((r) => r.id),
-  );
+  const existing = new Set((await d.select({ id: users.id }).from(users)).map((r) => r.id));
   for (const user of DEMO_USERS) {
     if (!existing.has(user.id)) {
       statements.push(
-        control
-          .prepare("INSERT OR IGNORE INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)")
-          .bind(user.id, user.email, user.name, await hashPassword(DEMO_PASSWORD), now),
+        statementOf(
+          control,
+          d.insert(users).values({ id: user.id, email: user.email, name: user.name, passwordHash: await hashPassword(DEMO_PASSWORD), createdAt: now }).onConflictDoNothing(),
+        ),
       );
     }
     for (const [slug, roles] of Object.entries(user.roles)) {
       const entity = DEMO_ENTITIES.find((e) => e.slug === slug)!;
-      statements.push(
-        control
-          .prepare("INSERT OR IGNORE INTO memberships (user_id, entity_id, roles, created_at) VALUES (?, ?, ?, ?)")
-          .bind(user.id, entity.id, JSON.stringify(roles), now),
-      );
+      statements.push(statementOf(control, d.insert(memberships).values({ userId: user.id, entityId: entity.id, roles, createdAt: now }).onConflictDoNothing()));
     }
   }
   await control.batch(statements);
 }
 
 export async function seedEntity(db: D1Database, slug: string): Promise<boolean> {
-  const marker = await db.prepare("SELECT value FROM counters WHERE name = 'demo_seed'").first();
+  const marker = await orm(db).select().from(counters).where(eq(counters.name, DEMO_SEED_MARKER)).get();
   if (marker) return false;
   const changes = new ChangeSet(db, SEED_ACTOR, null);
   const customers = (DEMO_CUSTOMERS[slug] ?? []).map((customer) => createCustomer(changes, customer));
@@ -147,7 +142,7 @@ export async function seedEntity(db: D1Database, slug: string): Promise<boolean>
     }
     seedQuotes(changes, { ...entity, environment: "local", status: "ACTIVE" }, customers.filter((c) => c.currency === entity.currency), prices, key);
   }
-  changes.add(db.prepare("INSERT INTO counters (name, value) VALUES ('demo_seed', 1)"));
+  changes.add(changes.orm.insert(counters).values({ name: DEMO_SEED_MARKER, value: 1 }));
   await changes.commit();
   return true;
 }
@@ -177,7 +172,12 @@ function seedQuotes(changes: ChangeSet, entity: EntityRecord, customers: { id: s
     quote = publishStep(changes, quote, { entity, customer, prices, token: `${entity.id}.demo-${key}-${number}`, origin: null }).quote;
     if (d.status === "ACCEPTED") acceptStep(changes, quote, { name: "Dana Buyer", email: customer.email }, prices, null);
   });
-  changes.add(changes.db.prepare("INSERT INTO counters (name, value) VALUES ('quote_number', ?) ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)").bind(demo.length));
+  changes.add(
+    changes.orm
+      .insert(counters)
+      .values({ name: "quote_number", value: demo.length })
+      .onConflictDoUpdate({ target: counters.name, set: { value: sql`MAX(${counters.value}, excluded.value)` } }),
+  );
 }
 
 export async function seedDemo(env: Record<string, unknown>, environment: string) {

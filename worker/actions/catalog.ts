@@ -69,6 +69,23 @@ function requireNoLivePrices(changes: ChangeSet, productId: string) {
   );
 }
 
+/** Undo an archive: the product and the prices archived with it (at the same moment) are live again. */
+export async function unarchiveProduct(ctx: ActionContext, id: string): Promise<Product> {
+  const before = await getProduct(ctx, id);
+  if (!before.archivedAt) throw new DomainError("invalid_state", "Product is not archived");
+  const archivedWith: Price[] = [];
+  let after: string | undefined;
+  do {
+    const page = await db.listPrices(ctx.db, { limit: 100, after, productId: id, includeArchived: true });
+    archivedWith.push(...page.items.filter((p) => p.archivedAt === before.archivedAt));
+    after = page.after ?? undefined;
+  } while (after);
+  const changes = changeSetOf(ctx);
+  const product = db.unarchiveProduct(changes, before);
+  for (const price of archivedWith) db.unarchivePrice(changes, price);
+  return commit(ctx, changes, product);
+}
+
 export async function getPrice(ctx: ActionContext, id: string): Promise<Price> {
   const price = await db.getPrice(ctx.db, id);
   if (!price) throw notFound("Price");

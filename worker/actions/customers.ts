@@ -44,3 +44,11 @@ export async function archive(ctx: ActionContext, id: string): Promise<Customer>
   const changes = changeSetOf(ctx);
   return commit(ctx, changes, db.archiveCustomer(changes, before));
 }
+
+/** Undo an archive: the customer is live again. */
+export async function unarchive(ctx: ActionContext, id: string): Promise<Customer> {
+  const before = await get(ctx, id);
+  if (!before.archivedAt) throw new DomainError("invalid_state", "Customer is not archived");
+  const changes = changeSetOf(ctx);
+  return commit(ctx, changes, db.unarchiveCustomer(changes, before));
+}

@@ -417,6 +417,21 @@ export function archive(ctx: ActionContext, id: string): Promise<QuoteView> {
   });
 }
 
+/** Undo an archive: the quote is back where it was. */
+export function unarchive(ctx: ActionContext, id: string): Promise<QuoteView> {
+  return retryOn("rev_conflict", async () => {
+    const before = await quoteOr404(ctx.db, id);
+    if (!before.archivedAt) throw new DomainError("invalid_state", "The quote is not archived");
+    const prices = await pricesOf(ctx.db, before.lines);
+    const changes = changeSetOf(ctx);
+    const after: StoredQuote = { ...before, archivedAt: null, updatedAt: changes.at, rev: before.rev + 1 };
+    const view = quoteView(after, prices, ctx.origin);
+    updateQuote(changes, before, after);
+    changes.record({ kind: "quote.unarchived", subject: { type: "quote", id }, data: { quote: view }, after: view });
+    return commit(ctx, changes, view);
+  });
+}
+
 /** The quote as the document a customer receives (the PDF renders it). */
 export async function document(ctx: ActionContext, id: string): Promise<{ quote: StoredQuote; document: BillingDocument }> {
   const quote = await quoteOr404(ctx.db, id);

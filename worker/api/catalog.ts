@@ -133,6 +133,15 @@ const routes = {
     request: { params: idParam },
     responses: { 200: jsonResponse(productSchema, "The product"), ...errorResponses },
   }),
+  unarchiveProduct: createRoute({
+    method: "post",
+    path: "/entities/{entity}/products/{id}/unarchive",
+    tags: [products],
+    summary: "Unarchive a product (undo an archive): the prices archived with it are live again",
+    middleware: [requirePermission("catalog:write")] as const,
+    request: { params: idParam },
+    responses: { 200: jsonResponse(productSchema, "The product"), ...errorResponses },
+  }),
   createPrice: createRoute({
     method: "post",
     path: "/entities/{entity}/prices",
@@ -199,6 +208,7 @@ export const catalog = new OpenAPIHono<AppEnv>()
     respond(c, 200, (ctx) => catalogActions.updateProduct(ctx, c.req.valid("param").id, c.req.valid("json"), ifMatchOf(c))),
   )
   .openapi(routes.archiveProduct, (c) => respond(c, 200, (ctx) => catalogActions.archiveProduct(ctx, c.req.valid("param").id)))
+  .openapi(routes.unarchiveProduct, (c) => respond(c, 200, (ctx) => catalogActions.unarchiveProduct(ctx, c.req.valid("param").id)))
   .openapi(routes.createPrice, (c) => respond(c, 201, (ctx) => catalogActions.createPrice(ctx, c.req.valid("json"))))
   .openapi(routes.listPrices, async (c) => {
     const q = c.req.valid("query");

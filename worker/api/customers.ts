@@ -154,6 +154,16 @@ const archiveCustomerRoute = createRoute({
   responses: { 200: jsonResponse(customerSchema, "The archived customer"), ...errorResponses },
 });
 
+const unarchiveCustomerRoute = createRoute({
+  method: "post",
+  path: "/entities/{entity}/customers/{id}/unarchive",
+  tags,
+  summary: "Unarchive a customer (undo an archive)",
+  middleware: [requirePermission("customers:write")] as const,
+  request: { params: idParam },
+  responses: { 200: jsonResponse(customerSchema, "The customer, live again"), ...errorResponses },
+});
+
 export const customers = new OpenAPIHono<AppEnv>()
   .openapi(createCustomerRoute, (c) => respond(c, 201, (ctx) => customerActions.create(ctx, c.req.valid("json"))))
   .openapi(listCustomersRoute, async (c) => {
@@ -165,4 +175,5 @@ export const customers = new OpenAPIHono<AppEnv>()
   .openapi(updateCustomerRoute, (c) =>
     respond(c, 200, (ctx) => customerActions.update(ctx, c.req.valid("param").id, c.req.valid("json"), ifMatchOf(c))),
   )
-  .openapi(archiveCustomerRoute, (c) => respond(c, 200, (ctx) => customerActions.archive(ctx, c.req.valid("param").id)));
+  .openapi(archiveCustomerRoute, (c) => respond(c, 200, (ctx) => customerActions.archive(ctx, c.req.valid("param").id)))
+  .openapi(unarchiveCustomerRoute, (c) => respond(c, 200, (ctx) => customerActions.unarchive(ctx, c.req.valid("param").id)));

@@ -101,7 +101,7 @@ function principalKey(principal: Principal): string {
 }
 
 function replay(row: StoredResponse, bodyHash: string) {
-  if (row.body_hash !== bodyHash) {
+  if (row.bodyHash !== bodyHash) {
     throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request");
   }
   return new Response(row.response, {

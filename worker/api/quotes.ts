@@ -165,6 +165,7 @@ const routes = {
     responses: { 200: jsonResponse(quoteSchema, "The quote, with publicUrl"), ...errorResponses },
   }),
   archive: action("archive", "Archive a quote"),
+  unarchive: action("unarchive", "Unarchive a quote (undo an archive)"),
   pdf: createRoute({
     method: "get",
     path: "/entities/{entity}/quotes/{id}/pdf",
@@ -214,6 +215,7 @@ export const quotes = new OpenAPIHono<AppEnv>()
   .openapi(routes.submit, (c) => respond(c, 200, (ctx) => quoteActions.submit(ctx, c.req.valid("param").id)))
   .openapi(routes.publish, (c) => respond(c, 200, (ctx) => quoteActions.publish(ctx, c.req.valid("param").id)))
   .openapi(routes.archive, (c) => respond(c, 200, (ctx) => quoteActions.archive(ctx, c.req.valid("param").id)))
+  .openapi(routes.unarchive, (c) => respond(c, 200, (ctx) => quoteActions.unarchive(ctx, c.req.valid("param").id)))
   .openapi(routes.pdf, async (c) => {
     const { quote, document } = await quoteActions.document(actionContext(c), c.req.valid("param").id);
     const pdf = await renderDocumentPdf(document);

@@ -1,118 +1,73 @@
 // Products and prices of one entity: reads, and the change rows of each catalog change.
+import { and, desc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type { ChangeSet } from "./changes.ts";
+import { setArchived } from "./archive.ts";
 import { newId } from "../lib/crypto.ts";
-import { containing, pageOf, type Page } from "./paging.ts";
-import type { PriceStructure, PricingType } from "../domain/pricing.ts";
+import { allOf, contains, orm } from "./orm.ts";
+import { page, type Page } from "./paging.ts";
+import { prices, products } from "./schema/entity.ts";
+import type { PriceStructure } from "../domain/pricing.ts";
 
 import type { BillingFrequency, BillingType } from "../domain/billing.ts";
 export { BILLING_FREQUENCIES, BILLING_TYPES, type BillingFrequency, type BillingType } from "../domain/billing.ts";
 
-export interface Product {
-  id: string;
-  name: string;
-  description: string | null;
-  taxCategory: string | null;
-  archivedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  rev: number;
-}
+/** A product as the API shows it: its row, without the search column. */
+export type Product = Omit<typeof products.$inferSelect, "search">;
+const { search: _search, ...productColumns } = getTableColumns(products);
 
-export interface Price {
-  id: string;
-  productId: string;
-  name: string;
-  currency: string;
-  billingFrequency: BillingFrequency;
-  billingType: BillingType;
-  pricingType: PricingType;
-  structure: PriceStructure;
-  archivedAt: string | null;
-  createdAt: string;
-}
+export type Price = typeof prices.$inferSelect;
 
-interface ProductRow {
-  id: string;
-  name: string;
-  description: string | null;
-  tax_category: string | null;
-  archived_at: string | null;
-  created_at: string;
-  updated_at: string;
-  rev: number;
-}
+/**
+ * Kept for callers that read raw `prices` rows (snake_case, structure as JSON text); our own reads come
+ * typed from drizzle and need no mapping.
+ */
+export const priceFromRow = (r: {
+  id: string; product_id: string; name: string; currency: string; billing_frequency: string; billing_type: string;
+  pricing_type: string; structure: string; archived_at: string | null; created_at: string;
+}): Price => {
+  const fields = getTableColumns(prices);
+  const row = Object.fromEntries(Object.entries(fields).map(([key, column]) => [key, (r as Record<string, unknown>)[column.name]]));
+  return { ...row, structure: JSON.parse(r.structure) } as Price;
+};
 
-interface PriceRow {
-  id: string;
-  product_id: string;
-  name: string;
-  currency: string;
-  billing_frequency: BillingFrequency;
-  billing_type: BillingType;
-  pricing_type: PricingType;
-  structure: string;
-  archived_at: string | null;
-  created_at: string;
-}
-
-const productFromRow = (r: ProductRow): Product => ({
-  id: r.id,
-  name: r.name,
-  description: r.description,
-  taxCategory: r.tax_category,
-  archivedAt: r.archived_at,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  rev: r.rev,
-});
-
-export const priceFromRow = (r: PriceRow): Price => ({
-  id: r.id,
-  productId: r.product_id,
-  name: r.name,
-  currency: r.currency,
-  billingFrequency: r.billing_frequency,
-  billingType: r.billing_type,
-  pricingType: r.pricing_type,
-  structure: JSON.parse(r.structure) as PriceStructure,
-  archivedAt: r.archived_at,
-  createdAt: r.created_at,
-});
-
-
-export async function getProduct(db: D1Database, id: string) {
-  const row = await db.prepare("SELECT * FROM products WHERE id = ?").bind(id).first<ProductRow>();
-  return row ? productFromRow(row) : null;
+export async function getProduct(db: D1Database, id: string): Promise<Product | null> {
+  return (await orm(db).select(productColumns).from(products).where(eq(products.id, id)).get()) ?? null;
 }
 
 export async function listProducts(db: D1Database, o: { limit: number; after?: string; q?: string; includeArchived?: boolean }): Promise<Page<Product>> {
-  const page = await pageOf<ProductRow>(db, "products", {
-    limit: o.limit,
-    after: o.after,
-    filters: [!o.includeArchived && { sql: "archived_at IS NULL" }, o.q && containing("search", o.q)],
-  });
-  return { items: page.items.map(productFromRow), after: page.after };
+  return page(products.id, o, (cursor, take) =>
+    orm(db)
+      .select(productColumns)
+      .from(products)
+      .where(allOf(cursor, !o.includeArchived && isNull(products.archivedAt), o.q && contains(products.search, o.q)))
+      .orderBy(desc(products.id))
+      .limit(take),
+  );
 }
 
-export async function getPrice(db: D1Database, id: string) {
-  const row = await db.prepare("SELECT * FROM prices WHERE id = ?").bind(id).first<PriceRow>();
-  return row ? priceFromRow(row) : null;
+export async function getPrice(db: D1Database, id: string): Promise<Price | null> {
+  return (await orm(db).select().from(prices).where(eq(prices.id, id)).get()) ?? null;
 }
 
 export async function listPrices(
   db: D1Database,
   o: { limit: number; after?: string; productId?: string; currency?: string; includeArchived?: boolean },
 ): Promise<Page<Price>> {
-  const page = await pageOf<PriceRow>(db, "prices", {
-    limit: o.limit,
-    after: o.after,
-    filters: [
-      !o.includeArchived && { sql: "archived_at IS NULL" },
-      o.productId && { sql: "product_id = ?", params: [o.productId] },
-      o.currency && { sql: "currency = ?", params: [o.currency] },
-    ],
-  });
-  return { items: page.items.map(priceFromRow), after: page.after };
+  return page(prices.id, o, (cursor, take) =>
+    orm(db)
+      .select()
+      .from(prices)
+      .where(
+        allOf(
+          cursor,
+          !o.includeArchived && isNull(prices.archivedAt),
+          o.productId && eq(prices.productId, o.productId),
+          o.currency && eq(prices.currency, o.currency),
+        ),
+      )
+      .orderBy(desc(prices.id))
+      .limit(take),
+  );
 }
 
 export interface ProductInput {
@@ -133,11 +88,7 @@ export function createProduct(changes: ChangeSet, input: ProductInput, id = newI
     rev: 1,
   };
   changes
-    .add(
-      changes.db
-        .prepare("INSERT INTO products (id, name, description, tax_category, search, created_at, updated_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, 1)")
-        .bind(id, product.name, product.description, product.taxCategory, product.name.toLowerCase(), changes.at, changes.at),
-    )
+    .add(changes.orm.insert(products).values({ ...product, search: product.name.toLowerCase() }))
     .record({ kind: "product.created", subject: { type: "product", id }, data: { product } });
   return product;
 }
@@ -153,9 +104,10 @@ export function updateProduct(changes: ChangeSet, before: Product, patch: Partia
   };
   changes
     .guard(
-      changes.db
-        .prepare("UPDATE products SET name = ?, description = ?, tax_category = ?, search = ?, updated_at = ?, rev = rev + 1 WHERE id = ? AND rev = ? AND archived_at IS NULL")
-        .bind(after.name, after.description, after.taxCategory, after.name.toLowerCase(), changes.at, before.id, before.rev),
+      changes.orm
+        .update(products)
+        .set({ name: after.name, description: after.description, taxCategory: after.taxCategory, search: after.name.toLowerCase(), updatedAt: changes.at, rev: sql`${products.rev} + 1` })
+        .where(and(eq(products.id, before.id), eq(products.rev, before.rev), isNull(products.archivedAt))),
       "rev_conflict",
       `Product ${before.id} changed since revision ${before.rev}; reload and try again`,
     )
@@ -163,19 +115,8 @@ export function updateProduct(changes: ChangeSet, before: Product, patch: Partia
   return after;
 }
 
-export function archiveProduct(changes: ChangeSet, before: Product): Product {
-  const after: Product = { ...before, archivedAt: changes.at, updatedAt: changes.at, rev: before.rev + 1 };
-  changes
-    .guard(
-      changes.db
-        .prepare("UPDATE products SET archived_at = ?, updated_at = ?, rev = rev + 1 WHERE id = ? AND rev = ? AND archived_at IS NULL")
-        .bind(changes.at, changes.at, before.id, before.rev),
-      "rev_conflict",
-      `Product ${before.id} changed while archiving; reload and try again`,
-    )
-    .record({ kind: "product.archived", subject: { type: "product", id: before.id }, data: { product: after }, before, after });
-  return after;
-}
+export const archiveProduct = (changes: ChangeSet, before: Product): Product => setArchived(changes, products, "product", before, true);
+export const unarchiveProduct = (changes: ChangeSet, before: Product): Product => setArchived(changes, products, "product", before, false);
 
 export interface PriceInput {
   productId: string;
@@ -191,12 +132,21 @@ export function createPrice(changes: ChangeSet, input: PriceInput, id = newId("p
   const price: Price = { id, ...input, pricingType: input.structure.pricingType, archivedAt: null, createdAt: changes.at };
   changes
     .guard(
-      changes.db
-        .prepare(
-          `INSERT INTO prices (id, product_id, name, currency, billing_frequency, billing_type, pricing_type, structure, created_at)
-           SELECT ?, id, ?, ?, ?, ?, ?, ?, ? FROM products WHERE id = ? AND archived_at IS NULL`,
-        )
-        .bind(id, input.name, input.currency, input.billingFrequency, input.billingType, price.pricingType, JSON.stringify(input.structure), changes.at, input.productId),
+      // INSERT ... SELECT from the live product: no row (and so a failed guard) when it is archived. drizzle
+      // wants the selection in the table's column order, so it is built from the table, not by hand.
+      changes.orm.insert(prices).select(
+        changes.orm
+          .select(
+            Object.fromEntries(
+              Object.entries(getTableColumns(prices)).map(([key, column]) => [
+                key,
+                key === "productId" ? products.id : sql`${sql.param(price[key as keyof Price], column)}`,
+              ]),
+            ),
+          )
+          .from(products)
+          .where(and(eq(products.id, input.productId), isNull(products.archivedAt))) as never,
+      ),
       "invalid_state",
       `Product ${input.productId} is archived; prices cannot be added to it`,
     )
@@ -208,10 +158,23 @@ export function archivePrice(changes: ChangeSet, before: Price): Price {
   const after: Price = { ...before, archivedAt: changes.at };
   changes
     .guard(
-      changes.db.prepare("UPDATE prices SET archived_at = ? WHERE id = ? AND archived_at IS NULL").bind(changes.at, before.id),
+      changes.orm.update(prices).set({ archivedAt: changes.at }).where(and(eq(prices.id, before.id), isNull(prices.archivedAt))),
       "invalid_state",
       `Price ${before.id} is already archived`,
     )
     .record({ kind: "price.archived", subject: { type: "price", id: before.id }, data: { price: after }, before, after });
+  return after;
+}
+
+/** A price archived by mistake, live again (an Undo of archiving its product restores the prices archived with it). */
+export function unarchivePrice(changes: ChangeSet, before: Price): Price {
+  const after: Price = { ...before, archivedAt: null };
+  changes
+    .guard(
+      changes.orm.update(prices).set({ archivedAt: null }).where(and(eq(prices.id, before.id), eq(prices.archivedAt, before.archivedAt ?? ""))),
+      "rev_conflict",
+      `Price ${before.id} changed meanwhile`,
+    )
+    .record({ kind: "price.unarchived", subject: { type: "price", id: before.id }, data: { price: after }, before, after });
   return after;
 }

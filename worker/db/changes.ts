@@ -7,6 +7,11 @@ import type { Actor, EntityEvent, Subject } from "../../party/protocol.ts";
 import { DomainError } from "../domain/errors.ts";
 import { newId } from "../lib/crypto.ts";
 import { idempotencyInsert, type IdempotencyRecord } from "./idempotency.ts";
+import { orm, placeholders, statementOf, template, type Orm, type Renderable } from "./orm.ts";
+import { auditLog, events } from "./schema/entity.ts";
+
+/** A raw D1 statement, or a drizzle query builder (rendered to one when added). */
+export type Statement = D1PreparedStatement | Renderable;
 
 export interface Recorded {
   kind: string;
@@ -20,6 +25,17 @@ export interface Recorded {
 }
 
 
+// Every change writes these: rendered once (see `template`), bound per row.
+const auditInsert = template((d) =>
+  d.insert(auditLog).values(placeholders(["id", "at", "actor", "action", "subjectType", "subjectId", "before", "after", "requestId"] as const)),
+);
+const eventInsert = template((d) =>
+  d.insert(events).values(placeholders(["kind", "subjectType", "subjectId", "actor", "data", "at"] as const)).returning({ seq: events.seq }),
+);
+
+// The batch is a list of plain D1 statements: drizzle queries are rendered as they are added, so raw
+// statements (the guard, callers' own SQL) and drizzle ones mix in one atomic `db.batch`, and each
+// event's RETURNING seq is read back by its position.
 export class ChangeSet {
   readonly db: D1Database;
   readonly actor: Actor;
@@ -38,14 +54,23 @@ export class ChangeSet {
     this.at = at;
   }
 
-  add(...statements: D1PreparedStatement[]): this {
-    this.statements.push(...statements);
+  /** drizzle over this set's database, for building the statements it carries. */
+  get orm(): Orm {
+    return orm(this.db);
+  }
+
+  private statement(s: Statement): D1PreparedStatement {
+    return "toSQL" in s ? statementOf(this.db, s) : s;
+  }
+
+  add(...statements: Statement[]): this {
+    for (const s of statements) this.statements.push(this.statement(s));
     return this;
   }
 
   /** Run `statement`; if it changed exactly zero rows, abort the batch with `code` (a 409 by default). */
-  guard(statement: D1PreparedStatement, code: string, message: string): this {
-    this.statements.push(statement, this.db.prepare("INSERT INTO batch_guards (matched) VALUES (changes())"));
+  guard(statement: Statement, code: string, message: string): this {
+    this.statements.push(this.statement(statement), this.db.prepare("INSERT INTO batch_guards (matched) VALUES (changes())"));
     this.guards.push({ code, message });
     return this;
   }
@@ -60,31 +85,22 @@ export class ChangeSet {
   /** The audit row and the event row of one change. */
   record(change: Recorded): this {
     const actor = change.actor ?? this.actor;
-    this.statements.push(
-      this.db
-        .prepare(
-          "INSERT INTO audit_log (id, at, actor, action, subject_type, subject_id, before, after, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(
-          newId("aud"),
-          this.at,
-          JSON.stringify(actor),
-          change.kind,
-          change.subject.type,
-          change.subject.id,
-          change.before === undefined || change.before === null ? null : JSON.stringify(change.before),
-          JSON.stringify(change.after ?? change.data),
-          this.requestId,
-        ),
+    const at = this.at;
+    this.add(
+      auditInsert(this.db, {
+        id: newId("aud"),
+        at,
+        actor,
+        action: change.kind,
+        subjectType: change.subject.type,
+        subjectId: change.subject.id,
+        before: change.before ?? null,
+        after: change.after ?? change.data,
+        requestId: this.requestId,
+      }),
     );
     this.eventPositions.push(this.statements.length);
-    this.statements.push(
-      this.db
-        .prepare(
-          "INSERT INTO events (kind, subject_type, subject_id, actor, data, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
-        )
-        .bind(change.kind, change.subject.type, change.subject.id, JSON.stringify(actor), JSON.stringify(change.data), this.at),
-    );
+    this.add(eventInsert(this.db, { kind: change.kind, subjectType: change.subject.type, subjectId: change.subject.id, actor, data: change.data, at }));
     this.events.push({ kind: change.kind, subject: change.subject, actor, at: this.at, data: change.data });
     return this;
   }

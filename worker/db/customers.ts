@@ -1,7 +1,11 @@
 // Customers of one entity: reads, and the change rows of create / update / archive.
+import { and, desc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import type { ChangeSet } from "./changes.ts";
+import { setArchived } from "./archive.ts";
 import { newId } from "../lib/crypto.ts";
-import { containing, pageOf, type Page } from "./paging.ts";
+import { allOf, contains, orm, preparedFor, type Orm } from "./orm.ts";
+import { page, type Page } from "./paging.ts";
+import { customers } from "./schema/entity.ts";
 
 export const TAX_STATUSES = ["TAXED", "TAX_EXEMPT", "REVERSE_CHARGED"] as const;
 export type TaxStatus = (typeof TAX_STATUSES)[number];
@@ -21,21 +25,9 @@ export interface Contact {
   role?: string | null;
 }
 
-export interface Customer {
-  id: string;
-  legalName: string;
-  email: string;
-  country: string;
-  currency: string;
-  taxStatus: TaxStatus;
-  taxId: string | null;
-  address: Address | null;
-  contacts: Contact[];
-  archivedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  rev: number;
-}
+/** A customer as the API shows it: its row, without the search column. */
+export type Customer = Omit<typeof customers.$inferSelect, "search">;
+const { search: _search, ...customerColumns } = getTableColumns(customers);
 
 export interface CustomerInput {
   legalName: string;
@@ -50,57 +42,28 @@ export interface CustomerInput {
 
 export type CustomerPatch = Partial<CustomerInput>;
 
-interface CustomerRow {
-  id: string;
-  legal_name: string;
-  email: string;
-  country: string;
-  currency: string;
-  tax_status: TaxStatus;
-  tax_id: string | null;
-  address: string | null;
-  contacts: string;
-  archived_at: string | null;
-  created_at: string;
-  updated_at: string;
-  rev: number;
-}
-
-function customerFromRow(row: CustomerRow): Customer {
-  return {
-    id: row.id,
-    legalName: row.legal_name,
-    email: row.email,
-    country: row.country,
-    currency: row.currency,
-    taxStatus: row.tax_status,
-    taxId: row.tax_id,
-    address: row.address ? (JSON.parse(row.address) as Address) : null,
-    contacts: JSON.parse(row.contacts) as Contact[],
-    archivedAt: row.archived_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    rev: row.rev,
-  };
-}
-
 const searchText = (c: { legalName: string; email: string }) => `${c.legalName} ${c.email}`.toLowerCase();
 
+// Read on every customer request and every quote change: prepared once per database.
+const customerById = (d: Orm) => d.select(customerColumns).from(customers).where(eq(customers.id, sql.placeholder("id"))).prepare();
+const customerByIdCache = new WeakMap<D1Database, ReturnType<typeof customerById>>();
+
 export async function getCustomer(db: D1Database, id: string): Promise<Customer | null> {
-  const row = await db.prepare("SELECT * FROM customers WHERE id = ?").bind(id).first<CustomerRow>();
-  return row ? customerFromRow(row) : null;
+  return (await preparedFor(customerByIdCache, db, customerById).get({ id })) ?? null;
 }
 
 export async function listCustomers(
   db: D1Database,
   options: { limit: number; after?: string; q?: string; includeArchived?: boolean },
 ): Promise<Page<Customer>> {
-  const page = await pageOf<CustomerRow>(db, "customers", {
-    limit: options.limit,
-    after: options.after,
-    filters: [!options.includeArchived && { sql: "archived_at IS NULL" }, options.q && containing("search", options.q)],
-  });
-  return { items: page.items.map(customerFromRow), after: page.after };
+  return page(customers.id, options, (cursor, take) =>
+    orm(db)
+      .select(customerColumns)
+      .from(customers)
+      .where(allOf(cursor, !options.includeArchived && isNull(customers.archivedAt), options.q && contains(customers.search, options.q)))
+      .orderBy(desc(customers.id))
+      .limit(take),
+  );
 }
 
 export function createCustomer(changes: ChangeSet, input: CustomerInput, id = newId("cus")): Customer {
@@ -120,27 +83,7 @@ export function createCustomer(changes: ChangeSet, input: CustomerInput, id = ne
     rev: 1,
   };
   changes
-    .add(
-      changes.db
-        .prepare(
-          `INSERT INTO customers (id, legal_name, email, country, currency, tax_status, tax_id, address, contacts, search, created_at, updated_at, rev)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-        )
-        .bind(
-          customer.id,
-          customer.legalName,
-          customer.email,
-          customer.country,
-          customer.currency,
-          customer.taxStatus,
-          customer.taxId,
-          customer.address ? JSON.stringify(customer.address) : null,
-          JSON.stringify(customer.contacts),
-          searchText(customer),
-          customer.createdAt,
-          customer.updatedAt,
-        ),
-    )
+    .add(changes.orm.insert(customers).values({ ...customer, search: searchText(customer) }))
     .record({ kind: "customer.created", subject: { type: "customer", id }, data: { customer }, after: customer });
   return customer;
 }
@@ -153,28 +96,13 @@ export function updateCustomer(changes: ChangeSet, before: Customer, patch: Cust
     updatedAt: changes.at,
     rev: before.rev + 1,
   } as Customer;
+  const { id: _id, createdAt: _createdAt, archivedAt: _archivedAt, rev: _rev, ...fields } = after;
   changes
     .guard(
-      changes.db
-        .prepare(
-          `UPDATE customers SET legal_name = ?, email = ?, country = ?, currency = ?, tax_status = ?, tax_id = ?, address = ?,
-                  contacts = ?, search = ?, updated_at = ?, rev = rev + 1
-            WHERE id = ? AND rev = ? AND archived_at IS NULL`,
-        )
-        .bind(
-          after.legalName,
-          after.email,
-          after.country,
-          after.currency,
-          after.taxStatus,
-          after.taxId ?? null,
-          after.address ? JSON.stringify(after.address) : null,
-          JSON.stringify(after.contacts ?? []),
-          searchText(after),
-          after.updatedAt,
-          before.id,
-          before.rev,
-        ),
+      changes.orm
+        .update(customers)
+        .set({ ...fields, taxId: fields.taxId ?? null, address: fields.address ?? null, contacts: fields.contacts ?? [], search: searchText(after), rev: sql`${customers.rev} + 1` })
+        .where(and(eq(customers.id, before.id), eq(customers.rev, before.rev), isNull(customers.archivedAt))),
       "rev_conflict",
       `Customer ${before.id} changed since revision ${before.rev}; reload and try again`,
     )
@@ -188,16 +116,5 @@ export function updateCustomer(changes: ChangeSet, before: Customer, patch: Cust
   return after;
 }
 
-export function archiveCustomer(changes: ChangeSet, before: Customer): Customer {
-  const after: Customer = { ...before, archivedAt: changes.at, updatedAt: changes.at, rev: before.rev + 1 };
-  changes
-    .guard(
-      changes.db
-        .prepare("UPDATE customers SET archived_at = ?, updated_at = ?, rev = rev + 1 WHERE id = ? AND rev = ? AND archived_at IS NULL")
-        .bind(changes.at, changes.at, before.id, before.rev),
-      "rev_conflict",
-      `Customer ${before.id} changed while archiving; reload and try again`,
-    )
-    .record({ kind: "customer.archived", subject: { type: "customer", id: before.id }, data: { customer: after }, before, after });
-  return after;
-}
+export const archiveCustomer = (changes: ChangeSet, before: Customer): Customer => setArchived(changes, customers, "customer", before, true);
+export const unarchiveCustomer = (changes: ChangeSet, before: Customer): Customer => setArchived(changes, customers, "customer", before, false);

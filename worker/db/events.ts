@@ -1,36 +1,24 @@
-import type { Actor, EntityEvent } from "../../party/protocol.ts";
+import { gt, sql } from "drizzle-orm";
+import type { EntityEvent } from "../../party/protocol.ts";
+import { orm } from "./orm.ts";
+import { events } from "./schema/entity.ts";
 
-interface EventRow {
-  seq: number;
-  kind: string;
-  subject_type: string;
-  subject_id: string;
-  actor: string;
-  data: string;
-  at: string;
-}
-
-function eventFromRow(row: EventRow): EntityEvent {
-  return {
-    seq: row.seq,
-    kind: row.kind,
-    subject: { type: row.subject_type, id: row.subject_id },
-    actor: JSON.parse(row.actor) as Actor,
-    at: row.at,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-  };
-}
+/** An event row as the wire shows it: the subject columns nest as `subject`. */
+const eventFields = {
+  seq: events.seq,
+  kind: events.kind,
+  subject: { type: events.subjectType, id: events.subjectId },
+  actor: events.actor,
+  at: events.at,
+  data: events.data,
+};
 
 /** Events after `afterSeq`, in seq order. */
 export async function readEvents(db: D1Database, afterSeq: number, limit: number): Promise<EntityEvent[]> {
-  const { results } = await db
-    .prepare("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
-    .bind(afterSeq, limit)
-    .all<EventRow>();
-  return results.map(eventFromRow);
+  return orm(db).select(eventFields).from(events).where(gt(events.seq, afterSeq)).orderBy(events.seq).limit(limit);
 }
 
 export async function latestSeq(db: D1Database): Promise<number> {
-  const row = await db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM events").first<{ seq: number }>();
+  const row = await orm(db).select({ seq: sql<number>`COALESCE(MAX(${events.seq}), 0)` }).from(events).get();
   return row?.seq ?? 0;
 }

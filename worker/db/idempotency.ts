@@ -1,5 +1,9 @@
 // Idempotency-Key records (DESIGN.md §4, API.md): the first response to a key is stored per entity
 // for 24 h and replayed. One TTL, one insert, whether the record joins a change's batch or not.
+import { and, eq, gt } from "drizzle-orm";
+import { orm, placeholders, template } from "./orm.ts";
+import { idempotencyKeys } from "./schema/entity.ts";
+
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface IdempotencyRecord {
@@ -13,30 +17,45 @@ export interface IdempotencyRecord {
 }
 
 export interface StoredResponse {
-  body_hash: string;
+  bodyHash: string;
   status: number;
+  /** The response body as it was sent (JSON text). */
   response: string;
 }
+
+const COLUMNS = ["principal", "key", "method", "path", "bodyHash", "status", "response", "createdAt", "expiresAt"] as const;
+const insert = template((d) => d.insert(idempotencyKeys).values(placeholders(COLUMNS)));
+const insertOrIgnore = template((d) => d.insert(idempotencyKeys).values(placeholders(COLUMNS)).onConflictDoNothing());
 
 /**
  * The insert of a record made at `at`. Inside a change's batch a second insert of the same key must
  * fail the batch (a concurrent request won); after the fact, `orIgnore` keeps the first.
  */
 export function idempotencyInsert(db: D1Database, r: IdempotencyRecord, at: string, options: { orIgnore?: boolean } = {}): D1PreparedStatement {
-  const body = typeof r.body === "string" ? r.body : JSON.stringify(r.body);
-  return db
-    .prepare(
-      `INSERT ${options.orIgnore ? "OR IGNORE " : ""}INTO idempotency_keys (principal, key, method, path, body_hash, status, response, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(r.principal, r.key, r.method, r.path, r.bodyHash, r.status, body, at, new Date(Date.parse(at) + IDEMPOTENCY_TTL_MS).toISOString());
+  return (options.orIgnore ? insertOrIgnore : insert)(db, {
+    principal: r.principal,
+    key: r.key,
+    method: r.method,
+    path: r.path,
+    bodyHash: r.bodyHash,
+    status: r.status,
+    response: r.body,
+    createdAt: at,
+    expiresAt: new Date(Date.parse(at) + IDEMPOTENCY_TTL_MS).toISOString(),
+  });
 }
 
 /** A response stored for this principal and key that has not expired. */
-export function storedResponse(db: D1Database, principal: string, key: string, now = new Date().toISOString()): Promise<StoredResponse | null> {
-  return db.prepare("SELECT body_hash, status, response FROM idempotency_keys WHERE principal = ? AND key = ? AND expires_at > ?").bind(principal, key, now).first<StoredResponse>();
+export async function storedResponse(db: D1Database, principal: string, key: string, now = new Date().toISOString()): Promise<StoredResponse | null> {
+  const row = await orm(db)
+    .select({ bodyHash: idempotencyKeys.bodyHash, status: idempotencyKeys.status, response: idempotencyKeys.response })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key), gt(idempotencyKeys.expiresAt, now)))
+    .get();
+  return row ? { bodyHash: row.bodyHash, status: row.status, response: JSON.stringify(row.response) } : null;
 }
 
 /** Store a response that no change batch carried (a 2xx of a route that wrote nothing to this entity). */
 export async function storeResponse(db: D1Database, record: IdempotencyRecord & { body: string }): Promise<void> {
-  await idempotencyInsert(db, record, new Date().toISOString(), { orIgnore: true }).run();
+  await idempotencyInsert(db, { ...record, body: JSON.parse(record.body) as unknown }, new Date().toISOString(), { orIgnore: true }).run();
 }

@@ -1,7 +1,11 @@
 // The entity as a seller (API.md "tax": GET/PUT /merchant): one row per entity database.
+import { and, eq, sql } from "drizzle-orm";
 import type { ChangeSet } from "./changes.ts";
+import { orm } from "./orm.ts";
+import { merchant as merchantTable } from "./schema/entity.ts";
 import type { EntityRecord } from "../env.ts";
 import type { Address } from "./customers.ts";
+import { addressLines } from "../domain/address.ts";
 
 export interface Merchant {
   legalName: string;
@@ -39,20 +43,25 @@ export function defaultMerchant(entity: EntityRecord): Merchant {
   };
 }
 
+/** The table holds one row (CHECK id = 1). */
+const MERCHANT_ROW = 1;
+
 export async function getMerchant(db: D1Database, entity: EntityRecord): Promise<Merchant> {
-  const row = await db.prepare("SELECT data, updated_at, rev FROM merchant WHERE id = 1").first<{ data: string; updated_at: string; rev: number }>();
+  const row = await orm(db).select().from(merchantTable).where(eq(merchantTable.id, MERCHANT_ROW)).get();
   if (!row) return defaultMerchant(entity);
-  return { ...defaultMerchant(entity), ...(JSON.parse(row.data) as Partial<Merchant>), rev: row.rev, updatedAt: row.updated_at };
+  return { ...defaultMerchant(entity), ...row.data, rev: row.rev, updatedAt: row.updatedAt };
 }
 
 /** Replace the details, guarded on the revision read (rev 0 = never set). */
 export function putMerchant(changes: ChangeSet, before: Merchant, input: Omit<Merchant, "rev" | "updatedAt">): Merchant {
   const after: Merchant = { ...input, rev: before.rev + 1, updatedAt: changes.at };
-  const data = JSON.stringify(input);
   changes.guard(
     before.rev === 0
-      ? changes.db.prepare("INSERT INTO merchant (id, data, updated_at, rev) VALUES (1, ?, ?, 1) ON CONFLICT(id) DO NOTHING").bind(data, changes.at)
-      : changes.db.prepare("UPDATE merchant SET data = ?, updated_at = ?, rev = rev + 1 WHERE id = 1 AND rev = ?").bind(data, changes.at, before.rev),
+      ? changes.orm.insert(merchantTable).values({ id: MERCHANT_ROW, data: input, updatedAt: changes.at, rev: 1 }).onConflictDoNothing({ target: merchantTable.id })
+      : changes.orm
+          .update(merchantTable)
+          .set({ data: input, updatedAt: changes.at, rev: sql`${merchantTable.rev} + 1` })
+          .where(and(eq(merchantTable.id, MERCHANT_ROW), eq(merchantTable.rev, before.rev))),
     "rev_conflict",
     "The merchant details changed meanwhile; reload and try again",
   );
@@ -79,7 +88,7 @@ export function sellerOf(merchant: Merchant) {
   return {
     name: merchant.displayName,
     legalName: merchant.legalName,
-    addressLines: a ? [a.line1, a.line2 ?? "", [a.postalCode, a.city, a.region ?? ""].filter(Boolean).join(" "), a.country].filter(Boolean) : [],
+    addressLines: a ? addressLines(a) : [],
     taxIds: merchant.taxRegistrations.map((r) => `${r.type ?? "Tax ID"} ${r.taxId}`),
     email: merchant.email,
     brandColor: merchant.brandColor,

@@ -1,5 +1,8 @@
 // Cursor pagination shared by every list: newest first, the cursor is the last id of the page
 // (ids sort by creation time), one extra row tells whether there is a next page.
+import { lt, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+
 export interface Filter {
   sql: string;
   params?: unknown[];
@@ -10,7 +13,7 @@ export interface Page<T> {
   after: string | null;
 }
 
-/** `filters` with undefined/false entries are skipped, so callers can write `q && {...}`. */
+/** Raw-SQL lists (kept for callers outside worker/db; our lists use `page`). `filters` with undefined/false entries are skipped, so callers can write `q && {...}`. */
 export async function pageOf<Row extends { id: string }>(
   db: D1Database,
   table: string,
@@ -30,4 +33,18 @@ export async function pageOf<Row extends { id: string }>(
 /** A LIKE pattern that matches `q` literally (its %, _ and \ escaped), case-insensitively. */
 export function containing(column: string, q: string): Filter {
   return { sql: `${column} LIKE ? ESCAPE '\\'`, params: [`%${q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`] };
+}
+
+/**
+ * One page from a drizzle query: `rows` gets the cursor condition (id < after, or undefined) and how many
+ * rows to take; it must order by `idColumn` descending. The extra row tells whether there is a next page.
+ */
+export async function page<T extends { id: string }>(
+  idColumn: SQLiteColumn,
+  options: { limit: number; after?: string },
+  rows: (cursor: SQL | undefined, take: number) => Promise<T[]>,
+): Promise<Page<T>> {
+  const results = await rows(options.after ? lt(idColumn, options.after) : undefined, options.limit + 1);
+  const items = results.slice(0, options.limit);
+  return { items, after: results.length > options.limit ? items[items.length - 1].id : null };
 }

@@ -1,130 +1,30 @@
 // Quotes of one entity: loading, the API view (with exact amounts), and the rows of each change.
+import { and, desc, eq, exists, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { ChangeSet } from "./changes.ts";
-import { priceFromRow, type Price } from "./catalog.ts";
 import type { EntityRecord } from "../env.ts";
-import { pageOf, type Page } from "./paging.ts";
-import {
-  quoteTotals,
-  type ApprovalStatus,
-  type DealType,
-  type Discount,
-  type QuoteContent,
-  type QuoteLine,
-  type QuotePrice,
-  type QuoteStatus,
-  type QuoteTotals,
-} from "../domain/quote.ts";
+import { allOf, orm, placeholders, template } from "./orm.ts";
+import { page, type Page } from "./paging.ts";
+import { counters, prices, products, quoteLines, quoteOps, quotes } from "./schema/entity.ts";
+import { quoteTotals, type QuoteLine, type QuotePrice, type QuoteStatus } from "../domain/quote.ts";
 
-export interface StoredQuote extends QuoteContent {
-  id: string;
-  quoteNumber: string;
-  customerId: string;
-  status: QuoteStatus;
-  approvalStatus: ApprovalStatus;
-  approvedRev: number | null;
-  version: number;
-  publishedVersion: number | null;
-  publicToken: string | null;
-  publishedAt: string | null;
-  expiresAt: string | null;
-  acceptedAt: string | null;
-  acceptedBy: { name: string; email: string } | null;
-  archivedAt: string | null;
-  billingScheduleId: string | null;
-  totals: QuoteTotals;
-  createdAt: string;
-  updatedAt: string;
-  rev: number;
-}
+/** A quote as stored: its row and its lines (in position order). */
+export type StoredQuote = typeof quotes.$inferSelect & { lines: QuoteLine[] };
+const { quoteId: _quoteId, ...lineColumns } = getTableColumns(quoteLines);
 
-interface QuoteRow {
-  id: string;
-  quote_number: string;
-  customer_id: string;
-  title: string;
-  currency: string;
-  deal_type: DealType;
-  expiry_days: number | null;
-  notes: string | null;
-  status: QuoteStatus;
-  approval_status: ApprovalStatus;
-  approved_rev: number | null;
-  version: number;
-  published_version: number | null;
-  public_token: string | null;
-  published_at: string | null;
-  expires_at: string | null;
-  accepted_at: string | null;
-  accepted_by: string | null;
-  archived_at: string | null;
-  billing_schedule_id: string | null;
-  totals: string;
-  created_at: string;
-  updated_at: string;
-  rev: number;
-}
-
-interface LineRow {
-  quote_id: string;
-  id: string;
-  position: string;
-  price_id: string;
-  quantity: string;
-  discount: string | null;
-  description: string | null;
-}
-
-const lineFromRow = (r: LineRow): QuoteLine => ({
-  id: r.id,
-  position: r.position,
-  priceId: r.price_id,
-  quantity: r.quantity,
-  discount: r.discount ? (JSON.parse(r.discount) as Discount) : null,
-  description: r.description,
-});
-
-function quoteFromRow(r: QuoteRow, lines: QuoteLine[]): StoredQuote {
-  return {
-    id: r.id,
-    quoteNumber: r.quote_number,
-    customerId: r.customer_id,
-    title: r.title,
-    currency: r.currency,
-    dealType: r.deal_type,
-    expiryDays: r.expiry_days,
-    notes: r.notes,
-    status: r.status,
-    approvalStatus: r.approval_status,
-    approvedRev: r.approved_rev,
-    version: r.version,
-    publishedVersion: r.published_version,
-    publicToken: r.public_token,
-    publishedAt: r.published_at,
-    expiresAt: r.expires_at,
-    acceptedAt: r.accepted_at,
-    acceptedBy: r.accepted_by ? (JSON.parse(r.accepted_by) as { name: string; email: string }) : null,
-    archivedAt: r.archived_at,
-    billingScheduleId: r.billing_schedule_id,
-    totals: JSON.parse(r.totals) as QuoteTotals,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    rev: r.rev,
-    lines: lines.sort((a, b) => (a.position < b.position ? -1 : 1)),
-  };
-}
+const byPosition = (a: QuoteLine, b: QuoteLine) => (a.position < b.position ? -1 : 1);
 
 /** The quote and its lines in one round trip. */
 export async function loadQuote(db: D1Database, id: string): Promise<StoredQuote | null> {
-  const [quote, lines] = await db.batch([
-    db.prepare("SELECT * FROM quotes WHERE id = ?").bind(id),
-    db.prepare("SELECT * FROM quote_lines WHERE quote_id = ?").bind(id),
+  const d = orm(db);
+  const [[row], lines] = await d.batch([
+    d.select().from(quotes).where(eq(quotes.id, id)),
+    d.select(lineColumns).from(quoteLines).where(eq(quoteLines.quoteId, id)),
   ]);
-  const row = quote.results[0] as QuoteRow | undefined;
-  return row ? quoteFromRow(row, (lines.results as LineRow[]).map(lineFromRow)) : null;
+  return row ? { ...row, lines: lines.sort(byPosition) } : null;
 }
 
 export async function findQuoteByToken(db: D1Database, token: string) {
-  const row = await db.prepare("SELECT id FROM quotes WHERE public_token = ?").bind(token).first<{ id: string }>();
+  const row = await orm(db).select({ id: quotes.id }).from(quotes).where(eq(quotes.publicToken, token)).get();
   return row ? loadQuote(db, row.id) : null;
 }
 
@@ -132,33 +32,41 @@ export async function listQuotes(
   db: D1Database,
   o: { limit: number; after?: string; status?: string; customerId?: string; includeArchived?: boolean },
 ): Promise<Page<StoredQuote>> {
-  const page = await pageOf<QuoteRow>(db, "quotes", {
-    limit: o.limit,
-    after: o.after,
-    filters: [
-      !o.includeArchived && { sql: "archived_at IS NULL" },
-      o.status && { sql: "status = ?", params: [o.status] },
-      o.customerId && { sql: "customer_id = ?", params: [o.customerId] },
-    ],
-  });
-  const rows = page.items;
-  const lines = rows.length
-    ? (await db.prepare(`SELECT * FROM quote_lines WHERE quote_id IN (${rows.map(() => "?").join(",")})`).bind(...rows.map((r) => r.id)).all<LineRow>()).results
-    : [];
-  const items = rows.map((r) => quoteFromRow(r, lines.filter((l) => l.quote_id === r.id).map(lineFromRow)));
-  return { items, after: page.after };
+  const d = orm(db);
+  const rows = await page(quotes.id, o, (cursor, take) =>
+    d
+      .select()
+      .from(quotes)
+      .where(
+        allOf(
+          cursor,
+          !o.includeArchived && isNull(quotes.archivedAt),
+          o.status && eq(quotes.status, o.status as QuoteStatus),
+          o.customerId && eq(quotes.customerId, o.customerId),
+        ),
+      )
+      .orderBy(desc(quotes.id))
+      .limit(take),
+  );
+  const ids = rows.items.map((r) => r.id);
+  const lines = ids.length ? await d.select().from(quoteLines).where(inArray(quoteLines.quoteId, ids)) : [];
+  const items = rows.items.map((r) => ({
+    ...r,
+    lines: lines.filter((l) => l.quoteId === r.id).map(({ quoteId: _, ...line }) => line).sort(byPosition),
+  }));
+  return { items, after: rows.after };
 }
-
 
 /** The prices of these lines with their product names, in one query. */
 export async function pricesForLines(db: D1Database, priceIds: string[]): Promise<Map<string, QuotePrice>> {
   const ids = [...new Set(priceIds)];
   if (ids.length === 0) return new Map();
-  const { results } = await db
-    .prepare(`SELECT prices.*, products.name AS product_name FROM prices JOIN products ON products.id = prices.product_id WHERE prices.id IN (${ids.map(() => "?").join(",")})`)
-    .bind(...ids)
-    .all<Parameters<typeof priceFromRow>[0] & { product_name: string }>();
-  return new Map(results.map((row) => [row.id, { ...priceFromRow(row), productName: row.product_name }]));
+  const rows = await orm(db)
+    .select({ ...getTableColumns(prices), productName: products.name })
+    .from(prices)
+    .innerJoin(products, eq(products.id, prices.productId))
+    .where(inArray(prices.id, ids));
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** The quote as the API shows it: each line with its price facts and exact amounts. */
@@ -238,8 +146,10 @@ export function publicDocument(view: QuoteView, entity: EntityRecord, customer: 
 
 // ---- writes ----
 
+const QUOTE_NUMBER = "quote_number";
+
 export async function nextQuoteNumber(db: D1Database): Promise<{ current: number; next: number; number: string }> {
-  const row = await db.prepare("SELECT value FROM counters WHERE name = 'quote_number'").first<{ value: number }>();
+  const row = await orm(db).select({ value: counters.value }).from(counters).where(eq(counters.name, QUOTE_NUMBER)).get();
   const current = row?.value ?? 0;
   return { current, next: current + 1, number: `Q${String(current + 1).padStart(5, "0")}` };
 }
@@ -247,42 +157,74 @@ export async function nextQuoteNumber(db: D1Database): Promise<{ current: number
 /** Claims the number inside the batch; a concurrent claim makes the guard fail and the caller retries. */
 export function claimQuoteNumber(changes: ChangeSet, claim: { current: number; next: number }) {
   changes.guard(
-    changes.db
-      .prepare("INSERT INTO counters (name, value) VALUES ('quote_number', ?1) ON CONFLICT(name) DO UPDATE SET value = ?1 WHERE value = ?2")
-      .bind(claim.next, claim.current),
+    changes.orm
+      .insert(counters)
+      .values({ name: QUOTE_NUMBER, value: claim.next })
+      .onConflictDoUpdate({ target: counters.name, set: { value: claim.next }, setWhere: eq(counters.value, claim.current) }),
     "number_taken",
     "Another quote took this number; retry",
   );
 }
 
-function lineInsert(db: D1Database, quoteId: string, l: QuoteLine) {
-  return db
-    .prepare("INSERT INTO quote_lines (quote_id, id, position, price_id, quantity, discount, description) VALUES (?, ?, ?, ?, ?, ?, ?)")
-    .bind(quoteId, l.id, l.position, l.priceId, l.quantity, l.discount ? JSON.stringify(l.discount) : null, l.description);
+// Co-editing writes these per op batch: rendered once (see `template`), bound per line.
+const LINE_KEYS = Object.keys(getTableColumns(quoteLines)) as (keyof typeof quoteLines.$inferSelect)[];
+const lineInsertTemplate = template((d) => d.insert(quoteLines).values(placeholders(LINE_KEYS)));
+const lineWhere = and(eq(quoteLines.quoteId, sql.placeholder("whereQuoteId")), eq(quoteLines.id, sql.placeholder("whereId")));
+const lineUpdateTemplate = template((d) =>
+  // drizzle types set() without placeholders, but renders them like values (encoded at bind time).
+  d.update(quoteLines).set(placeholders(LINE_KEYS.filter((k) => k !== "quoteId" && k !== "id")) as unknown as Partial<typeof quoteLines.$inferInsert>).where(lineWhere),
+);
+const lineDeleteTemplate = template((d) => d.delete(quoteLines).where(lineWhere));
+
+function lineInsert(changes: ChangeSet, quoteId: string, l: QuoteLine) {
+  return lineInsertTemplate(changes.db, { ...l, quoteId });
+}
+
+/** The guarded quote update per set of changed columns (and chained or not): a handful of shapes in practice. */
+const quoteUpdates = new Map<string, ReturnType<typeof template>>();
+function quoteUpdate(columns: string[], chained: boolean) {
+  const key = `${columns.join(",")}|${chained}`;
+  let t = quoteUpdates.get(key);
+  if (!t) {
+    t = template((d) =>
+      d
+        .update(quotes)
+        .set(placeholders(columns) as Partial<typeof quotes.$inferInsert>)
+        .where(
+          and(
+            eq(quotes.id, sql.placeholder("whereId")),
+            eq(quotes.rev, sql.placeholder("whereRev")),
+            eq(quotes.status, sql.placeholder("whereStatus")),
+            chained
+              ? exists(
+                  d
+                    .select({ one: sql`1` })
+                    .from(quoteOps)
+                    .where(
+                      and(
+                        eq(quoteOps.actorId, sql.placeholder("chainActorId")),
+                        eq(quoteOps.clientOpId, sql.placeholder("chainClientOpId")),
+                        eq(quoteOps.quoteId, sql.placeholder("whereId")),
+                      ),
+                    ),
+                )
+              : undefined,
+          ),
+        ),
+    );
+    quoteUpdates.set(key, t);
+  }
+  return t;
 }
 
 export function insertQuote(changes: ChangeSet, quote: StoredQuote) {
-  changes.add(
-    changes.db
-      .prepare(
-        `INSERT INTO quotes (id, quote_number, customer_id, title, currency, deal_type, expiry_days, notes, status, approval_status,
-           version, totals, created_at, updated_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .bind(quote.id, quote.quoteNumber, quote.customerId, quote.title, quote.currency, quote.dealType, quote.expiryDays, quote.notes, quote.status, quote.approvalStatus, quote.version, JSON.stringify(quote.totals), quote.createdAt, quote.updatedAt, quote.rev),
-    ...quote.lines.map((l) => lineInsert(changes.db, quote.id, l)),
-  );
+  const { lines, ...row } = quote;
+  changes.add(changes.orm.insert(quotes).values(row), ...lines.map((l) => lineInsert(changes, quote.id, l)));
 }
 
-/** The stored columns of a quote row, as bound values. */
-function quoteColumns(q: StoredQuote): [column: string, value: string | number | null][] {
-  return [
-    ["customer_id", q.customerId], ["title", q.title], ["currency", q.currency], ["deal_type", q.dealType], ["expiry_days", q.expiryDays],
-    ["notes", q.notes], ["status", q.status], ["approval_status", q.approvalStatus], ["approved_rev", q.approvedRev], ["version", q.version],
-    ["published_version", q.publishedVersion], ["public_token", q.publicToken], ["published_at", q.publishedAt], ["expires_at", q.expiresAt],
-    ["accepted_at", q.acceptedAt], ["accepted_by", q.acceptedBy ? JSON.stringify(q.acceptedBy) : null], ["archived_at", q.archivedAt],
-    ["billing_schedule_id", q.billingScheduleId], ["totals", JSON.stringify(q.totals)], ["updated_at", q.updatedAt], ["rev", q.rev],
-  ];
-}
+/** What an update may change: every column but the identity and creation ones. */
+const UPDATABLE = Object.keys(getTableColumns(quotes)).filter((k) => k !== "id" && k !== "quoteNumber" && k !== "createdAt") as (keyof typeof quotes.$inferSelect)[];
+const stored = (value: unknown) => (value !== null && typeof value === "object" ? JSON.stringify(value) : value);
 
 /** An op batch of this quote, already written: a write chained onto it holds only if it committed. */
 export interface WrittenBatch {
@@ -298,18 +240,19 @@ export interface WrittenBatch {
  * could have been reached by someone else's change.
  */
 export function updateQuote(changes: ChangeSet, before: StoredQuote, after: StoredQuote, guardCode = "rev_conflict", chainedOn: WrittenBatch | null = null) {
-  const db = changes.db;
-  const previous = new Map(quoteColumns(before));
-  const set = quoteColumns(after).filter(([column, value]) => column === "rev" || previous.get(column) !== value);
-  const chained = chainedOn ? " AND EXISTS (SELECT 1 FROM quote_ops WHERE actor_id = ? AND client_op_id = ? AND quote_id = ?)" : "";
+  const set: Record<string, unknown> = {};
+  for (const key of UPDATABLE) {
+    if (key === "rev" || stored(before[key]) !== stored(after[key])) set[key] = after[key];
+  }
   changes.guard(
-    db
-      .prepare(`UPDATE quotes SET ${set.map(([column]) => `${column} = ?`).join(", ")} WHERE id = ? AND rev = ? AND status = ?${chained}`)
-      .bind(
-        ...set.map(([, value]) => value),
-        before.id, before.rev, before.status,
-        ...(chainedOn ? [chainedOn.actorId, chainedOn.clientOpId, before.id] : []),
-      ),
+    quoteUpdate(Object.keys(set), chainedOn !== null)(changes.db, {
+      ...set,
+      whereId: before.id,
+      whereRev: before.rev,
+      whereStatus: before.status,
+      chainActorId: chainedOn?.actorId,
+      chainClientOpId: chainedOn?.clientOpId,
+    }),
     guardCode,
     `Quote ${before.quoteNumber} changed since revision ${before.rev}; reload and try again`,
   );
@@ -318,17 +261,13 @@ export function updateQuote(changes: ChangeSet, before: StoredQuote, after: Stor
   for (const line of after.lines) {
     kept.add(line.id);
     const previous = old.get(line.id);
-    if (!previous) changes.add(lineInsert(db, before.id, line));
+    if (!previous) changes.add(lineInsert(changes, before.id, line));
     else if (JSON.stringify(previous) !== JSON.stringify(line)) {
-      changes.add(
-        db
-          .prepare("UPDATE quote_lines SET position = ?, price_id = ?, quantity = ?, discount = ?, description = ? WHERE quote_id = ? AND id = ?")
-          .bind(line.position, line.priceId, line.quantity, line.discount ? JSON.stringify(line.discount) : null, line.description, before.id, line.id),
-      );
+      changes.add(lineUpdateTemplate(changes.db, { ...line, whereQuoteId: before.id, whereId: line.id }));
     }
   }
   for (const id of old.keys()) {
-    if (!kept.has(id)) changes.add(db.prepare("DELETE FROM quote_lines WHERE quote_id = ? AND id = ?").bind(before.id, id));
+    if (!kept.has(id)) changes.add(lineDeleteTemplate(changes.db, { whereQuoteId: before.id, whereId: id }));
   }
 }
 

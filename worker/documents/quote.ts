@@ -1,5 +1,6 @@
 // The quote as the document a customer receives: the quote view, its customer, the seller entity.
 import type { QuoteView } from "../db/quotes.ts";
+import { addressLines } from "../domain/address.ts";
 import { frequencyLabel } from "../domain/billing.ts";
 import type { BillingDocument } from "./document.ts";
 
@@ -23,7 +24,7 @@ export function quoteDocument(
       legalName: customer.legalName,
       email: customer.email,
       taxId: customer.taxId,
-      addressLines: address ? [address.line1, address.line2 ?? "", [address.postalCode, address.city, address.region ?? ""].filter(Boolean).join(" "), address.country].filter(Boolean) : [],
+      addressLines: address ? addressLines(address) : [],
     },
     lines: view.lines.map((line) => ({
       description: line.name ?? line.priceId,
