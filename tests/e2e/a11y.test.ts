@@ -69,7 +69,7 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
         ["quotes", `/${ENTITY}/quotes`, '[data-testid="quote-row"]'],
         ["quote editor", `/${ENTITY}/quotes/${draft.body.items[0]?.id ?? quote.id}`, '[data-testid="quote-lines"]'],
         ["published quote", `/${ENTITY}/quotes/${quote.id}`, '[data-testid="public-url"]'],
-        // ["settings", `/${ENTITY}/settings`, '[data-testid="settings"]'],
+        ["settings", `/${ENTITY}/settings`, '[data-testid="settings"]'],
       ];
       for (const [screen, path, ready] of screens) {
         await page.goto(path);

@@ -14,6 +14,7 @@
 // (toast). While the socket is down batches queue; after the next `synced` every batch not sent on
 // the current connection is sent again, in order, with its original clientOpId (the room acks a
 // repeat without applying it twice).
+import { untrack } from "svelte";
 import type { EntityEvent, PresenceUser, QuoteOp, ServerMessage } from "$protocol";
 import {
   applyOps,
@@ -69,7 +70,8 @@ export interface View {
   totals: QuoteTotals;
 }
 
-export type SaveState = "saved" | "saving" | "offline";
+/** "invalid": a field holds text that cannot be sent; what is typed there is not saved. */
+export type SaveState = "saved" | "saving" | "offline" | "invalid";
 
 /** A user-facing rule error from a domain check (e.g. "quantity must be…"), or null. */
 export function ruleError(check: () => unknown): string | null {
@@ -233,7 +235,22 @@ export class QuoteEditor {
     return this.confirmed.quote;
   }
 
+  /** The places (a field, a line) that hold text failing its rule: nothing of theirs is sent. */
+  invalidAt = $state<Record<string, true>>({});
+
+  /** Mark or clear a place as holding invalid text (the save pill then says "Not saved"). */
+  setInvalid(place: string, invalid: boolean) {
+    // Called from effects: reading invalidAt there must not make them depend on it.
+    const was = untrack(() => this.invalidAt);
+    if (invalid === !!was[place]) return;
+    const next = { ...was };
+    if (invalid) next[place] = true;
+    else delete next[place];
+    this.invalidAt = next;
+  }
+
   get saveState(): SaveState {
+    if (Object.keys(this.invalidAt).length > 0) return "invalid";
     if (this.queuedOps === 0) return "saved";
     return live.state === "live" ? "saving" : "offline";
   }
