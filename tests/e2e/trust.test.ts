@@ -200,4 +200,31 @@ describe("what a finance user trusts", () => {
       expect(await sales.page.locator('[data-testid="settings-address.city"]').isDisabled()).toBe(true);
     });
   }
+  test("archiving can be undone: Undo on the toast, and Unarchive on the record (customer, product, quote)", async () => {
+    const { context, page } = await open("admin@acme.test");
+    const customer = await createCustomer(context, ENTITY, { legalName: uniqueName("Undo Co") });
+    await page.goto(`/${ENTITY}/customers/${customer.id}`);
+    await page.locator('[data-testid="archive-customer"]').click();
+    await page.locator('[data-testid="confirm-archive"]').click();
+    await page.locator('[data-testid="archived-badge"]').waitFor();
+    await page.locator('[data-testid="toast"]', { hasText: "archived" }).locator('[data-testid="toast-action"]').click();
+    await page.locator('[data-testid="archived-badge"]').waitFor({ state: "detached" });
+    expect((await apiCall<{ archivedAt: string | null }>(context, "GET", `/api/v1/entities/${ENTITY}/customers/${customer.id}`)).body.archivedAt).toBeNull();
+
+    const product = await post<{ id: string }>(context, "/products", { name: uniqueName("Undo product") });
+    await page.goto(`/${ENTITY}/products/${product.id}`);
+    await page.locator('[data-testid="archive-product"]').click();
+    await page.locator('[data-testid="confirm-archive"]').click();
+    await page.locator('[data-testid="unarchive-product"]').click();
+    await page.locator('[data-testid="archive-product"]').waitFor();
+
+    const quote = await quoteWith(context, [{ priceId: "price_us_platform_monthly", quantity: "1" }]);
+    await page.goto(`/${ENTITY}/quotes/${quote.id}`);
+    await page.locator('[data-testid="quote-lines"]').waitFor();
+    await page.locator('[data-testid="archive-quote"]').click();
+    await page.locator('[data-testid="confirm-archive"]').click();
+    await page.locator('[data-testid="unarchive-quote"]').click();
+    await page.locator('[data-testid="archive-quote"]').waitFor();
+    await page.locator('[data-testid="line-quantity"]').first().waitFor(); // editable again
+  });
 });
