@@ -31,7 +31,7 @@ const lineId = z.string().min(1).max(64);
 export const quoteOpSchema = z.discriminatedUnion("op", [
   z.strictObject({
     op: z.literal("set"),
-    field: z.enum(["title", "currency", "dealType", "expiryDays", "notes"]),
+    field: z.enum(["title", "currency", "dealType", "expiryDays", "notes", "startDate", "contractLengthMonths"]),
     value: z.unknown(),
   }),
   z.strictObject({

@@ -165,7 +165,7 @@ function seedQuotes(changes: ChangeSet, entity: EntityRecord, customers: { id: s
       afterId = op.line.id;
       return op;
     });
-    const { content } = applyOps({ title: d.title, currency: entity.currency, dealType: "NEW_BUSINESS", expiryDays: 30, notes: null, lines: [] }, ops, prices);
+    const { content } = applyOps({ title: d.title, currency: entity.currency, dealType: "NEW_BUSINESS", expiryDays: 30, notes: null, startDate: null, contractLengthMonths: 12, lines: [] }, ops, prices);
     // The same steps the API takes, chained in the seed's one batch.
     let { quote } = draftStep(changes, { id, quoteNumber: `Q${String(number).padStart(5, "0")}`, customerId: customer.id, content }, prices, null);
     if (d.status === "DRAFT") return;

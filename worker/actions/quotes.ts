@@ -9,6 +9,7 @@ import { getMerchant, sellerOf, type Merchant } from "../db/merchant.ts";
 import type { Page } from "../db/paging.ts";
 import {
   claimQuoteNumber,
+  completeDocument,
   findQuoteByToken,
   insertQuote,
   listQuotes,
@@ -19,20 +20,24 @@ import {
   quoteView,
   updateQuote,
   withTotals,
+  type PublicDocument,
   type QuoteView,
   type StoredQuote,
   type WrittenBatch,
 } from "../db/quotes.ts";
 import { quoteDocument } from "../documents/quote.ts";
+import { DEFAULT_CONTRACT_LENGTH_MONTHS } from "../domain/contract.ts";
 import { addDaysTo } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { positionsFor } from "../domain/positions.ts";
 import {
   applyOps,
+  checkContractLength,
   checkCurrency,
   checkDescription,
   checkDiscount,
   checkQuantity,
+  checkStartDate,
   quoteTotals,
   QuoteRuleError,
   type AppliedOp,
@@ -42,6 +47,7 @@ import {
   type QuoteContent,
   type QuoteLine,
   type QuotePrice,
+  type QuoteStatus,
 } from "../domain/quote.ts";
 import type { EntityRecord } from "../env.ts";
 import { newId, randomToken } from "../lib/crypto.ts";
@@ -63,10 +69,12 @@ export interface CreateQuoteInput {
   dealType: DealType;
   expiryDays?: number | null;
   notes?: string | null;
+  startDate?: string | null;
+  contractLengthMonths?: number;
   lines: LineInput[];
 }
 
-export type QuotePatch = Partial<Omit<CreateQuoteInput, "expiryDays" | "notes">> & { expiryDays?: number | null; notes?: string | null };
+export type QuotePatch = Partial<Omit<CreateQuoteInput, "expiryDays" | "notes" | "startDate">> & { expiryDays?: number | null; notes?: string | null; startDate?: string | null };
 
 /** A refusal of the quote rules in the contract's words: bad values are invalid input, the rest rules. */
 export function quoteRuleFailure(error: unknown, rename?: (path: string) => string): never {
@@ -156,7 +164,7 @@ export function draftStep(
     acceptedBy: null,
     archivedAt: null,
     billingScheduleId: null,
-    totals: ruled(() => quoteTotals(input.content.lines, prices, input.content.currency).totals),
+    totals: ruled(() => quoteTotals(input.content.lines, prices, input.content.currency, input.content.contractLengthMonths).totals),
     createdAt: changes.at,
     updatedAt: changes.at,
     rev: 1,
@@ -232,7 +240,7 @@ export function editStep(
     }
   });
   const result = applyOps(current, batch.ops, prices);
-  const priced = quoteTotals(result.content.lines, prices, result.content.currency);
+  const priced = quoteTotals(result.content.lines, prices, result.content.currency, result.content.contractLengthMonths);
   const ops = result.applied;
   const amounts: Map<string, LineAmounts> = priced.lines;
   const quote: StoredQuote = { ...current, ...result.content, totals: priced.totals, updatedAt: changes.at, rev: current.rev + 1, approvalStatus: "NOT_REQUIRED", approvedRev: null };
@@ -287,7 +295,16 @@ export async function create(ctx: ActionContext, input: CreateQuoteInput): Promi
   const currency = ruled(() => checkCurrency(input.currency));
   await customerFor(ctx.db, input.customerId, currency);
   const prices = await pricesOf(ctx.db, input.lines);
-  const empty: QuoteContent = { title: input.title, currency, dealType: input.dealType, expiryDays: input.expiryDays ?? null, notes: input.notes ?? null, lines: [] };
+  const empty: QuoteContent = {
+    title: input.title,
+    currency,
+    dealType: input.dealType,
+    expiryDays: input.expiryDays ?? null,
+    notes: input.notes ?? null,
+    startDate: ruled(() => checkStartDate(input.startDate ?? null)),
+    contractLengthMonths: ruled(() => checkContractLength(input.contractLengthMonths ?? DEFAULT_CONTRACT_LENGTH_MONTHS)),
+    lines: [],
+  };
   const content = ruled(() => applyOps(empty, linesAsOps(input.lines), prices).content, opsPathToLines);
   return retryOn(
     "number_taken",
@@ -333,6 +350,8 @@ export function revise(ctx: ActionContext, id: string, patch: QuotePatch, expect
             dealType: patch.dealType ?? before.dealType,
             expiryDays: patch.expiryDays === undefined ? before.expiryDays : patch.expiryDays,
             notes: patch.notes === undefined ? before.notes : patch.notes,
+            startDate: patch.startDate === undefined ? before.startDate : ruled(() => checkStartDate(patch.startDate)),
+            contractLengthMonths: patch.contractLengthMonths === undefined ? before.contractLengthMonths : ruled(() => checkContractLength(patch.contractLengthMonths)),
             lines,
             // Editing a published quote makes it a new DRAFT version; the link keeps the published one.
             status: "DRAFT",
@@ -443,22 +462,28 @@ export async function document(ctx: ActionContext, id: string): Promise<{ quote:
 // ---- the customer link: no login; the token names the entity and the quote ----
 
 /** The published quote behind a public token, with the document frozen at its publish. */
-export async function findPublished(db: D1Database, token: string): Promise<{ quote: StoredQuote; document: Record<string, unknown> } | null> {
+export async function findPublished(db: D1Database, token: string): Promise<{ quote: StoredQuote; document: PublicDocument } | null> {
   const quote = await findQuoteByToken(db, token);
   if (!quote || quote.archivedAt || quote.publishedVersion === null) return null;
   const version = await db
     .prepare("SELECT document FROM quote_versions WHERE quote_id = ? AND version = ?")
     .bind(quote.id, quote.publishedVersion)
     .first<{ document: string }>();
-  return version ? { quote, document: JSON.parse(version.document) as Record<string, unknown> } : null;
+  if (!version) return null;
+  const stored = JSON.parse(version.document) as Record<string, unknown>;
+  // Only a document frozen before quote terms needs the prices (completeDocument); most need nothing.
+  const legacy = !((stored.totals as Record<string, unknown> | undefined)?.totalContractValue !== undefined && (stored.seller as Record<string, unknown> | undefined)?.addressLines !== undefined);
+  const prices = legacy ? await pricesOf(db, quote.lines) : new Map<string, QuotePrice>();
+  const byLine = new Map(quote.lines.flatMap((l) => (prices.has(l.priceId) ? [[l.id, prices.get(l.priceId)!] as const] : [])));
+  return { quote, document: completeDocument(stored, byLine) };
 }
 
 /** What the customer link shows: the published document and where the quote stands now. */
-export function publicView(quote: StoredQuote, document: Record<string, unknown>, now = Date.now()) {
+export function publicView(quote: StoredQuote, document: PublicDocument, now = Date.now()) {
   const expired = quote.expiresAt !== null && Date.parse(quote.expiresAt) < now;
   return {
     ...document,
-    status: quote.status === "DRAFT" ? "PUBLISHED" : quote.status,
+    status: quote.status === "DRAFT" ? ("PUBLISHED" as const) : (quote.status as Exclude<QuoteStatus, "DRAFT">),
     revising: quote.status === "DRAFT",
     expired,
     acceptable: quote.status === "PUBLISHED" && !expired,

@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env.ts";
 import { SESSION_COOKIE } from "../credentials.ts";
+import { audit } from "./audit.ts";
 import { auth, me } from "./auth.ts";
 import { catalog } from "./catalog.ts";
 import { customers } from "./customers.ts";
@@ -50,6 +51,7 @@ export function createApp() {
   v1.route("/", catalog);
   v1.route("/", quotes);
   v1.route("/", merchant);
+  v1.route("/", audit);
   v1.route("/", publicQuotes);
 
   app.route("/api", auth);

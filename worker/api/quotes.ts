@@ -7,8 +7,12 @@ import type { ActionContext } from "../actions/context.ts";
 import * as quoteActions from "../actions/quotes.ts";
 import { findEntity } from "../db/control.ts";
 import { APPROVAL_STATUSES, DEAL_TYPES, MAX_LINES, QUOTE_STATUSES } from "../domain/quote.ts";
+import { BILLING_FREQUENCIES } from "../domain/billing.ts";
+import { DEFAULT_CONTRACT_LENGTH_MONTHS, MAX_CONTRACT_LENGTH_MONTHS } from "../domain/contract.ts";
+import { isValidDate } from "../domain/dates.ts";
 import type { AppEnv } from "../env.ts";
 import { renderDocumentPdf } from "../documents/document.ts";
+import { addressSchema } from "./customers.ts";
 import { notFound } from "./errors.ts";
 import { requirePermission } from "./middleware.ts";
 import { actionContext, originOf, publisher, read, respond } from "./respond.ts";
@@ -23,6 +27,13 @@ const lineInput = z.strictObject({
   description: z.string().max(2000).nullish(),
 });
 
+const startDate = z
+  .string()
+  .refine(isValidDate, "startDate must be a date (YYYY-MM-DD)")
+  .nullable()
+  .openapi({ format: "date", description: "The contract's first day; null: the day the customer accepts" });
+const contractLengthMonths = z.number().int().min(1).max(MAX_CONTRACT_LENGTH_MONTHS).openapi({ description: `Months; default ${DEFAULT_CONTRACT_LENGTH_MONTHS}` });
+
 const createBody = z
   .strictObject({
     customerId: z.string().min(1).max(64),
@@ -31,6 +42,8 @@ const createBody = z
     dealType: z.enum(DEAL_TYPES).default("NEW_BUSINESS"),
     expiryDays: z.number().int().min(1).max(365).nullish(),
     notes: z.string().max(5000).nullish(),
+    startDate: startDate.optional(),
+    contractLengthMonths: contractLengthMonths.optional(),
     lines: z.array(lineInput).max(MAX_LINES).default([]),
   })
   .openapi("CreateQuote");
@@ -43,11 +56,29 @@ const patchBody = z
     dealType: z.enum(DEAL_TYPES).optional(),
     expiryDays: z.number().int().min(1).max(365).nullish(),
     notes: z.string().max(5000).nullish(),
+    startDate: startDate.optional(),
+    contractLengthMonths: contractLengthMonths.optional(),
     lines: z.array(lineInput).max(MAX_LINES).optional().openapi({ description: "Replaces all lines, in this order; existing ids keep their identity" }),
   })
   .openapi("UpdateQuote");
 
 const amountsSchema = z.object({ subtotal: z.string(), discount: z.string(), total: z.string(), discountPercent: z.string() });
+const RECURRING = BILLING_FREQUENCIES.filter((f) => f !== "ONE_TIME") as ["MONTHLY", "QUARTERLY", "HALF_YEARLY", "YEARLY"];
+export const quoteTotalsSchema = z
+  .object({
+    subtotal: z.string().openapi({ description: "Every line's one period added up, one-time and recurring alike (see the contract figures below)" }),
+    discount: z.string(),
+    tax: z.string(),
+    total: z.string().openapi({ description: "subtotal − discount: neither the first invoice nor the contract's value" }),
+    maxDiscountPercent: z.string(),
+    byFrequency: z.record(z.string(), z.object({ subtotal: z.string(), discount: z.string(), total: z.string() })),
+    recurring: z.partialRecord(z.enum(RECURRING), z.string()).openapi({ description: "Per recurring billing frequency: the amount billed each period" }),
+    oneTime: z.string().openapi({ description: "The one-time lines, billed once" }),
+    firstInvoice: z.string().openapi({ description: "The one-time lines plus one period of every IN_ADVANCE recurring line" }),
+    totalContractValue: z.string().openapi({ description: "One-time lines once, each recurring line × its billing periods in contractLengthMonths (a started period counts whole)" }),
+    annualRecurringRevenue: z.string().openapi({ description: "The recurring lines over twelve months" }),
+  })
+  .openapi("QuoteTotals");
 export const quoteSchema = z
   .object({
     id: z.string(),
@@ -60,6 +91,9 @@ export const quoteSchema = z
     expiryDays: z.number().nullable(),
     expiresAt: z.string().nullable(),
     notes: z.string().nullable(),
+    startDate: z.string().nullable().openapi({ format: "date" }),
+    contractLengthMonths: z.number().int(),
+    totalContractValue: z.string(),
     status: z.enum(QUOTE_STATUSES),
     approvalStatus: z.enum(APPROVAL_STATUSES),
     version: z.number(),
@@ -77,27 +111,79 @@ export const quoteSchema = z
         position: z.string(),
         priceId: z.string(),
         productId: z.string().nullable(),
-        name: z.string().nullable(),
+        name: z.string().nullable().openapi({ description: "Product — price, for staff" }),
+        productName: z.string().nullable(),
+        priceName: z.string().nullable(),
         pricingType: z.string().nullable(),
         billingFrequency: z.string().nullable(),
+        billingType: z.string().nullable(),
+        unitPrice: z.string().nullable().openapi({ description: "The price of one unit, package or seat; null for tiered and percentage prices" }),
+        unitLabel: z.string().nullable().openapi({ description: '"per unit", "per seat", "per 100 units"' }),
+        detail: z.string().nullable().openapi({ description: 'The price\'s model and period: "Flat fee · billed monthly in advance"' }),
         quantity: z.string(),
         discount: discountSchema,
         description: z.string().nullable(),
         amounts: amountsSchema,
       }),
     ),
-    totals: z.object({
-      subtotal: z.string(),
-      discount: z.string(),
-      tax: z.string(),
-      total: z.string(),
-      maxDiscountPercent: z.string(),
-      byFrequency: z.record(z.string(), z.object({ subtotal: z.string(), discount: z.string(), total: z.string() })),
-    }),
+    totals: quoteTotalsSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .openapi("Quote");
+
+/** GET /public/quotes/{token}: the document frozen at publish (worker/db/quotes.ts publicDocument) and where the quote stands now. */
+export const publicQuoteSchema = z
+  .object({
+    quoteNumber: z.string(),
+    title: z.string(),
+    currency: z.string(),
+    dealType: z.enum(DEAL_TYPES),
+    version: z.number(),
+    publishedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    notes: z.string().nullable(),
+    startDate: z.string().nullable().openapi({ format: "date", description: "null: the contract starts the day the customer accepts" }),
+    contractLengthMonths: z.number().int(),
+    totalContractValue: z.string(),
+    seller: z.object({
+      name: z.string(),
+      legalName: z.string(),
+      country: z.string(),
+      address: addressSchema.nullable(),
+      addressLines: z.array(z.string()).openapi({ description: "The address in its country's order, the country last" }),
+      taxIds: z.array(z.string()).openapi({ description: '"VAT GB123456789"' }),
+      email: z.string().nullable(),
+    }),
+    customer: z.object({ legalName: z.string(), email: z.string() }),
+    lines: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string().nullable(),
+        title: z.string().nullable().openapi({ description: "The product's name" }),
+        detail: z.string().nullable(),
+        productName: z.string().nullable(),
+        priceName: z.string().nullable(),
+        description: z.string().nullable(),
+        pricingType: z.string().nullable(),
+        billingFrequency: z.string().nullable(),
+        billingType: z.string().nullable(),
+        unitPrice: z.string().nullable(),
+        unitLabel: z.string().nullable(),
+        quantity: z.string(),
+        discount: discountSchema,
+        amounts: amountsSchema,
+      }),
+    ),
+    totals: quoteTotalsSchema,
+    status: z.enum(QUOTE_STATUSES).exclude(["DRAFT"]),
+    revising: z.boolean().openapi({ description: "The seller is preparing a new version; this one cannot be accepted meanwhile" }),
+    expired: z.boolean(),
+    acceptable: z.boolean(),
+    acceptedAt: z.string().nullable(),
+    acceptedBy: z.object({ name: z.string(), email: z.string() }).nullable(),
+  })
+  .openapi("PublicQuote");
 
 const tags = ["Quotes"];
 const write = requirePermission("quotes:write");
@@ -183,7 +269,7 @@ const publicRoutes = {
     tags: ["Public quote"],
     summary: "The latest published version of a quote (no login)",
     request: { params: z.object({ token: z.string().min(1).max(200) }) },
-    responses: { 200: jsonResponse(z.record(z.string(), z.unknown()).openapi("PublicQuote"), "The published quote"), ...errorResponses },
+    responses: { 200: jsonResponse(publicQuoteSchema, "The published quote"), ...errorResponses },
   }),
   accept: createRoute({
     method: "post",
@@ -194,7 +280,7 @@ const publicRoutes = {
       params: z.object({ token: z.string().min(1).max(200) }),
       ...jsonBody(z.strictObject({ name: z.string().trim().min(1).max(200), email: z.email().max(254) }).openapi("AcceptQuote")),
     },
-    responses: { 200: jsonResponse(z.record(z.string(), z.unknown()), "The accepted quote"), ...errorResponses },
+    responses: { 200: jsonResponse(publicQuoteSchema, "The accepted quote"), ...errorResponses },
   }),
 };
 

@@ -2,13 +2,13 @@
 // The web app imports these (types only, through $worker/api/types.ts): one source for both sides.
 import type { z } from "@hono/zod-openapi";
 import type { Hono } from "hono";
-import type { publicDocument } from "../db/quotes.ts";
+import type { auditEntrySchema } from "./audit.ts";
 import type { me } from "./auth.ts";
 import type { catalog, productSchema, priceSchema } from "./catalog.ts";
 import type { addressSchema, contactSchema, customerSchema, createCustomerBody, updateCustomerBody } from "./customers.ts";
 import type { entities } from "./entities.ts";
 import type { merchant } from "./merchant.ts";
-import type { quotes, quoteSchema } from "./quotes.ts";
+import type { publicQuoteSchema, quotes, quoteSchema } from "./quotes.ts";
 import type { errorSchema } from "./schemas.ts";
 
 // Where a schema is not exported, the route's declared JSON body or 200 answer is read from the
@@ -42,18 +42,12 @@ export type Entity = Ok<Route<typeof entities, "/entities", "$get">>["items"][nu
 export type EnvironmentName = Entity["environment"];
 export type Me = Ok<Route<typeof me, "/me", "$get">>;
 export type User = NonNullable<Me["user"]>;
-/**
- * GET /public/quotes/{token}: the published document (worker/db/quotes.ts publicDocument) and its
- * state. The route declares only a record, so the state's fields are named here from Quote's.
- */
-export type PublicQuote = ReturnType<typeof publicDocument> & {
-  status: Exclude<Quote["status"], "DRAFT">;
-  revising: boolean;
-  expired: boolean;
-  acceptable: boolean;
-  acceptedAt: Quote["acceptedAt"];
-  acceptedBy: Quote["acceptedBy"];
-};
+/** GET /public/quotes/{token}: the published document and where the quote stands now. */
+export type PublicQuote = z.infer<typeof publicQuoteSchema>;
+export type PublicQuoteLine = PublicQuote["lines"][number];
+export type QuoteTotals = Quote["totals"];
+/** GET /audit-log?subjectId=: one row of a subject's history. */
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export interface Page<T> {
   items: T[];
   pagination: { after: string | null };

@@ -6,6 +6,10 @@ import { allOf, orm, placeholders, template } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
 import { counters, prices, products, quoteLines, quoteOps, quotes } from "./schema/entity.ts";
 import { quoteTotals, type QuoteLine, type QuotePrice, type QuoteStatus } from "../domain/quote.ts";
+import { addressLines } from "../domain/address.ts";
+import { lineDetail, unitPriceOf } from "../domain/line-label.ts";
+import { contractTotals, DEFAULT_CONTRACT_LENGTH_MONTHS } from "../domain/contract.ts";
+import type { Merchant } from "./merchant.ts";
 
 /** A quote as stored: its row and its lines (in position order). */
 export type StoredQuote = typeof quotes.$inferSelect & { lines: QuoteLine[] };
@@ -69,9 +73,13 @@ export async function pricesForLines(db: D1Database, priceIds: string[]): Promis
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-/** The quote as the API shows it: each line with its price facts and exact amounts. */
+/**
+ * The quote as the API shows it: each line with its price facts and exact amounts. The totals are
+ * recomputed from the lines (prices are immutable, so they equal what was stored): rows written
+ * before the contract figures existed lack them in their stored totals.
+ */
 export function quoteView(quote: StoredQuote, prices: Map<string, QuotePrice>, origin: string | null) {
-  const { lines: amounts } = quoteTotals(quote.lines, prices, quote.currency);
+  const { lines: amounts, totals } = quoteTotals(quote.lines, prices, quote.currency, quote.contractLengthMonths);
   return {
     id: quote.id,
     object: "quote" as const,
@@ -83,6 +91,9 @@ export function quoteView(quote: StoredQuote, prices: Map<string, QuotePrice>, o
     expiryDays: quote.expiryDays,
     expiresAt: quote.expiresAt,
     notes: quote.notes,
+    startDate: quote.startDate,
+    contractLengthMonths: quote.contractLengthMonths,
+    totalContractValue: totals.totalContractValue,
     status: quote.status,
     approvalStatus: quote.approvalStatus,
     version: quote.version,
@@ -102,23 +113,43 @@ export function quoteView(quote: StoredQuote, prices: Map<string, QuotePrice>, o
         priceId: line.priceId,
         productId: price?.productId ?? null,
         name: price?.productName ? `${price.productName} — ${price.name}` : (price?.name ?? null),
+        productName: price?.productName ?? null,
+        priceName: price?.name ?? null,
         pricingType: price?.pricingType ?? null,
         billingFrequency: price?.billingFrequency ?? null,
+        billingType: price?.billingType ?? null,
+        unitPrice: price ? (unitPriceOf(price.structure)?.unitPrice ?? null) : null,
+        unitLabel: price ? (unitPriceOf(price.structure)?.per ?? null) : null,
+        detail: price ? lineDetail(price.structure, price.billingFrequency, price.billingType) : null,
         quantity: line.quantity,
         discount: line.discount,
         description: line.description,
         amounts: amounts.get(line.id)!,
       };
     }),
-    totals: quote.totals,
+    totals,
     createdAt: quote.createdAt,
     updatedAt: quote.updatedAt,
   };
 }
 export type QuoteView = ReturnType<typeof quoteView>;
 
+/** The seller as a customer's copy names it: the merchant's details (or the entity's registry name). */
+export function sellerParty(entity: EntityRecord, seller?: Merchant) {
+  const address = seller?.address ?? null;
+  return {
+    name: seller?.displayName ?? entity.name,
+    legalName: seller?.legalName ?? entity.legalName,
+    country: entity.country,
+    address,
+    addressLines: address ? addressLines(address) : [],
+    taxIds: (seller?.taxRegistrations ?? []).map((r) => `${r.type ?? "Tax ID"} ${r.taxId}`),
+    email: seller?.email ?? null,
+  };
+}
+
 /** The document the customer link shows, frozen at publish. */
-export function publicDocument(view: QuoteView, entity: EntityRecord, customer: { legalName: string; email: string }, seller?: { displayName: string; legalName: string }) {
+export function publicDocument(view: QuoteView, entity: EntityRecord, customer: { legalName: string; email: string }, seller?: Merchant) {
   return {
     quoteNumber: view.quoteNumber,
     title: view.title,
@@ -128,14 +159,26 @@ export function publicDocument(view: QuoteView, entity: EntityRecord, customer: 
     publishedAt: view.publishedAt,
     expiresAt: view.expiresAt,
     notes: view.notes,
-    seller: { name: seller?.displayName ?? entity.name, legalName: seller?.legalName ?? entity.legalName, country: entity.country },
+    startDate: view.startDate,
+    contractLengthMonths: view.contractLengthMonths,
+    totalContractValue: view.totalContractValue,
+    seller: sellerParty(entity, seller),
     customer: { legalName: customer.legalName, email: customer.email },
     lines: view.lines.map((l) => ({
       id: l.id,
       name: l.name,
+      /** The product's name: what the customer is buying. */
+      title: l.productName ?? l.name,
+      /** The price's model and period ("Flat fee · billed monthly in advance"). */
+      detail: l.detail,
+      productName: l.productName,
+      priceName: l.priceName,
       description: l.description,
       pricingType: l.pricingType,
       billingFrequency: l.billingFrequency,
+      billingType: l.billingType,
+      unitPrice: l.unitPrice,
+      unitLabel: l.unitLabel,
       quantity: l.quantity,
       discount: l.discount,
       amounts: l.amounts,
@@ -273,5 +316,54 @@ export function updateQuote(changes: ChangeSet, before: StoredQuote, after: Stor
 
 /** Re-price the content: totals stored on the quote row, so lists need no pricing. */
 export function withTotals(quote: StoredQuote, prices: Map<string, QuotePrice>): StoredQuote {
-  return { ...quote, totals: quoteTotals(quote.lines, prices, quote.currency).totals };
+  return { ...quote, totals: quoteTotals(quote.lines, prices, quote.currency, quote.contractLengthMonths).totals };
+}
+
+export type PublicDocument = ReturnType<typeof publicDocument>;
+type StoredLine = Partial<PublicDocument["lines"][number]> & Pick<PublicDocument["lines"][number], "id" | "name" | "billingFrequency" | "amounts">;
+
+/**
+ * A document frozen before quotes had terms, line titles and the seller's address lacks them. It is
+ * completed on read, never rewritten: each line's price facts come from the quote's line of the same
+ * id (prices are immutable), the contract figures from its own line totals over the default 12 months
+ * every such quote had; the seller block stays as it was sent (no address it did not carry).
+ */
+export function completeDocument(stored: Record<string, unknown>, pricesByLine: Map<string, QuotePrice>): PublicDocument {
+  const doc = stored as Partial<PublicDocument> & { lines: StoredLine[]; currency: string; totals: Partial<PublicDocument["totals"]> };
+  if (doc.totals.totalContractValue !== undefined && doc.seller?.addressLines !== undefined && doc.lines.every((l) => l.title !== undefined)) return doc as PublicDocument;
+  const lines = doc.lines.map((l) => {
+    const price = pricesByLine.get(l.id);
+    const unit = price ? unitPriceOf(price.structure) : null;
+    return {
+      ...l,
+      title: l.title ?? price?.productName ?? l.name,
+      detail: l.detail ?? (price ? lineDetail(price.structure, price.billingFrequency, price.billingType) : null),
+      productName: l.productName ?? price?.productName ?? null,
+      priceName: l.priceName ?? price?.name ?? null,
+      description: l.description ?? null,
+      pricingType: l.pricingType ?? price?.pricingType ?? null,
+      billingType: l.billingType ?? price?.billingType ?? null,
+      unitPrice: l.unitPrice ?? unit?.unitPrice ?? null,
+      unitLabel: l.unitLabel ?? unit?.per ?? null,
+      quantity: l.quantity ?? "",
+      discount: l.discount ?? null,
+    };
+  });
+  const months = doc.contractLengthMonths ?? DEFAULT_CONTRACT_LENGTH_MONTHS;
+  // Arrears lines bill after the first invoice; a line whose price is unknown is taken as billed in advance.
+  const contract = contractTotals(
+    lines.map((l) => ({ billingFrequency: l.billingFrequency ?? "ONE_TIME", billingType: l.billingType ?? "IN_ADVANCE", total: l.amounts.total })),
+    months,
+    doc.currency,
+  );
+  const seller = doc.seller ?? { name: "", legalName: "", country: "" };
+  return {
+    ...(doc as PublicDocument),
+    startDate: doc.startDate ?? null,
+    contractLengthMonths: months,
+    totalContractValue: doc.totals.totalContractValue ?? contract.totalContractValue,
+    seller: { address: null, addressLines: [], taxIds: [], email: null, ...seller },
+    lines: lines as PublicDocument["lines"],
+    totals: { ...contract, ...doc.totals } as PublicDocument["totals"],
+  };
 }

@@ -1,6 +1,9 @@
 // Quotes as pure data: the co-editing ops of API.md applied in server order, and exact totals.
 // No I/O: the caller loads the quote, its prices, and stores the result in one batch.
 import type { QuoteOp } from "../../party/protocol.ts";
+import { contractTotals, MAX_CONTRACT_LENGTH_MONTHS } from "./contract.ts";
+import type { ContractTotals } from "./contract.ts";
+import { isValidDate } from "./dates.ts";
 import { Decimal, exceedsMaxMagnitude, MAX_MAGNITUDE } from "./decimal.ts";
 import { isCurrency, minorUnits, roundMoney, subtractMoney, sumMoney } from "./money.ts";
 import { positionBetween } from "./positions.ts";
@@ -35,6 +38,10 @@ export interface QuoteFields {
   dealType: DealType;
   expiryDays: number | null;
   notes: string | null;
+  /** The contract's first day (YYYY-MM-DD), or null: the day the customer accepts. */
+  startDate: string | null;
+  /** 1 to 120 months; recurring lines bill this many months' periods (worker/domain/contract.ts). */
+  contractLengthMonths: number;
 }
 
 /** What co-editing changes: the fields and the lines. */
@@ -50,6 +57,8 @@ export interface QuotePrice {
   name: string;
   currency: string;
   billingFrequency: string;
+  /** IN_ADVANCE lines are on the first invoice; IN_ARREARS ones bill at the end of their first period. */
+  billingType: string;
   pricingType: string;
   structure: PriceStructure;
   archivedAt: string | null;
@@ -91,6 +100,17 @@ export function checkExpiryDays(value: unknown): number | null {
 export function checkNotes(value: unknown): string | null {
   if (value === null) return null;
   if (typeof value !== "string" || value.length > 5000) throw new QuoteRuleError("invalid_value", "notes must be text up to 5000 characters, or null", "notes");
+  return value;
+}
+export function checkStartDate(value: unknown): string | null {
+  if (value === null) return null;
+  if (!isValidDate(value)) throw new QuoteRuleError("invalid_value", "startDate must be a date (YYYY-MM-DD), or null for the acceptance date", "startDate");
+  return value;
+}
+export function checkContractLength(value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_CONTRACT_LENGTH_MONTHS) {
+    throw new QuoteRuleError("invalid_value", `contractLengthMonths must be a whole number from 1 to ${MAX_CONTRACT_LENGTH_MONTHS}`, "contractLengthMonths");
+  }
   return value;
 }
 const QUANTITY = /^(0|[1-9]\d{0,14})(\.\d{1,12})?$/;
@@ -152,6 +172,8 @@ export function applyOps(content: QuoteContent, ops: QuoteOp[], prices: Map<stri
         else if (op.field === "dealType") next.dealType = checkDealType(op.value);
         else if (op.field === "expiryDays") next.expiryDays = checkExpiryDays(op.value);
         else if (op.field === "notes") next.notes = checkNotes(op.value);
+        else if (op.field === "startDate") next.startDate = checkStartDate(op.value);
+        else if (op.field === "contractLengthMonths") next.contractLengthMonths = checkContractLength(op.value);
         else if (op.field === "currency") {
           const currency = checkCurrency(op.value);
           // Every line's price must be in the quote's currency; change lines first, then currency.
@@ -235,7 +257,8 @@ export interface LineAmounts {
   discountPercent: string;
 }
 
-export interface QuoteTotals {
+/** The sums clients have always read, plus the contract's honest figures (contract.ts). */
+export interface QuoteTotals extends ContractTotals {
   subtotal: string;
   discount: string;
   tax: string;
@@ -295,11 +318,16 @@ function computeLineAmounts(line: QuoteLine, price: QuotePrice, currency: string
   return { subtotal, discount, total, discountPercent };
 }
 
-/** Totals are sums of rounded lines, so lines always add up exactly. */
-export function quoteTotals(lines: QuoteLine[], prices: Map<string, QuotePrice>, currency: string): { lines: Map<string, LineAmounts>; totals: QuoteTotals } {
+/**
+ * Totals are sums of rounded lines, so lines always add up exactly. `subtotal`/`total` add every line's
+ * one period (monthly and one-time alike), as clients have always read them; the contract figures say
+ * what is billed when and over `contractLengthMonths`.
+ */
+export function quoteTotals(lines: QuoteLine[], prices: Map<string, QuotePrice>, currency: string, contractLengthMonths: number): { lines: Map<string, LineAmounts>; totals: QuoteTotals } {
   const amounts = new Map<string, LineAmounts>();
   const groups = new Map<string, LineAmounts[]>();
   let maxDiscount = new Decimal("0");
+  const contractLines: { billingFrequency: string; billingType: string; total: string }[] = [];
   for (const line of lines) {
     const price = prices.get(line.priceId);
     if (!price) throw new QuoteRuleError("unknown_price", `Price ${line.priceId} not found`, "lines");
@@ -308,6 +336,7 @@ export function quoteTotals(lines: QuoteLine[], prices: Map<string, QuotePrice>,
     const group = groups.get(price.billingFrequency) ?? [];
     group.push(a);
     groups.set(price.billingFrequency, group);
+    contractLines.push({ billingFrequency: price.billingFrequency, billingType: price.billingType, total: a.total });
     if (new Decimal(a.discountPercent).gt(maxDiscount)) maxDiscount = new Decimal(a.discountPercent);
   }
   const all = [...amounts.values()];
@@ -319,6 +348,7 @@ export function quoteTotals(lines: QuoteLine[], prices: Map<string, QuotePrice>,
   };
   const byFrequency: QuoteTotals["byFrequency"] = {};
   for (const [frequency, xs] of groups) byFrequency[frequency] = { subtotal: sum(xs, "subtotal"), discount: sum(xs, "discount"), total: sum(xs, "total") };
+  const contract = contractTotals(contractLines, contractLengthMonths, currency);
   return {
     lines: amounts,
     totals: {
@@ -328,6 +358,7 @@ export function quoteTotals(lines: QuoteLine[], prices: Map<string, QuotePrice>,
       total: sum(all, "total"),
       byFrequency,
       maxDiscountPercent: maxDiscount.toFixed(),
+      ...contract,
     },
   };
 }

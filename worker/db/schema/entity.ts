@@ -149,6 +149,10 @@ export const quotes = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     rev: integer("rev").notNull(),
+    // Added by 0007 (ALTER TABLE appends): last, in the order the migrated table has them.
+    /** The contract's first day, or null: the day the customer accepts. */
+    startDate: text("start_date"),
+    contractLengthMonths: integer("contract_length_months").notNull().default(12),
   },
   (t) => [index("quotes_customer").on(t.customerId, t.id), index("quotes_status").on(t.status, t.id)],
 );

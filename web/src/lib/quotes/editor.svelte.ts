@@ -98,6 +98,8 @@ export function confirmedFrom(quote: Quote): Confirmed {
       dealType: quote.dealType,
       expiryDays: quote.expiryDays,
       notes: quote.notes,
+      startDate: quote.startDate,
+      contractLengthMonths: quote.contractLengthMonths,
       lines: sortLines(
         quote.lines.map((l) => ({
           id: l.id,
@@ -219,7 +221,7 @@ export class QuoteEditor {
     let totals = c.totals;
     if (batches.length) {
       try {
-        const priced = quoteTotals(content.lines, this.prices, content.currency);
+        const priced = quoteTotals(content.lines, this.prices, content.currency, content.contractLengthMonths);
         amounts = Object.fromEntries(priced.lines);
         totals = priced.totals;
       } catch {
@@ -584,6 +586,7 @@ export function toQuotePrice(p: Price, productNames: Map<string, string>): Quote
     name: p.name,
     currency: p.currency,
     billingFrequency: p.billingFrequency,
+    billingType: p.billingType,
     pricingType: p.pricingType,
     structure: p.structure as unknown as QuotePrice["structure"],
     archivedAt: p.archivedAt,
