@@ -276,7 +276,9 @@ describe("quotes", () => {
     await cp.locator('[data-testid="public-quote"][data-state="open"]').waitFor();
     expect(await cp.locator('[data-testid="seller-name"]').textContent()).toBe("Acme Inc");
     expect(await cp.locator('[data-testid="public-line"]').count()).toBe(2);
-    expect(await cp.locator('[data-testid="public-total"]').textContent()).toBe("$1,400.00"); // version 2: 1250 + 10 seats × 15
+    // Version 2: 1250 + 10 seats × 15 a month, over the default 12 months.
+    expect(await cp.locator('[data-testid="public-recurring"][data-frequency="MONTHLY"] dd').textContent()).toBe("$1,400.00 / month");
+    expect(await cp.locator('[data-testid="public-total"]').textContent()).toBe("$16,800.00");
     expect(await hasNoHorizontalScroll(cp)).toBe(true);
     await screenshot(cp, "quotes-public-phone");
 

@@ -227,4 +227,45 @@ describe("what a finance user trusts", () => {
     await page.locator('[data-testid="archive-quote"]').waitFor();
     await page.locator('[data-testid="line-quantity"]').first().waitFor(); // editable again
   });
+  for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+    test(`a quote with monthly and one-time lines shows recurring, one-time, first invoice and contract value; the term is editable (${device})`, async () => {
+      const { context, page } = await open("admin@acme.test", options);
+      const quote = await quoteWith(context, [
+        { priceId: "price_us_platform_monthly", quantity: "1" },
+        { priceId: "price_us_onboarding_once", quantity: "1" },
+      ]);
+      const api = (await apiCall<{ totals: { oneTime: string; firstInvoice: string; totalContractValue: string; recurring: Record<string, string> } }>(context, "GET", `/api/v1/entities/${ENTITY}/quotes/${quote.id}`)).body;
+      expect(api.totals.recurring.MONTHLY).toBe("1250.00");
+      await page.goto(`/${ENTITY}/quotes/${quote.id}`);
+      await page.locator('[data-testid="quote-lines"]').waitFor();
+      await waitForLive(page);
+      const figures = page.locator('[data-testid="quote-figures"]');
+      expect(await figures.locator('[data-testid="figure-recurring"] dd').textContent()).toBe("$1,250.00 / month");
+      expect(await figures.locator('[data-testid="figure-one-time"] dd').textContent()).toBe(`$${Number(api.totals.oneTime).toLocaleString("en-US", { minimumFractionDigits: 2 })}`);
+      expect(await figures.locator('[data-testid="figure-first-invoice"] dd').textContent()).toBe(`$${Number(api.totals.firstInvoice).toLocaleString("en-US", { minimumFractionDigits: 2 })}`);
+      expect(await figures.locator('[data-testid="figure-contract-value"]').textContent()).toContain("12 months");
+      expect(await page.locator('[data-testid="total-contract-value"]').textContent()).toBe(`$${Number(api.totals.totalContractValue).toLocaleString("en-US", { minimumFractionDigits: 2 })}`);
+      await screenshot(page, `trust-figures-${device}`, false);
+
+      // 24 months: the contract value follows (co-editing set op), and the server agrees.
+      const length = page.locator('[data-testid="quote-contract-length"]');
+      await length.fill("24");
+      await length.blur();
+      await expect
+        .poll(async () => (await apiCall<{ contractLengthMonths: number; totals: { totalContractValue: string } }>(context, "GET", `/api/v1/entities/${ENTITY}/quotes/${quote.id}`)).body.contractLengthMonths, POLL)
+        .toBe(24);
+      const after = (await apiCall<{ totals: { totalContractValue: string } }>(context, "GET", `/api/v1/entities/${ENTITY}/quotes/${quote.id}`)).body;
+      await expect.poll(() => page.locator('[data-testid="quote-totals"]').getAttribute("data-tcv"), POLL).toBe(after.totals.totalContractValue);
+      expect(await figures.locator('[data-testid="figure-contract-value"]').textContent()).toContain("2 years");
+
+      // The public page's Accept button says what is accepted.
+      const published = await post<{ publicUrl: string }>(context, `/quotes/${quote.id}/publish`, {});
+      const buyer = await anonymous(options);
+      const pp = await buyer.newPage();
+      await pp.goto(published.publicUrl.replace(/^https?:\/\/[^/]+/, BASE_URL));
+      await pp.locator('[data-testid="public-quote"][data-state="open"]').waitFor();
+      expect(await pp.locator('[data-testid="accept-submit"]').textContent()).toMatch(/^\s*Accept: \$1,250\.00 \/ month for 2 years \+ \$[\d,.]+ one-time\s*$/);
+      await screenshot(pp, `trust-public-${device}`);
+    });
+  }
 });

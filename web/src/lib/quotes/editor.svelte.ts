@@ -21,6 +21,8 @@ import {
   checkDescription,
   checkDiscount,
   checkExpiryDays,
+  checkStartDate,
+  checkContractLength,
   checkNotes,
   checkQuantity,
   checkTitle,
@@ -40,7 +42,7 @@ import { quotesApi } from "./api.ts";
 import { randomId } from "./format.ts";
 import type { Price, Quote } from "$worker/api/types.ts";
 
-export type FieldName = "title" | "dealType" | "expiryDays" | "notes";
+export type FieldName = "title" | "dealType" | "expiryDays" | "notes" | "startDate" | "contractLengthMonths";
 export type LineField = "quantity" | "priceId" | "discount" | "description";
 
 export interface Confirmed {
@@ -558,6 +560,10 @@ export class QuoteEditor {
         return ruleError(() => checkNotes(value));
       case "expiryDays":
         return ruleError(() => checkExpiryDays(value));
+      case "startDate":
+        return ruleError(() => checkStartDate(value));
+      case "contractLengthMonths":
+        return ruleError(() => checkContractLength(value));
       default:
         return null;
     }
