@@ -268,4 +268,23 @@ describe("what a finance user trusts", () => {
       await screenshot(pp, `trust-public-${device}`);
     });
   }
+  for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+    test(`a customer's page shows its quotes and activity, and starts a quote for it (${device})`, async () => {
+      const { context, page } = await open("admin@acme.test", options);
+      const customer = await createCustomer(context, ENTITY, { legalName: uniqueName("History Co"), currency: "USD" });
+      const quote = await post<{ id: string }>(context, "/quotes", { customerId: customer.id, title: uniqueName("For history"), currency: "USD", lines: [{ priceId: "price_us_platform_monthly", quantity: "1" }] });
+      const edited = await apiCall(context, "PATCH", `/api/v1/entities/${ENTITY}/customers/${customer.id}`, { email: "ap@history.example" }, { "If-Match": `"${customer.rev}"` });
+      expect(edited.status).toBe(200);
+      await page.goto(`/${ENTITY}/customers/${customer.id}`);
+      await page.locator(`[data-testid="customer-quote"][data-id="${quote.id}"]`).waitFor();
+      await expect.poll(() => page.locator('[data-testid="activity-entry"]').count(), POLL).toBeGreaterThanOrEqual(2);
+      const actions = await page.locator('[data-testid="activity-entry"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-action")));
+      expect(actions).toEqual(expect.arrayContaining(["customer.created", "customer.updated"]));
+      await screenshot(page, `trust-customer-${device}`);
+
+      await page.locator('[data-testid="new-quote-for-customer"]').click();
+      await page.locator('[data-testid="new-quote-form"]').waitFor();
+      expect(await page.locator('[data-testid="new-quote-customer"]').inputValue()).toBe(customer.id);
+    });
+  }
 });
