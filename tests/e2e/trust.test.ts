@@ -287,4 +287,69 @@ describe("what a finance user trusts", () => {
       expect(await page.locator('[data-testid="new-quote-customer"]').inputValue()).toBe(customer.id);
     });
   }
+  test("a first load shows the frame at once; a navigation shows progress (held responses, no timing)", async () => {
+    const { page } = await open("admin@acme.test");
+    // Hold /me: the app cannot render, yet the static frame is there.
+    let releaseMe!: () => void;
+    const meHeld = new Promise<void>((resolve) => (releaseMe = resolve));
+    await page.route("**/api/v1/me", async (route) => {
+      await meHeld;
+      await route.continue();
+    });
+    await page.goto(`/${ENTITY}/customers`, { waitUntil: "domcontentloaded" });
+    await page.locator("#boot .b-top").waitFor();
+    expect(await page.locator('[data-testid="customer-list"]').count()).toBe(0);
+    await screenshot(page, "trust-boot-frame", false);
+    releaseMe();
+    await page.locator('[data-testid="customer-list"]').waitFor();
+    await page.locator("#boot").waitFor({ state: "detached" });
+    await page.unroute("**/api/v1/me");
+
+    // Hold the products list: the progress bar shows until it answers.
+    let releaseList!: () => void;
+    const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
+    await page.route(/\/api\/v1\/entities\/[^/]+\/products(\?|$)/, async (route) => {
+      await listHeld;
+      await route.continue();
+    });
+    await page.locator('[data-testid="nav-products"]').click();
+    await page.locator('[data-testid="nav-progress"]').waitFor();
+    releaseList();
+    await page.locator('[data-testid="product-row"]').first().waitFor();
+    await page.locator('[data-testid="nav-progress"]').waitFor({ state: "detached" });
+  });
+
+  test("when someone overwrites the value you set, a quiet notice says who and what; presence clears offline", async () => {
+    const admin = await open("admin@acme.test");
+    const sales = await open("sales@acme.test", PHONE);
+    const quote = await quoteWith(admin.context, [{ priceId: "price_us_platform_monthly", quantity: "1" }]);
+    for (const p of [admin.page, sales.page]) {
+      await p.goto(`/${ENTITY}/quotes/${quote.id}`);
+      await p.locator('[data-testid="quote-lines"]').waitFor();
+      await waitForLive(p);
+    }
+    await admin.page.locator('[data-testid="presence-user"][data-name="Sam Sales"]').waitFor();
+    const adminQty = admin.page.locator('[data-testid="line-quantity"]').first();
+    await adminQty.fill("25");
+    await adminQty.blur();
+    await expect.poll(() => admin.page.locator('[data-testid="save-state"]').getAttribute("data-state"), POLL).toBe("saved");
+    await expect.poll(() => sales.page.locator('[data-testid="line-quantity"]').first().inputValue(), POLL).toBe("25");
+
+    const salesQty = sales.page.locator('[data-testid="line-quantity"]').first();
+    await salesQty.fill("40");
+    await salesQty.blur();
+    const notice = admin.page.locator('[data-testid="overwrite-notice"]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain("Sam Sales changed Qty on line 1 to 40");
+    expect(await sales.page.locator('[data-testid="overwrite-notice"]').count()).toBe(0); // their own change
+    await screenshot(admin.page, "trust-overwrite-notice", false);
+
+    // Offline, the admin's editor no longer claims who is here.
+    await admin.context.setOffline(true);
+    await admin.page.locator('[data-testid="connection-status"]:not([data-state="live"])').waitFor();
+    await expect.poll(() => admin.page.locator('[data-testid="presence-user"]').count(), POLL).toBe(0);
+    await admin.context.setOffline(false);
+    await waitForLive(admin.page);
+    await admin.page.locator('[data-testid="presence-user"][data-name="Sam Sales"]').waitFor();
+  });
 });

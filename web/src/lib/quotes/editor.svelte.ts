@@ -179,6 +179,10 @@ export class QuoteEditor {
   prices = $state.raw<Map<string, QuotePrice>>(new Map());
   /** Everyone on this quote (from the room), this user included. */
   presence = $state.raw<PresenceUser[]>([]);
+  /** Someone else just replaced a value this user had set: "Sam changed Qty on line 2 to 40". */
+  overwritten = $state<{ text: string; key: string } | null>(null);
+  /** What this user last set per field ("set:title", "line:<id>:quantity"), as JSON. */
+  #mine = new Map<string, string>();
   /** The field this user is on (sent as presence). */
   focus = $state<string | null>(null);
 
@@ -302,6 +306,7 @@ export class QuoteEditor {
 
   /** Add an op to the open batch; a later edit of the same field replaces the earlier one in place. */
   #push(op: QuoteOp, key: string | null) {
+    if (key !== null) this.#mine.set(key, JSON.stringify(op.op === "set" || op.op === "updateLine" ? op.value : null));
     if (key !== null) {
       const i = this.#openKeys.indexOf(key);
       if (i >= 0) {
@@ -389,6 +394,8 @@ export class QuoteEditor {
 
   /** Other users on this quote (one entry per user; the field of the most specific connection). */
   get others(): PresenceUser[] {
+    // Offline, who else is here is not known: show no one rather than who was here before.
+    if (live.state !== "live") return [];
     const byUser = new Map<string, PresenceUser>();
     for (const u of this.presence) {
       if (u.userId === this.myUserId) continue;
@@ -458,7 +465,52 @@ export class QuoteEditor {
       if (full.status !== "DRAFT" || full.archivedAt) this.#discardLocal();
       return;
     }
-    if (Array.isArray(data.ops) && typeof data.rev === "number") this.#onOps(data as unknown as OpsEventData);
+    if (Array.isArray(data.ops) && typeof data.rev === "number") {
+      const d = data as unknown as OpsEventData;
+      const mine = typeof d.clientOpId === "string" && this.pending.some((b) => b.clientOpId === d.clientOpId);
+      if (!mine && e.actor?.id !== this.myUserId) this.#noticeOverwrites(d.ops, e.actor?.name ?? "Someone");
+      this.#onOps(d);
+    }
+  }
+
+  /** A value this user set, changed by someone else to something else: say who and what, quietly. */
+  #noticeOverwrites(ops: AppliedOp[], who: string) {
+    for (const op of ops) {
+      if (op.skipped) continue;
+      const key = op.op === "set" ? `set:${op.field}` : op.op === "updateLine" ? `line:${op.lineId}:${op.field}` : null;
+      if (!key || !this.#mine.has(key)) continue;
+      const value = (op as { value?: unknown }).value;
+      if (this.#mine.get(key) === JSON.stringify(value)) continue;
+      this.#mine.delete(key); // said once; their value is the quote's now
+      this.overwritten = { key, text: `${who} changed ${this.#describe(op, value)}` };
+    }
+  }
+
+  #describe(op: AppliedOp, value: unknown): string {
+    const FIELD: Record<string, string> = {
+      title: "the title",
+      notes: "the notes",
+      expiryDays: "the expiry",
+      dealType: "the deal type",
+      startDate: "the start date",
+      contractLengthMonths: "the contract length",
+      quantity: "Qty",
+      discount: "the discount",
+      description: "the description",
+      priceId: "the price",
+    };
+    let shown: string;
+    if (value === null || value === undefined || value === "") shown = "nothing";
+    else if (op.op === "updateLine" && op.field === "priceId") shown = this.prices.get(String(value))?.name ?? String(value);
+    else if (op.op === "updateLine" && op.field === "discount" && typeof value === "object") {
+      const dsc = value as { type: string; value: string };
+      shown = dsc.type === "PERCENTAGE" ? `${dsc.value}%` : `${dsc.value} ${this.confirmed.quote.currency}`;
+    } else shown = typeof value === "string" && (op.op === "set" && (op.field === "title" || op.field === "notes")) ? `“${value}”` : String(value);
+    if (op.op === "updateLine") {
+      const index = this.confirmed.content.lines.findIndex((l) => l.id === op.lineId);
+      return `${FIELD[op.field] ?? op.field}${index >= 0 ? ` on line ${index + 1}` : ""} to ${shown}`;
+    }
+    return `${op.op === "set" ? (FIELD[op.field] ?? op.field) : ""} to ${shown}`;
   }
 
   #onOps(d: OpsEventData) {
@@ -490,6 +542,8 @@ export class QuoteEditor {
         dealType: content.dealType,
         expiryDays: content.expiryDays,
         notes: content.notes,
+        startDate: content.startDate,
+        contractLengthMonths: content.contractLengthMonths,
         rev: d.rev,
         updatedAt: d.updatedAt ?? c.quote.updatedAt,
         approvalStatus: "NOT_REQUIRED", // every co-edited revision needs approval afresh
