@@ -456,7 +456,7 @@ export async function document(ctx: ActionContext, id: string): Promise<{ quote:
   const quote = await quoteOr404(ctx.db, id);
   const [prices, customer, seller] = await Promise.all([pricesOf(ctx.db, quote.lines), getCustomer(ctx.db, quote.customerId), getMerchant(ctx.db, ctx.entity)]);
   if (!customer) throw notFound("Customer");
-  return { quote, document: quoteDocument(quoteView(quote, prices, ctx.origin), sellerOf(seller), customer) };
+  return { quote, document: quoteDocument(quoteView(quote, prices, ctx.origin), sellerOf(seller), customer, { country: ctx.entity.country }) };
 }
 
 // ---- the customer link: no login; the token names the entity and the quote ----

@@ -14,7 +14,20 @@ import { wellFormed } from "./text.ts";
 
 export interface BillingDocument {
   kind: "quote" | "invoice" | "credit_note";
-  title: string; // "Quote Q00042" / "Invoice ACME-UK-000042"
+  title: string; // "Quote Q00042" / "Invoice ACME-UK-000042": the PDF's Info Title, footers, later pages' band
+  /** The big title on the first page (a quote's own title); default `title`. */
+  heading?: string | null;
+  /** The pill beside the heading; default `status`. null: none (a customer's copy shows no internal state). */
+  badge?: string | null;
+  /** Default A4. */
+  paper?: "A4" | "LETTER";
+  /** BCP 47, the catalog's /Lang; default "en". */
+  language?: string;
+  /**
+   * What negative amounts start with; default "-". Helvetica's WinAnsi encoding has no U+2212, so a
+   * document that wants a typographic minus passes the en dash (U+2013), the glyph a minus falls back to.
+   */
+  minusSign?: string;
   number: string | null; // null for drafts (print "DRAFT")
   status: string; // DRAFT, PUBLISHED, ACCEPTED, FINAL, ...
   currency: string;
@@ -37,6 +50,10 @@ export interface BillingDocument {
     detail?: string | null;
     quantity: string;
     unitLabel?: string | null;
+    /** The price of one unit (or package, or seat), a decimal string; shown in a "Unit price" column. */
+    unitPrice?: string | null;
+    /** "per seat", "per 100 units": under the unit price. */
+    unitPriceLabel?: string | null;
     frequency?: string | null;
     subtotal: string;
     discount?: string | null;
@@ -45,6 +62,16 @@ export interface BillingDocument {
     total: string;
   }[];
   totals: { subtotal: string; discount?: string | null; tax: string; total: string; byFrequency?: { frequency: string; total: string }[] };
+  /** A quote's contract figures; when present they replace the subtotal/total box. */
+  contract?: {
+    recurring: { label: string; suffix: string; amount: string }[];
+    oneTime: string;
+    firstInvoice: string;
+    firstInvoiceNote: string;
+    totalContractValue: string;
+    /** "over 24 months starting 1 Mar 2027", "over 12 months from acceptance" */
+    term: string;
+  } | null;
   notes?: string | null;
   footer?: string | null; // e.g. reverse-charge note
   acceptance?: { name: string; email: string; at: string } | null;
@@ -75,7 +102,7 @@ async function embedLogo(pdf: PDFDocument, png: Uint8Array | null | undefined): 
   return image;
 }
 
-/** The document as PDF bytes (A4, standard fonts). Throws only for amounts that are not decimal strings or an unknown currency. */
+/** The document as PDF bytes (A4 or Letter, standard fonts). Throws only for amounts that are not decimal strings or an unknown currency. */
 export async function renderDocumentPdf(doc: BillingDocument, options: RenderOptions = {}): Promise<Uint8Array> {
   const now = options.now ?? new Date();
   const pdf = await PDFDocument.create({ updateMetadata: false });
@@ -86,7 +113,7 @@ export async function renderDocumentPdf(doc: BillingDocument, options: RenderOpt
   pdf.setSubject(wellFormed(`${kind} ${doc.number ?? "(draft)"} for ${doc.buyer.legalName}`));
   pdf.setCreator("Kontor");
   pdf.setProducer("Kontor");
-  pdf.setLanguage("en");
+  pdf.setLanguage(doc.language ?? "en");
   pdf.setCreationDate(now);
   pdf.setModificationDate(now);
 

@@ -5,7 +5,7 @@ import { TZDate } from "@date-fns/tz";
 import { format, isValid, parseISO } from "date-fns";
 import { frequencyLabel, isBillingFrequency } from "../domain/billing.ts";
 import { isValidDate } from "../domain/dates.ts";
-import { toDecimal, roundMoney } from "../domain/money.ts";
+import { minorUnits, toDecimal, roundMoney } from "../domain/money.ts";
 
 /** "1234567" -> "1,234,567" (digits only, no sign). */
 function groupThousands(digits: string): string {
@@ -115,4 +115,15 @@ export function formatEnum(value: string | null | undefined): string {
   const words = value.toLowerCase().split("_").filter((word) => word !== "");
   const text = words.join(" ");
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * A unit price as written, with at least the currency's minor digits and grouped: "15" USD -> "15.00",
+ * "0.002" USD -> "0.002" (a per-call price is never rounded to "0.00"), "1500" JPY -> "1,500".
+ */
+export function formatUnitPrice(amount: string, currency: string): string {
+  const plain = toDecimal(amount).toFixed();
+  const [integer, fraction = ""] = plain.split(".");
+  const digits = Math.max(minorUnits(currency), fraction.length);
+  return groupDecimal(digits === 0 ? integer : `${integer}.${fraction.padEnd(digits, "0")}`);
 }

@@ -2,24 +2,27 @@
 // (rows that break across pages), totals, text sections and footers. Everything drawn is measured
 // first (./wrap.ts) and cleaned for the standard fonts (./text.ts); amounts are formatted decimal
 // strings (./format.ts), never numbers.
-import { degrees, rgb, setCharacterSpacing, type Color, type PDFDocument, type PDFFont, type PDFImage, type PDFPage } from "pdf-lib";
+import { degrees, rgb, type Color, type PDFDocument, type PDFFont, type PDFImage, type PDFPage } from "pdf-lib";
 import { isZeroMoney, roundMoney } from "../domain/money.ts";
 import type { BillingDocument } from "./document.ts";
-import { formatAmount, formatDate, formatDateTime, formatEnum, formatFrequency, formatMoney, formatQuantity } from "./format.ts";
+import { formatAmount, formatDate, formatDateTime, formatEnum, formatFrequency, formatMoney, formatQuantity, formatUnitPrice } from "./format.ts";
 import { toWinAnsi } from "./text.ts";
 import { ellipsize, fittingSize, widthOf, wrap } from "./wrap.ts";
 
 // ---- look ----
 
-const PAGE_WIDTH = 595.28; // A4
-const PAGE_HEIGHT = 841.89;
+/** Paper sizes in points: A4 in most of the world, US Letter in the US (and the few that use it). */
+export const PAPER: Readonly<Record<"A4" | "LETTER", { width: number; height: number }>> = {
+  A4: { width: 595.28, height: 841.89 },
+  LETTER: { width: 612, height: 792 },
+};
 const MARGIN = 48;
-const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
-const RIGHT = MARGIN + CONTENT_WIDTH;
 const BAND_HEIGHT = 92;
 const SLIM_BAND_HEIGHT = 30;
 const FOOTER_BASELINE = 28;
-const LABEL_TRACKING = 0.7;
+// Labels are upper case without letter-spacing: a character spacing (Tc) makes text extractors and
+// screen readers split a heading into letters ("P R E P A R E D  F O R").
+const LABEL_TRACKING = 0;
 
 const INK = rgb(0.106, 0.125, 0.169); // #1B2030
 const MUTED = rgb(0.42, 0.455, 0.525); // #6B7486
@@ -99,10 +102,22 @@ export class Layout {
   readonly watermark: string | null;
   readonly footerLines: string[];
   readonly bottom: number;
+  readonly pageWidth: number;
+  readonly pageHeight: number;
+  readonly contentWidth: number;
+  readonly right: number;
+  /** What a negative amount starts with: "-", or the quote's typographic minus (an en dash, see document.ts). */
+  readonly minus: string;
   page!: PDFPage;
   y = 0;
 
   constructor(pdf: PDFDocument, doc: BillingDocument, fonts: Fonts, logo: PDFImage | null) {
+    const paper = PAPER[doc.paper ?? "A4"];
+    this.pageWidth = paper.width;
+    this.pageHeight = paper.height;
+    this.contentWidth = paper.width - 2 * MARGIN;
+    this.right = MARGIN + this.contentWidth;
+    this.minus = doc.minusSign ?? "-";
     this.pdf = pdf;
     this.doc = doc;
     this.fonts = fonts;
@@ -113,8 +128,8 @@ export class Layout {
     const status = doc.status.toUpperCase();
     this.watermark = status === "VOIDED" || status === "VOID" ? "VOID" : doc.number === null || status === "DRAFT" ? "DRAFT" : null;
     // The footer (a reverse-charge note, say) is printed on every page; eight lines at most.
-    const footer = doc.footer ? wrap(doc.footer, fonts.regular, 7.5, CONTENT_WIDTH).filter((line) => line !== "") : [];
-    this.footerLines = footer.length > 8 ? [...footer.slice(0, 7), ellipsize(footer[7] + " …", fonts.regular, 7.5, CONTENT_WIDTH)] : footer;
+    const footer = doc.footer ? wrap(doc.footer, fonts.regular, 7.5, this.contentWidth).filter((line) => line !== "") : [];
+    this.footerLines = footer.length > 8 ? [...footer.slice(0, 7), ellipsize(footer[7] + " …", fonts.regular, 7.5, this.contentWidth)] : footer;
     this.bottom = FOOTER_BASELINE + 12 + this.footerLines.length * 9.5 + 22;
   }
 
@@ -132,12 +147,10 @@ export class Layout {
   label(text: string, x: number, y: number, align: "left" | "right" = "left", color: Color = MUTED, size = 7): void {
     const clean = toWinAnsi(text.toUpperCase());
     const width = widthOf(clean, this.fonts.bold, size, LABEL_TRACKING);
-    this.page.pushOperators(setCharacterSpacing(LABEL_TRACKING));
     this.page.drawText(clean, { x: align === "right" ? x - width : x, y, font: this.fonts.bold, size, color });
-    this.page.pushOperators(setCharacterSpacing(0));
   }
 
-  rule(y: number, x1 = MARGIN, x2 = RIGHT, color: Color = HAIRLINE, thickness = 0.75): void {
+  rule(y: number, x1 = MARGIN, x2 = this.right, color: Color = HAIRLINE, thickness = 0.75): void {
     this.page.drawLine({ start: { x: x1, y }, end: { x: x2, y }, thickness, color });
   }
 
@@ -157,16 +170,14 @@ export class Layout {
     const width = widthOf(clean, this.fonts.bold, size, LABEL_TRACKING) + 14;
     const height = 15;
     this.roundedRect(x, middle + height / 2, width, height, 7.5, tone.background);
-    this.page.pushOperators(setCharacterSpacing(LABEL_TRACKING));
     this.page.drawText(clean, { x: x + 7, y: middle - size * 0.36, font: this.fonts.bold, size, color: tone.text });
-    this.page.pushOperators(setCharacterSpacing(0));
     return width;
   }
 
   // -- pages --
 
   addPage(first: boolean): void {
-    this.page = this.pdf.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
+    this.page = this.pdf.addPage([this.pageWidth, this.pageHeight]);
     if (this.watermark) this.drawWatermark(this.watermark);
     if (first) this.drawBand();
     else this.drawSlimBand();
@@ -189,8 +200,8 @@ export class Layout {
     const width = widthOf(word, this.fonts.bold, size);
     const height = size * 0.72;
     const angle = (33 * Math.PI) / 180;
-    const cx = PAGE_WIDTH / 2;
-    const cy = PAGE_HEIGHT / 2 - 30;
+    const cx = this.pageWidth / 2;
+    const cy = this.pageHeight / 2 - 30;
     const x = cx - (width / 2) * Math.cos(angle) + (height / 2) * Math.sin(angle);
     const y = cy - (width / 2) * Math.sin(angle) - (height / 2) * Math.cos(angle);
     this.page.drawText(word, { x, y, size, font: this.fonts.bold, color: rgb(0.55, 0.58, 0.64), opacity: 0.075, rotate: degrees(33) });
@@ -198,20 +209,18 @@ export class Layout {
 
   drawBand(): void {
     const { doc, fonts } = this;
-    const top = PAGE_HEIGHT;
+    const top = this.pageHeight;
     const middle = top - BAND_HEIGHT / 2;
-    this.page.drawRectangle({ x: 0, y: top - BAND_HEIGHT, width: PAGE_WIDTH, height: BAND_HEIGHT, color: this.brand });
+    this.page.drawRectangle({ x: 0, y: top - BAND_HEIGHT, width: this.pageWidth, height: BAND_HEIGHT, color: this.brand });
 
     // Right: what this is and its number.
     const kind = KIND_LABELS[doc.kind].toUpperCase();
     const kindSize = 19;
-    this.page.pushOperators(setCharacterSpacing(1.6));
-    const kindWidth = widthOf(kind, fonts.bold, kindSize, 1.6);
-    this.page.drawText(kind, { x: RIGHT - kindWidth, y: middle + 1, font: fonts.bold, size: kindSize, color: this.onBrand });
-    this.page.pushOperators(setCharacterSpacing(0));
+    const kindWidth = widthOf(kind, fonts.bold, kindSize);
+    this.page.drawText(kind, { x: this.right - kindWidth, y: middle + 1, font: fonts.bold, size: kindSize, color: this.onBrand });
     const numberText = ellipsize(doc.number ?? "DRAFT", fonts.regular, 10.5, 200);
     const numberWidth = widthOf(numberText, fonts.regular, 10.5);
-    this.page.drawText(numberText, { x: RIGHT - numberWidth, y: middle - 15, font: fonts.regular, size: 10.5, color: this.onBrand, opacity: 0.82 });
+    this.page.drawText(numberText, { x: this.right - numberWidth, y: middle - 15, font: fonts.regular, size: 10.5, color: this.onBrand, opacity: 0.82 });
     const rightWidth = Math.max(kindWidth, numberWidth);
 
     // Left: logo on a white tile, then the seller's name.
@@ -227,7 +236,7 @@ export class Layout {
       this.page.drawImage(this.logo, { x: x + pad, y: middle - h / 2, width: w, height: h });
       x += w + 2 * pad + 14;
     }
-    const nameRoom = RIGHT - rightWidth - 24 - x;
+    const nameRoom = this.right - rightWidth - 24 - x;
     const name = toWinAnsi(doc.seller.name);
     const nameSize = Math.max(11, Math.min(18, fittingSize(name, fonts.bold, 18, nameRoom)));
     const nameText = ellipsize(name, fonts.bold, nameSize, nameRoom);
@@ -243,13 +252,13 @@ export class Layout {
 
   drawSlimBand(): void {
     const { doc, fonts } = this;
-    const top = PAGE_HEIGHT;
-    this.page.drawRectangle({ x: 0, y: top - SLIM_BAND_HEIGHT, width: PAGE_WIDTH, height: SLIM_BAND_HEIGHT, color: this.brand });
+    const top = this.pageHeight;
+    this.page.drawRectangle({ x: 0, y: top - SLIM_BAND_HEIGHT, width: this.pageWidth, height: SLIM_BAND_HEIGHT, color: this.brand });
     const baseline = top - SLIM_BAND_HEIGHT / 2 - 3.3;
-    const title = ellipsize(`${doc.title}${doc.number === null ? " (draft)" : ""}`, fonts.regular, 9, CONTENT_WIDTH / 2 - 10);
+    const title = ellipsize(`${doc.title}${doc.number === null ? " (draft)" : ""}`, fonts.regular, 9, this.contentWidth / 2 - 10);
     const titleWidth = widthOf(title, fonts.regular, 9);
-    this.page.drawText(title, { x: RIGHT - titleWidth, y: baseline, font: fonts.regular, size: 9, color: this.onBrand, opacity: 0.85 });
-    const name = ellipsize(doc.seller.name, fonts.bold, 10, CONTENT_WIDTH / 2 - 10);
+    this.page.drawText(title, { x: this.right - titleWidth, y: baseline, font: fonts.regular, size: 9, color: this.onBrand, opacity: 0.85 });
+    const name = ellipsize(doc.seller.name, fonts.bold, 10, this.contentWidth / 2 - 10);
     this.page.drawText(name, { x: MARGIN, y: baseline, font: fonts.bold, size: 10, color: this.onBrand });
     this.y = top - SLIM_BAND_HEIGHT - 28;
   }
@@ -257,7 +266,7 @@ export class Layout {
   drawFooters(): void {
     const pages = this.pdf.getPages();
     const { doc, fonts } = this;
-    const left = ellipsize(`${doc.seller.name} · ${doc.title}`, fonts.regular, 7.5, CONTENT_WIDTH - 80);
+    const left = ellipsize(`${doc.seller.name} · ${doc.title}`, fonts.regular, 7.5, this.contentWidth - 80);
     pages.forEach((page, index) => {
       this.page = page;
       const ruleY = FOOTER_BASELINE + 12 + this.footerLines.length * 9.5 + 2;
@@ -266,7 +275,7 @@ export class Layout {
         page.drawText(line, { x: MARGIN, y: ruleY - 11 - i * 9.5, font: fonts.regular, size: 7.5, color: MUTED });
       });
       page.drawText(left, { x: MARGIN, y: FOOTER_BASELINE - 6, font: fonts.regular, size: 7.5, color: FAINT });
-      this.text(`Page ${index + 1} of ${pages.length}`, RIGHT, FOOTER_BASELINE - 6, fonts.regular, 7.5, MUTED, "right");
+      this.text(`Page ${index + 1} of ${pages.length}`, this.right, FOOTER_BASELINE - 6, fonts.regular, 7.5, MUTED, "right");
     });
   }
 
@@ -275,11 +284,12 @@ export class Layout {
   drawTitle(): void {
     const { doc, fonts } = this;
     const size = 19;
-    const title = ellipsize(doc.title, fonts.bold, size, CONTENT_WIDTH - 110);
+    const title = ellipsize(doc.heading ?? doc.title, fonts.bold, size, this.contentWidth - 110);
     const baseline = this.y - 15;
     const width = widthOf(title, fonts.bold, size);
     this.page.drawText(title, { x: MARGIN, y: baseline, font: fonts.bold, size, color: INK });
-    if (doc.status) this.pill(doc.status, MARGIN + width + 12, baseline + 6.5);
+    const badge = doc.badge === undefined ? doc.status : doc.badge;
+    if (badge) this.pill(badge, MARGIN + width + 12, baseline + 6.5);
     this.y = baseline - 28;
   }
 
@@ -294,7 +304,7 @@ export class Layout {
     facts.push(["Currency", doc.currency]);
 
     const factsWidth = 150;
-    const partyWidth = (CONTENT_WIDTH - factsWidth - 20) / 2;
+    const partyWidth = (this.contentWidth - factsWidth - 20) / 2;
     const sellerX = MARGIN + factsWidth + 10;
     const buyerX = sellerX + partyWidth + 10;
     const top = this.y;
@@ -351,14 +361,16 @@ export class Layout {
     const { doc, fonts } = this;
     this.rule(this.y + 4);
     const baseline = this.y - 24;
-    const amount = formatMoney(doc.totals.total, doc.currency);
-    const size = fittingSize(amount, fonts.bold, 20, CONTENT_WIDTH / 2);
+    const contract = doc.contract;
+    const amount = this.signed(formatMoney(contract ? contract.totalContractValue : doc.totals.total, doc.currency));
+    const size = fittingSize(amount, fonts.bold, 20, this.contentWidth / 2);
     const width = this.text(amount, MARGIN, baseline, fonts.bold, size, INK);
     let tail: string;
-    if (doc.kind === "quote") tail = doc.expiresAt ? `total · valid until ${formatDate(doc.expiresAt)}` : "total";
+    const what = contract ? `total contract value, ${contract.term}` : "total";
+    if (doc.kind === "quote") tail = doc.expiresAt ? `${what} · valid until ${formatDate(doc.expiresAt)}` : what;
     else if (doc.kind === "invoice") tail = doc.dueAt ? `due ${formatDate(doc.dueAt)}` : "due on receipt";
     else tail = "credited";
-    this.text(ellipsize(tail, fonts.regular, 11, CONTENT_WIDTH - width - 10), MARGIN + width + 8, baseline, fonts.regular, 11, MUTED);
+    this.text(ellipsize(tail, fonts.regular, 11, this.contentWidth - width - 10), MARGIN + width + 8, baseline, fonts.regular, 11, MUTED);
     this.y = baseline - 30;
   }
 
@@ -374,14 +386,21 @@ export class Layout {
     const note = (value: string | null | undefined, width: number): TextRun[] =>
       value ? wrap(value, fonts.regular, 7.5, width - 2 * CELL_PADDING).map((text) => ({ text, font: fonts.regular, size: 7.5, color: MUTED })) : [];
 
-    const fixed: Column[] = [
-      {
-        label: "Qty",
-        width: 54,
+    const fixed: Column[] = [];
+    if (lines.some((line) => !!line.unitPrice)) {
+      fixed.push({
+        label: "Unit price",
+        width: 72,
         align: "right",
-        cells: (line) => [...amount(formatQuantity(line.quantity)), ...note(line.unitLabel, 54)],
-      },
-    ];
+        cells: (line) => (line.unitPrice ? [...amount(formatUnitPrice(line.unitPrice, currency)), ...note(line.unitPriceLabel, 72)] : [{ text: "–", font: fonts.regular, size: 9, color: FAINT }]),
+      });
+    }
+    fixed.push({
+      label: "Qty",
+      width: 54,
+      align: "right",
+      cells: (line) => [...amount(formatQuantity(line.quantity)), ...note(line.unitLabel, 54)],
+    });
     if (hasFrequency) {
       fixed.push({
         label: "Billed",
@@ -398,13 +417,13 @@ export class Layout {
         align: "right",
         cells: (line) => {
           const value = discountAmount(line.discount, currency);
-          return [...(value === null ? [{ text: "–", font: fonts.regular, size: 9, color: FAINT }] : amount(value)), ...note(line.discountLabel, 66)];
+          return [...(value === null ? [{ text: "–", font: fonts.regular, size: 9, color: FAINT }] : amount(this.signed(value))), ...note(line.discountLabel, 66)];
         },
       });
     }
     fixed.push({ label: "Total", width: 78, align: "right", cells: (line) => amount(formatAmount(line.total, currency), fonts.bold) });
 
-    const descriptionWidth = CONTENT_WIDTH - fixed.reduce((sum, column) => sum + column.width, 0);
+    const descriptionWidth = this.contentWidth - fixed.reduce((sum, column) => sum + column.width, 0);
     const description: Column = {
       label: "Description",
       width: descriptionWidth,
@@ -423,7 +442,7 @@ export class Layout {
 
   drawTableHeader(columns: Column[]): void {
     const height = 22;
-    this.page.drawRectangle({ x: MARGIN, y: this.y - height, width: CONTENT_WIDTH, height, color: TABLE_HEAD });
+    this.page.drawRectangle({ x: MARGIN, y: this.y - height, width: this.contentWidth, height, color: TABLE_HEAD });
     let x = MARGIN;
     for (const column of columns) {
       const baseline = this.y - height / 2 - 2.5;
@@ -440,7 +459,7 @@ export class Layout {
     // Caption: what the table is and the currency of every figure in it.
     this.ensure(80);
     this.text(doc.kind === "quote" ? "Items" : "Line items", MARGIN, this.y - 10, fonts.bold, 11, INK);
-    this.text(`Amounts in ${doc.currency}`, RIGHT, this.y - 10, fonts.regular, 8, MUTED, "right");
+    this.text(`Amounts in ${doc.currency}`, this.right, this.y - 10, fonts.regular, 8, MUTED, "right");
     this.y -= 20;
     this.drawTableHeader(columns);
 
@@ -450,7 +469,7 @@ export class Layout {
       this.rule(this.y);
       return;
     }
-    const fullPage = PAGE_HEIGHT - SLIM_BAND_HEIGHT - 28 - 22 - this.bottom;
+    const fullPage = this.pageHeight - SLIM_BAND_HEIGHT - 28 - 22 - this.bottom;
     for (const line of doc.lines) {
       let cells = columns.map((column) => column.cells(line));
       for (;;) {
@@ -496,32 +515,38 @@ export class Layout {
 
   // -- after the table --
 
+  /** A negative amount with the document's minus sign. */
+  signed(text: string): string {
+    return text.startsWith("-") ? this.minus + text.slice(1) : text;
+  }
+
   drawTotals(): void {
+    if (this.doc.contract) return this.drawContractTotals(this.doc.contract);
     const { doc, fonts } = this;
     const totals = doc.totals;
     const currency = doc.currency;
     const rows: [string, string][] = [["Subtotal", formatMoney(totals.subtotal, currency)]];
     const discount = discountAmount(totals.discount, currency);
-    if (discount !== null) rows.push(["Discount", discount.startsWith("-") ? `-${currency} ${discount.slice(1)}` : `${currency} ${discount}`]);
+    if (discount !== null) rows.push(["Discount", discount.startsWith("-") ? `${this.minus}${currency} ${discount.slice(1)}` : `${currency} ${discount}`]);
     rows.push(["Tax", formatMoney(totals.tax, currency)]);
     const byFrequency = totals.byFrequency ?? [];
     const height = 14 + rows.length * 18 + 34 + (byFrequency.length > 0 ? 22 + byFrequency.length * 16 : 0);
     this.ensure(height);
 
     const width = 250;
-    const x = RIGHT - width;
+    const x = this.right - width;
     let y = this.y - 14;
     for (const [label, value] of rows) {
       this.text(label, x, y - 9, fonts.regular, 9.5, MUTED);
-      this.text(value, RIGHT, y - 9, fonts.regular, fittingSize(value, fonts.regular, 9.5, width - 70), INK, "right");
+      this.text(value, this.right, y - 9, fonts.regular, fittingSize(value, fonts.regular, 9.5, width - 70), INK, "right");
       y -= 18;
     }
-    this.rule(y - 2, x, RIGHT, INK, 0.9);
+    this.rule(y - 2, x, this.right, INK, 0.9);
     y -= 8;
     const total = formatMoney(totals.total, currency);
     const totalLabel = doc.kind === "invoice" ? "Amount due" : doc.kind === "credit_note" ? "Total credit" : "Total";
     this.text(totalLabel, x, y - 14, fonts.bold, 11, INK);
-    this.text(total, RIGHT, y - 14, fonts.bold, fittingSize(total, fonts.bold, 12.5, width - 80), INK, "right");
+    this.text(total, this.right, y - 14, fonts.bold, fittingSize(total, fonts.bold, 12.5, width - 80), INK, "right");
     y -= 26;
     if (byFrequency.length > 0) {
       y -= 8;
@@ -530,17 +555,53 @@ export class Layout {
       for (const entry of byFrequency) {
         const value = formatMoney(entry.total, currency);
         this.text(formatFrequency(entry.frequency), x, y - 9, fonts.regular, 9, MUTED);
-        this.text(value, RIGHT, y - 9, fonts.regular, fittingSize(value, fonts.regular, 9, width - 90), INK, "right");
+        this.text(value, this.right, y - 9, fonts.regular, fittingSize(value, fonts.regular, 9, width - 90), INK, "right");
         y -= 16;
       }
     }
     this.y = y - 14;
   }
 
+  /**
+   * A quote's figures as a finance reader checks them: what recurs each period, what is billed once,
+   * what the first invoice bills, and the contract's value over its term.
+   */
+  drawContractTotals(contract: NonNullable<BillingDocument["contract"]>): void {
+    const { doc, fonts } = this;
+    const currency = doc.currency;
+    const money = (amount: string) => this.signed(formatMoney(amount, currency));
+    const rows: [string, string][] = [
+      ...contract.recurring.map((r): [string, string] => [`Recurring, ${r.label.toLowerCase()}`, `${money(r.amount)} ${r.suffix}`]),
+      ["One-time", money(contract.oneTime)],
+    ];
+    const height = 14 + rows.length * 18 + 2 * 30 + 30;
+    this.ensure(height);
+    const width = 290;
+    const x = this.right - width;
+    let y = this.y - 14;
+    for (const [label, value] of rows) {
+      this.text(label, x, y - 9, fonts.regular, 9.5, MUTED);
+      this.text(value, this.right, y - 9, fonts.regular, fittingSize(value, fonts.regular, 9.5, width - 120), INK, "right");
+      y -= 18;
+    }
+    this.rule(y - 2, x, this.right, INK, 0.9);
+    y -= 8;
+    for (const [label, value, note] of [
+      ["First invoice", money(contract.firstInvoice), contract.firstInvoiceNote],
+      ["Total contract value", money(contract.totalContractValue), contract.term],
+    ] as const) {
+      this.text(label, x, y - 14, fonts.bold, 11, INK);
+      this.text(value, this.right, y - 14, fonts.bold, fittingSize(value, fonts.bold, 12, width - 130), INK, "right");
+      this.text(ellipsize(note, fonts.regular, 8, width), x, y - 26, fonts.regular, 8, MUTED);
+      y -= 32;
+    }
+    this.y = y - 10;
+  }
+
   /** A titled run of paragraphs that may flow over pages. */
   drawTextSection(title: string, text: string[]): void {
     const { fonts } = this;
-    const lines = text.flatMap((paragraph) => wrap(paragraph, fonts.regular, 9, CONTENT_WIDTH));
+    const lines = text.flatMap((paragraph) => wrap(paragraph, fonts.regular, 9, this.contentWidth));
     while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
     if (lines.length === 0) return;
     this.ensure(24 + Math.min(3, lines.length) * 12.5);
@@ -561,11 +622,11 @@ export class Layout {
     const { fonts } = this;
     const green = TONES.green;
     const text = `Accepted by ${acceptance.name} <${acceptance.email}> on ${formatDateTime(acceptance.at)}`;
-    const lines = wrap(text, fonts.regular, 9.5, CONTENT_WIDTH - 30);
+    const lines = wrap(text, fonts.regular, 9.5, this.contentWidth - 30);
     const height = 30 + lines.length * 13;
     this.ensure(height + 10);
     const top = this.y;
-    this.page.drawRectangle({ x: MARGIN, y: top - height, width: CONTENT_WIDTH, height, color: green.background });
+    this.page.drawRectangle({ x: MARGIN, y: top - height, width: this.contentWidth, height, color: green.background });
     this.page.drawRectangle({ x: MARGIN, y: top - height, width: 3, height, color: green.text });
     this.label("Accepted", MARGIN + 15, top - 15, "left", green.text);
     let y = top - 29;
