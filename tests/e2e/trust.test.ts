@@ -352,4 +352,22 @@ describe("what a finance user trusts", () => {
     await waitForLive(admin.page);
     await admin.page.locator('[data-testid="presence-user"][data-name="Sam Sales"]').waitFor();
   });
+  test("bad tier input gets a field error at its row, gone once fixed (phone)", async () => {
+    const { context, page } = await open("admin@acme.test", PHONE);
+    const product = await post<{ id: string }>(context, "/products", { name: uniqueName("Tiered Co") });
+    await page.goto(`/${ENTITY}/products/${product.id}`);
+    await page.locator('[data-testid="prices-empty"]').waitFor();
+    await waitForLive(page);
+    await page.locator('[data-testid="add-price"]').tap();
+    const editor = page.locator('[data-testid="price-editor"]');
+    await editor.locator('[data-testid="model-GRADUATED"]').tap();
+    const row = (i: number) => editor.locator(`[data-testid="tier-row"][data-index="${i}"]`);
+    await row(0).locator('[data-testid="tier-upperBound"]').fill("100");
+    await row(0).locator('[data-testid="tier-price"]').fill("2");
+    await row(1).locator('[data-testid="tier-price"]').fill("abc");
+    await editor.locator('[data-testid="error-tiers.1.price"]').waitFor();
+    await screenshot(page, "trust-tier-error-phone", false);
+    await row(1).locator('[data-testid="tier-price"]').fill("1");
+    await expect.poll(() => editor.locator('[data-testid="error-tiers.1.price"]').count(), POLL).toBe(0);
+  });
 });
