@@ -118,13 +118,6 @@ export const customerRowNamed = (page: Page, name: string) =>
     has: page.locator('[data-testid="customer-name"]', { hasText: name }),
   });
 
-/** Click an element with the real mouse at its centre: whatever is painted on top gets the click. */
-export async function mouseClick(page: Page, selector: string): Promise<void> {
-  const box = await page.locator(selector).boundingBox();
-  if (!box) throw new Error(`mouseClick: ${selector} is not visible`);
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-}
-
 /** Call the JSON API as the context's signed-in user (same origin, so state changes pass). */
 export async function apiCall<T = unknown>(
   context: BrowserContext,
