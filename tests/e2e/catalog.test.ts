@@ -2,19 +2,18 @@
 // Catalog screens: products list and detail, the price editor for a tiered price (tier table, live
 // server-priced preview), a package price at 375 px, read-only roles, the server's tier errors at
 // the offending row, and replacing a price (create the new one, archive the old).
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
 import {
   DESKTOP,
   PHONE,
   POLL,
   apiCall,
   hasNoHorizontalScroll,
-  launchBrowser,
-  newSignedInContext,
   screenshot,
   uniqueName,
   waitForLive,
+  useBrowser,
 } from "./support.ts";
 
 interface Product {
@@ -34,23 +33,7 @@ interface Price {
   archivedAt: string | null;
 }
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-});
-
-async function open(email: string, options?: Parameters<typeof newSignedInContext>[2]) {
-  const opened = await newSignedInContext(browser, email, options);
-  contexts.push(opened.context);
-  return opened;
-}
+const { open } = useBrowser();
 
 async function createProduct(context: BrowserContext, entity: string, name: string): Promise<Product> {
   const res = await apiCall<Product>(context, "POST", `/api/v1/entities/${entity}/products`, { name }, {

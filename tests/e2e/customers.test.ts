@@ -1,45 +1,26 @@
 /// <reference lib="dom" />
 // Customers screens: field errors from the API, pagination, search, edit with If-Match
 // (conflict -> "changed by someone else"), archive seen live by another user, read-only roles.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
 import {
   PHONE,
   apiCall,
   createCustomer,
   hasNoHorizontalScroll,
-  launchBrowser,
-  newSignedInContext,
   screenshot,
   uniqueName,
   waitForLive,
   type TestCustomer,
   POLL,
+  useBrowser,
+  customerRowNamed,
 } from "./support.ts";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-});
-
-async function open(email: string, options?: Parameters<typeof newSignedInContext>[2]) {
-  const opened = await newSignedInContext(browser, email, options);
-  contexts.push(opened.context);
-  return opened;
-}
+const { open } = useBrowser();
 
 const rows = (page: Page) => page.locator('[data-testid="customer-row"]');
-const rowNamed = (page: Page, name: string) =>
-  page.locator('[data-testid="customer-row"]', {
-    has: page.locator('[data-testid="customer-name"]', { hasText: name }),
-  });
+const rowNamed = customerRowNamed;
 
 describe("customers", () => {
   test("the new-customer form shows the API's field errors next to the fields", async () => {

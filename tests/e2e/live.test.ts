@@ -2,26 +2,19 @@
 // The web client's side of the live protocol (party/protocol.ts), driven by injecting server
 // messages into the real connection: start seq, duplicates ignored, gaps filled with a new hello,
 // resync refetches the page data and says hello with the given seq.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
-import { POLL, apiCall, launchBrowser, newSignedInContext, uniqueName, waitForLive } from "./support.ts";
+import { describe, expect, test } from "vitest";
+import type { WebSocketRoute } from "playwright-core";
+import {
+  POLL,
+  apiCall,
+  uniqueName,
+  waitForLive,
+  useBrowser,
+  customerRowNamed,
+} from "./support.ts";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-});
-
-const rowNamed = (page: Page, name: string) =>
-  page.locator('[data-testid="customer-row"]', {
-    has: page.locator('[data-testid="customer-name"]', { hasText: name }),
-  });
+const { open } = useBrowser();
+const rowNamed = customerRowNamed;
 
 interface Hello {
   type: "hello";
@@ -60,8 +53,7 @@ function fakeCustomerEvent(seq: number, legalName: string) {
 
 describe("live protocol (client side)", () => {
   test("hello from the latest seq; duplicates ignored; a gap asks again; resync refetches", async () => {
-    const { context, page } = await newSignedInContext(browser, "admin@acme.test");
-    contexts.push(context);
+    const { context, page } = await open("admin@acme.test");
 
     const hellos: Hello[] = [];
     let synced: number | null = null;

@@ -2,8 +2,8 @@
 // Quotes in the browser: two people co-editing one DRAFT (desktop + phone) converge on exactly what
 // the API holds; edits made offline are queued and sent once on reconnect; publish -> the customer
 // accepts on the public page (no login) -> the editor shows it live; read-only roles.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
 import {
   BASE_URL,
   DESKTOP,
@@ -12,32 +12,14 @@ import {
   apiCall,
   createCustomer,
   hasNoHorizontalScroll,
-  launchBrowser,
-  newContext,
-  newSignedInContext,
   screenshot,
   uniqueName,
   waitForLive,
+  useBrowser,
 } from "./support.ts";
 
 const ENTITY = "acme-us";
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-});
-
-async function open(email: string, options = DESKTOP) {
-  const opened = await newSignedInContext(browser, email, options);
-  contexts.push(opened.context);
-  return opened;
-}
+const { open, anonymous } = useBrowser();
 
 interface ApiQuote {
   id: string;
@@ -271,8 +253,7 @@ describe("quotes", () => {
     expect(await sales.page.locator('[data-testid="line-quantity"]').count()).toBe(0); // read-only now
     await screenshot(sales.page, "quotes-published-desktop");
 
-    const customer = await newContext(browser, PHONE);
-    contexts.push(customer);
+    const customer = await anonymous(PHONE);
     const cp = await customer.newPage();
     const link = url.replace(/^https?:\/\/[^/]+/, BASE_URL);
     await cp.goto(link);
@@ -295,7 +276,9 @@ describe("quotes", () => {
     await cp.locator('[data-testid="public-quote"][data-state="open"]').waitFor();
     expect(await cp.locator('[data-testid="seller-name"]').textContent()).toBe("Acme Inc");
     expect(await cp.locator('[data-testid="public-line"]').count()).toBe(2);
-    expect(await cp.locator('[data-testid="public-total"]').textContent()).toBe("$1,400.00"); // version 2: 1250 + 10 seats × 15
+    // Version 2: 1250 + 10 seats × 15 a month, over the default 12 months.
+    expect(await cp.locator('[data-testid="public-recurring"][data-frequency="MONTHLY"] dd').textContent()).toBe("$1,400.00 / month");
+    expect(await cp.locator('[data-testid="public-total"]').textContent()).toBe("$16,800.00");
     expect(await hasNoHorizontalScroll(cp)).toBe(true);
     await screenshot(cp, "quotes-public-phone");
 

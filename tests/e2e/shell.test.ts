@@ -2,45 +2,26 @@
 // The web shell in Chromium: sign-in, workspace switching, access control, environment banner,
 // live updates between two users, connection state, and escaping of user text.
 // Needs a running, seeded server at KONTOR_URL (default http://127.0.0.1:8787).
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
 import {
   DEMO_PASSWORD,
+  DESKTOP,
   PHONE,
   apiCall,
   createCustomer,
   hasNoHorizontalScroll,
-  launchBrowser,
-  newContext,
-  newSignedInContext,
   screenshot,
   uniqueName,
   waitForLive,
   POLL,
+  useBrowser,
+  customerRowNamed,
 } from "./support.ts";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const { open, anonymous } = useBrowser();
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-});
-
-async function open(email: string, options?: Parameters<typeof newSignedInContext>[2]) {
-  const opened = await newSignedInContext(browser, email, options);
-  contexts.push(opened.context);
-  return opened;
-}
-
-const rowNamed = (page: Page, name: string) =>
-  page.locator('[data-testid="customer-row"]', {
-    has: page.locator('[data-testid="customer-name"]', { hasText: name }),
-  });
+const rowNamed = customerRowNamed;
 
 async function customerNames(page: Page): Promise<string[]> {
   return page.locator('[data-testid="customer-name"]').allTextContents();
@@ -48,8 +29,7 @@ async function customerNames(page: Page): Promise<string[]> {
 
 describe("web shell", () => {
   test("sign in: a wrong password shows the server's message, the right one opens the first workspace", async () => {
-    const context = await newContext(browser);
-    contexts.push(context);
+    const context = await anonymous();
     const page = await context.newPage();
 
     await page.goto("/acme-us/customers");
@@ -80,8 +60,7 @@ describe("web shell", () => {
   });
 
   test("sign in: 429 shows the server's message and waits for Retry-After", async () => {
-    const context = await newContext(browser);
-    contexts.push(context);
+    const context = await anonymous();
     const page = await context.newPage();
     // Answered here, so the real limiter (and other tests) are not affected.
     await page.route("**/api/auth/sign-in/email", (route) =>
@@ -149,6 +128,84 @@ describe("web shell", () => {
     expect(new Set(sockets).size).toBe(2);
     expect(sockets[sockets.length - 1]).not.toBe(sockets[0]);
     await screenshot(page, "shell-customers-desktop");
+  });
+
+  for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+    test(`the workspace switcher works by ${device === "phone" ? "touch" : "mouse"} to every entity, at the top and after scrolling (${device})`, async () => {
+      const { context, page } = await open("admin@acme.test", options);
+      const mine = await apiCall<{ items: { slug: string; name: string }[] }>(context, "GET", "/api/v1/entities");
+      const click = async (selector: string) => {
+        const box = await page.locator(selector).boundingBox();
+        if (!box) throw new Error(`${selector} is not visible`);
+        // The real pointer at the element's centre: whatever is painted on top gets it.
+        if (device === "phone") await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+        else await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      };
+      for (const scrolled of [false, true]) {
+        for (const target of mine.body.items) {
+          await page.goto("/acme-us/customers");
+          await page.locator('[data-testid="customer-row"]').first().waitFor();
+          if (scrolled) {
+            // However few rows a fresh database has, the page is taller than the screen.
+            await page.evaluate(() => {
+              document.querySelector<HTMLElement>("main")!.style.paddingBottom = "2000px";
+              window.scrollTo(0, document.documentElement.scrollHeight);
+            });
+            await expect.poll(() => page.evaluate(() => window.scrollY), POLL).toBeGreaterThan(0);
+          }
+          await click('[data-testid="entity-switcher"]');
+          await click(`[data-testid="entity-option"][data-slug="${target.slug}"]`);
+          await page.waitForURL(new RegExp(`/${target.slug}/customers$`));
+          await expect
+            .poll(() => page.locator('[data-testid="current-entity"]').textContent(), POLL)
+            .toContain(target.name);
+          if (scrolled && device === "desktop" && target.slug === "acme-us") {
+            // Scrolled down, the sidebar stays under the sticky header, not over or behind it.
+            await page.evaluate(() => {
+              document.querySelector<HTMLElement>("main")!.style.paddingBottom = "2000px";
+              window.scrollTo(0, document.documentElement.scrollHeight);
+            });
+            await expect.poll(() => page.evaluate(() => window.scrollY), POLL).toBeGreaterThan(0);
+            const header = await page.locator("header.top").boundingBox();
+            const nav = await page.locator("nav.nav").boundingBox();
+            expect(header!.y).toBe(0);
+            expect(nav!.y).toBeGreaterThanOrEqual(header!.y + header!.height - 1);
+            await screenshot(page, "shell-scrolled-desktop", false);
+          }
+        }
+      }
+    });
+  }
+
+  test("the workspace switcher by keyboard: arrows move, Enter chooses, Escape closes and focus returns", async () => {
+    const { page } = await open("admin@acme.test");
+    await page.goto("/acme-us/customers");
+    await page.locator('[data-testid="customer-row"]').first().waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute("data-slug") ?? document.activeElement?.getAttribute("data-testid") ?? null);
+
+    await page.focus('[data-testid="entity-switcher"]');
+    await page.keyboard.press("Enter");
+    await page.locator('[role="menu"]').waitFor();
+    await expect.poll(focused, POLL).toBe("acme-us"); // the current one
+    await page.keyboard.press("Escape");
+    await page.locator('[role="menu"]').waitFor({ state: "detached" });
+    expect(await focused()).toBe("entity-switcher");
+
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(focused, POLL).not.toBe("entity-switcher");
+    const order = await page.locator('[data-testid="entity-option"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-slug")));
+    expect(await focused()).toBe(order[0]);
+    await page.keyboard.press("ArrowDown");
+    expect(await focused()).toBe(order[1]);
+    await page.keyboard.press("End");
+    expect(await focused()).toBe(order.at(-1));
+    await page.keyboard.press("ArrowDown"); // wraps
+    expect(await focused()).toBe(order[0]);
+    await page.keyboard.press("ArrowUp");
+    expect(await focused()).toBe(order.at(-1));
+    const target = order.at(-1)!;
+    await page.keyboard.press("Enter");
+    await page.waitForURL(new RegExp(`/${target}/customers$`));
   });
 
   test("a customer created by one user appears live for another user of the entity", async () => {
@@ -263,8 +320,7 @@ describe("web shell", () => {
 
     // The same app as served by a sandbox deployment (the /me answer says which one it is).
     for (const environment of ["sandbox", "production"] as const) {
-      const other = await newContext(browser);
-      contexts.push(other);
+      const other = await anonymous();
       await other.addCookies(await context.cookies());
       const p = await other.newPage();
       await p.route("**/api/v1/me", async (route) => {
@@ -287,6 +343,36 @@ describe("web shell", () => {
       } else {
         expect(await b.count()).toBe(0);
       }
+    }
+  });
+
+  test("the environment menu offers only environments that can be reached", async () => {
+    for (const options of [DESKTOP, PHONE]) {
+      const { page } = await open("admin@acme.test", options);
+      // Locally the other environments' URLs are loopback ports where nothing listens: not offered.
+      await page.goto("/acme-us/customers");
+      await page.locator('[data-testid="customer-list"]').waitFor();
+      await page.locator('[data-testid="env-switcher"]').click();
+      await page.locator('[role="menu"]').waitFor();
+      expect(await page.locator('[role="menu"] [role="menuitemradio"]').count()).toBe(1);
+      expect(await page.locator('[data-testid^="env-option-"]').count()).toBe(0);
+
+      // A deployment whose /me lists real origins offers them, at the same path.
+      await page.route("**/api/v1/me", async (route) => {
+        const res = await route.fetch();
+        const body = await res.json();
+        await route.fulfill({
+          response: res,
+          json: { ...body, environments: { ...body.environments, sandbox: "https://sandbox.kontor.example", production: page.url() } },
+        });
+      });
+      await page.reload();
+      await page.locator('[data-testid="customer-list"]').waitFor();
+      await page.locator('[data-testid="env-switcher"]').click();
+      const sandbox = page.locator('[data-testid="env-option-sandbox"]');
+      await sandbox.waitFor();
+      expect(await sandbox.getAttribute("href")).toBe("https://sandbox.kontor.example/acme-us/customers");
+      expect(await page.locator('[data-testid="env-option-production"]').count()).toBe(0); // this origin
     }
   });
 

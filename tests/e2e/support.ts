@@ -2,6 +2,8 @@
 // Shared helpers for the browser tests: Debian's Chromium through playwright-core (no browser
 // downloads), a base URL from KONTOR_URL, and signed-in contexts for the demo users.
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { afterAll, beforeAll } from "vitest";
 import {
   chromium,
   type Browser,
@@ -78,6 +80,44 @@ export async function newSignedInContext(
   return { context, page };
 }
 
+/**
+ * One browser for a test file, and every context it opens closed at the end: call once at the top
+ * of the file. `open` signs in; `anonymous` is a context with no session (the public pages).
+ */
+export function useBrowser() {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+    await browser?.close();
+  });
+  const started = () => {
+    if (!browser) throw new Error("useBrowser(): the browser is not launched yet (call from a test)");
+    return browser;
+  };
+  return {
+    async open(email: string, options: BrowserContextOptions = DESKTOP) {
+      const opened = await newSignedInContext(started(), email, options);
+      contexts.push(opened.context);
+      return opened;
+    },
+    async anonymous(options: BrowserContextOptions = DESKTOP) {
+      const context = await newContext(started(), options);
+      contexts.push(context);
+      return context;
+    },
+  };
+}
+
+/** A customers-list row by the customer's name. */
+export const customerRowNamed = (page: Page, name: string) =>
+  page.locator('[data-testid="customer-row"]', {
+    has: page.locator('[data-testid="customer-name"]', { hasText: name }),
+  });
+
 /** Call the JSON API as the context's signed-in user (same origin, so state changes pass). */
 export async function apiCall<T = unknown>(
   context: BrowserContext,
@@ -141,4 +181,25 @@ export async function hasNoHorizontalScroll(page: Page): Promise<boolean> {
   return page.evaluate(
     () => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1,
   );
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+const AXE_PATH = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** Run axe-core (from node_modules, no network) on the page; the serious and critical violations. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(" ")} — ${n.failureSummary ?? ""}`) }));
+  });
 }

@@ -7,6 +7,7 @@ import type { me } from "./auth.ts";
 import type { catalog, productSchema, priceSchema } from "./catalog.ts";
 import type { addressSchema, contactSchema, customerSchema, createCustomerBody, updateCustomerBody } from "./customers.ts";
 import type { entities } from "./entities.ts";
+import type { merchant } from "./merchant.ts";
 import type { publicQuoteSchema, quotes, quoteSchema } from "./quotes.ts";
 import type { errorSchema } from "./schemas.ts";
 
@@ -33,6 +34,8 @@ export type TaxStatus = Customer["taxStatus"];
 export type Quote = z.infer<typeof quoteSchema>;
 export type QuoteLineView = Quote["lines"][number];
 export type QuoteCreate = JsonBody<Route<typeof quotes, "/entities/:entity/quotes", "$post">>;
+export type Merchant = Ok<Route<typeof merchant, "/entities/:entity/merchant", "$get">>;
+export type MerchantInput = JsonBody<Route<typeof merchant, "/entities/:entity/merchant", "$put">>;
 export type ApiErrorBody = z.infer<typeof errorSchema>;
 export type ErrorDetail = NonNullable<ApiErrorBody["error"]["details"]>[number];
 export type Entity = Ok<Route<typeof entities, "/entities", "$get">>["items"][number];

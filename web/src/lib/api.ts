@@ -161,6 +161,8 @@ export function entityResource<T, Input, Filters extends Record<string, QueryVal
       request<T>("PATCH", path(entity, id), { body, headers: rev === null ? {} : { "If-Match": `"${rev}"` } }),
     archive: (entity: string, id: string) =>
       request<T>("POST", `${path(entity, id)}/archive`, { headers: { "Idempotency-Key": newIdempotencyKey() } }),
+    unarchive: (entity: string, id: string) =>
+      request<T>("POST", `${path(entity, id)}/unarchive`, { headers: { "Idempotency-Key": newIdempotencyKey() } }),
   };
 }
 

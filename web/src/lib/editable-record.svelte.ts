@@ -22,6 +22,8 @@ export interface EditableRecordOptions<T, Input> {
   update: (base: T, input: Input) => Promise<T>;
   /** Archive it; the archived record if the API returns it. */
   archive: (record: T) => Promise<unknown>;
+  /** Undo an archive; the record as it is now. */
+  unarchive: (record: T) => Promise<T>;
 }
 
 /** The get/update/archive of an entity's resource (#lib/api.ts entityResource) for EditableRecord. */
@@ -30,13 +32,15 @@ export function recordCalls<T extends Versioned & { rev: number }, Input>(
     get: (entity: string, id: string) => Promise<T>;
     update: (entity: string, id: string, body: Input, rev: number | null) => Promise<T>;
     archive: (entity: string, id: string) => Promise<T>;
+    unarchive: (entity: string, id: string) => Promise<T>;
   },
   entityId: () => string,
-): Pick<EditableRecordOptions<T, Input>, "get" | "update" | "archive"> {
+): Pick<EditableRecordOptions<T, Input>, "get" | "update" | "archive" | "unarchive"> {
   return {
     get: (id) => resource.get(entityId(), id),
     update: (base, input) => resource.update(entityId(), base.id, input, base.rev),
     archive: (record) => resource.archive(entityId(), record.id),
+    unarchive: (record) => resource.unarchive(entityId(), record.id),
   };
 }
 
@@ -73,6 +77,7 @@ export class EditableRecord<T extends Versioned, Input> {
     const { noun } = this.#options;
     if (this.editing) this.changedWhileEditing = `${who} changed this ${noun} while you were editing.`;
     else if (e.kind.endsWith(".archived")) toasts.show(`${who} archived this ${noun}`);
+    else if (e.kind.endsWith(".unarchived")) toasts.show(`${who} restored this ${noun}`);
     else toasts.show(`Updated by ${who}`);
     return true;
   }
@@ -118,6 +123,20 @@ export class EditableRecord<T extends Versioned, Input> {
     }
   }
 
+  /** Undo an archive (the toast's Undo, the Unarchive button). True when it is back. */
+  async unarchive(): Promise<boolean> {
+    this.notice = null;
+    const { noun } = this.#options;
+    try {
+      this.record = await this.#options.unarchive(this.record);
+      toasts.show(`${noun[0].toUpperCase()}${noun.slice(1)} restored`, "success");
+      return true;
+    } catch (e) {
+      this.notice = { kind: "error", text: isApiError(e) ? e.message : `Could not restore the ${noun}.` };
+      return false;
+    }
+  }
+
   /** Archive after the user confirmed. True when it is archived. */
   async archive(): Promise<boolean> {
     this.archiving = true;
@@ -127,7 +146,7 @@ export class EditableRecord<T extends Versioned, Input> {
       const archived = await this.#options.archive(this.record);
       if (archived && typeof archived === "object" && "id" in archived) this.record = archived as T;
       else await this.reload();
-      toasts.show(`${noun[0].toUpperCase()}${noun.slice(1)} archived`, "success");
+      toasts.show(`${noun[0].toUpperCase()}${noun.slice(1)} archived`, "success", 8000, { label: "Undo", run: () => void this.unarchive() });
       return true;
     } catch (e) {
       this.notice = { kind: "error", text: isApiError(e) ? e.message : `Could not archive the ${noun}.` };

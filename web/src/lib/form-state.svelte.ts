@@ -22,6 +22,20 @@ export class FormState<K extends string> {
   otherErrors = $state<{ path: string; message: string }[]>([]);
   fieldErrors = $state<Partial<Record<K, string>>>({});
 
+  /**
+   * The person edited a control (the form's input/change event): its field's error goes at once,
+   * and the summary with the last one, so a fixed field does not keep saying it is wrong.
+   */
+  edited(e: Event, fieldFor: (path: string) => K | null): void {
+    const name = (e.target as HTMLInputElement | null)?.name;
+    const field = name ? fieldFor(name) : null;
+    if (!field || !(field in this.fieldErrors)) return;
+    const rest = { ...this.fieldErrors };
+    delete rest[field];
+    this.fieldErrors = rest;
+    if (Object.keys(rest).length === 0 && this.otherErrors.length === 0) this.formError = null;
+  }
+
   /** Run `save` unless one is running. True when it succeeded; errors are shown, not thrown. */
   async submit(save: () => Promise<void>, options: SubmitOptions<K>): Promise<boolean> {
     if (this.saving) return false;

@@ -40,19 +40,22 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "";
   const d = parsed(iso);
   if (!d) return iso;
-  return d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });
+  // The reader's locale (undefined: the browser's), so "Dec 1, 2026" in the US and "1 Dec 2026" here.
+  return d.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return "";
   const d = parsed(iso);
   if (!d) return iso;
-  return d.toLocaleString("en-GB", {
+  // A time says its zone ("14:05 GMT+1"): a finance team reads times from several countries.
+  return d.toLocaleString(undefined, {
     day: "numeric",
     month: "short",
     year: "numeric",
     hour: "2-digit",
     minute: "2-digit",
+    timeZoneName: "short",
   });
 }
 
@@ -67,3 +70,4 @@ export const ENV_LABEL: Record<EnvironmentName, string> = {
   sandbox: "Sandbox",
   production: "Production",
 };
+

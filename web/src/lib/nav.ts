@@ -12,6 +12,7 @@ export const NAV: NavItem[] = [
   { segment: "customers", label: "Customers", icon: "users" },
   { segment: "products", label: "Products", icon: "box" },
   { segment: "quotes", label: "Quotes", icon: "file" },
+  { segment: "settings", label: "Settings", icon: "sliders" },
   // { segment: "invoices", label: "Invoices", icon: "receipt" },
 ];
 

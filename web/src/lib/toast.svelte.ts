@@ -3,6 +3,8 @@ export interface Toast {
   id: number;
   message: string;
   kind: "info" | "success" | "error";
+  /** One button on the toast ("Undo"); pressing it runs `run` and closes the toast. */
+  action?: { label: string; run: () => void };
 }
 
 let nextId = 1;
@@ -10,9 +12,9 @@ let nextId = 1;
 class Toasts {
   items = $state<Toast[]>([]);
 
-  show(message: string, kind: Toast["kind"] = "info", ms = 3500) {
+  show(message: string, kind: Toast["kind"] = "info", ms = 3500, action?: Toast["action"]) {
     const id = nextId++;
-    this.items = [...this.items, { id, message, kind }].slice(-3);
+    this.items = [...this.items, { id, message, kind, action }].slice(-3);
     setTimeout(() => this.dismiss(id), ms);
   }
 

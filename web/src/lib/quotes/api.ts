@@ -28,7 +28,7 @@ export const quotesApi = {
   /** PATCH with If-Match; `{}` on a PUBLISHED quote makes it a new DRAFT version ("Revise"). */
   patch: (entity: string, id: string, body: Record<string, unknown>, rev: number) =>
     request<Quote>("PATCH", `${base(entity)}/quotes/${enc(id)}`, { body, headers: { "If-Match": `"${rev}"` } }),
-  action: (entity: string, id: string, action: "submit" | "publish" | "archive") =>
+  action: (entity: string, id: string, action: "submit" | "publish" | "archive" | "unarchive") =>
     request<Quote>("POST", `${base(entity)}/quotes/${enc(id)}/${action}`, {
       headers: { "Idempotency-Key": newIdempotencyKey() },
     }),

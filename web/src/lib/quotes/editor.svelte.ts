@@ -14,12 +14,15 @@
 // (toast). While the socket is down batches queue; after the next `synced` every batch not sent on
 // the current connection is sent again, in order, with its original clientOpId (the room acks a
 // repeat without applying it twice).
+import { untrack } from "svelte";
 import type { EntityEvent, PresenceUser, QuoteOp, ServerMessage } from "$protocol";
 import {
   applyOps,
   checkDescription,
   checkDiscount,
   checkExpiryDays,
+  checkStartDate,
+  checkContractLength,
   checkNotes,
   checkQuantity,
   checkTitle,
@@ -39,7 +42,7 @@ import { quotesApi } from "./api.ts";
 import { randomId } from "./format.ts";
 import type { Price, Quote } from "$worker/api/types.ts";
 
-export type FieldName = "title" | "dealType" | "expiryDays" | "notes";
+export type FieldName = "title" | "dealType" | "expiryDays" | "notes" | "startDate" | "contractLengthMonths";
 export type LineField = "quantity" | "priceId" | "discount" | "description";
 
 export interface Confirmed {
@@ -69,7 +72,8 @@ export interface View {
   totals: QuoteTotals;
 }
 
-export type SaveState = "saved" | "saving" | "offline";
+/** "invalid": a field holds text that cannot be sent; what is typed there is not saved. */
+export type SaveState = "saved" | "saving" | "offline" | "invalid";
 
 /** A user-facing rule error from a domain check (e.g. "quantity must be…"), or null. */
 export function ruleError(check: () => unknown): string | null {
@@ -175,6 +179,10 @@ export class QuoteEditor {
   prices = $state.raw<Map<string, QuotePrice>>(new Map());
   /** Everyone on this quote (from the room), this user included. */
   presence = $state.raw<PresenceUser[]>([]);
+  /** Someone else just replaced a value this user had set: "Sam changed Qty on line 2 to 40". */
+  overwritten = $state<{ text: string; key: string } | null>(null);
+  /** What this user last set per field ("set:title", "line:<id>:quantity"), as JSON. */
+  #mine = new Map<string, string>();
   /** The field this user is on (sent as presence). */
   focus = $state<string | null>(null);
 
@@ -235,7 +243,22 @@ export class QuoteEditor {
     return this.confirmed.quote;
   }
 
+  /** The places (a field, a line) that hold text failing its rule: nothing of theirs is sent. */
+  invalidAt = $state<Record<string, true>>({});
+
+  /** Mark or clear a place as holding invalid text (the save pill then says "Not saved"). */
+  setInvalid(place: string, invalid: boolean) {
+    // Called from effects: reading invalidAt there must not make them depend on it.
+    const was = untrack(() => this.invalidAt);
+    if (invalid === !!was[place]) return;
+    const next = { ...was };
+    if (invalid) next[place] = true;
+    else delete next[place];
+    this.invalidAt = next;
+  }
+
   get saveState(): SaveState {
+    if (Object.keys(this.invalidAt).length > 0) return "invalid";
     if (this.queuedOps === 0) return "saved";
     return live.state === "live" ? "saving" : "offline";
   }
@@ -283,6 +306,7 @@ export class QuoteEditor {
 
   /** Add an op to the open batch; a later edit of the same field replaces the earlier one in place. */
   #push(op: QuoteOp, key: string | null) {
+    if (key !== null) this.#mine.set(key, JSON.stringify(op.op === "set" || op.op === "updateLine" ? op.value : null));
     if (key !== null) {
       const i = this.#openKeys.indexOf(key);
       if (i >= 0) {
@@ -370,6 +394,8 @@ export class QuoteEditor {
 
   /** Other users on this quote (one entry per user; the field of the most specific connection). */
   get others(): PresenceUser[] {
+    // Offline, who else is here is not known: show no one rather than who was here before.
+    if (live.state !== "live") return [];
     const byUser = new Map<string, PresenceUser>();
     for (const u of this.presence) {
       if (u.userId === this.myUserId) continue;
@@ -445,7 +471,52 @@ export class QuoteEditor {
       if (full.status !== "DRAFT" || full.archivedAt) this.#discardLocal();
       return;
     }
-    if (Array.isArray(data.ops) && typeof data.rev === "number") this.#onOps(data as unknown as OpsEventData);
+    if (Array.isArray(data.ops) && typeof data.rev === "number") {
+      const d = data as unknown as OpsEventData;
+      const mine = typeof d.clientOpId === "string" && this.pending.some((b) => b.clientOpId === d.clientOpId);
+      if (!mine && e.actor?.id !== this.myUserId) this.#noticeOverwrites(d.ops, e.actor?.name ?? "Someone");
+      this.#onOps(d);
+    }
+  }
+
+  /** A value this user set, changed by someone else to something else: say who and what, quietly. */
+  #noticeOverwrites(ops: AppliedOp[], who: string) {
+    for (const op of ops) {
+      if (op.skipped) continue;
+      const key = op.op === "set" ? `set:${op.field}` : op.op === "updateLine" ? `line:${op.lineId}:${op.field}` : null;
+      if (!key || !this.#mine.has(key)) continue;
+      const value = (op as { value?: unknown }).value;
+      if (this.#mine.get(key) === JSON.stringify(value)) continue;
+      this.#mine.delete(key); // said once; their value is the quote's now
+      this.overwritten = { key, text: `${who} changed ${this.#describe(op, value)}` };
+    }
+  }
+
+  #describe(op: AppliedOp, value: unknown): string {
+    const FIELD: Record<string, string> = {
+      title: "the title",
+      notes: "the notes",
+      expiryDays: "the expiry",
+      dealType: "the deal type",
+      startDate: "the start date",
+      contractLengthMonths: "the contract length",
+      quantity: "Qty",
+      discount: "the discount",
+      description: "the description",
+      priceId: "the price",
+    };
+    let shown: string;
+    if (value === null || value === undefined || value === "") shown = "nothing";
+    else if (op.op === "updateLine" && op.field === "priceId") shown = this.prices.get(String(value))?.name ?? String(value);
+    else if (op.op === "updateLine" && op.field === "discount" && typeof value === "object") {
+      const dsc = value as { type: string; value: string };
+      shown = dsc.type === "PERCENTAGE" ? `${dsc.value}%` : `${dsc.value} ${this.confirmed.quote.currency}`;
+    } else shown = typeof value === "string" && (op.op === "set" && (op.field === "title" || op.field === "notes")) ? `“${value}”` : String(value);
+    if (op.op === "updateLine") {
+      const index = this.confirmed.content.lines.findIndex((l) => l.id === op.lineId);
+      return `${FIELD[op.field] ?? op.field}${index >= 0 ? ` on line ${index + 1}` : ""} to ${shown}`;
+    }
+    return `${op.op === "set" ? (FIELD[op.field] ?? op.field) : ""} to ${shown}`;
   }
 
   #onOps(d: OpsEventData) {
@@ -477,6 +548,8 @@ export class QuoteEditor {
         dealType: content.dealType,
         expiryDays: content.expiryDays,
         notes: content.notes,
+        startDate: content.startDate,
+        contractLengthMonths: content.contractLengthMonths,
         rev: d.rev,
         updatedAt: d.updatedAt ?? c.quote.updatedAt,
         approvalStatus: "NOT_REQUIRED", // every co-edited revision needs approval afresh
@@ -547,6 +620,10 @@ export class QuoteEditor {
         return ruleError(() => checkNotes(value));
       case "expiryDays":
         return ruleError(() => checkExpiryDays(value));
+      case "startDate":
+        return ruleError(() => checkStartDate(value));
+      case "contractLengthMonths":
+        return ruleError(() => checkContractLength(value));
       default:
         return null;
     }

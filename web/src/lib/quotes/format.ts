@@ -2,7 +2,7 @@
 // formatted by #lib/money.ts; billing-frequency words come from worker/domain/billing.ts.
 import { BILLING_FREQUENCY, FREQUENCY_ORDER, isBillingFrequency, type BillingFrequency } from "$worker/domain/billing.ts";
 import type { ApprovalStatus, DealType, QuoteStatus } from "$worker/domain/quote.ts";
-import { money } from "../money.ts";
+import { isZero, money } from "../money.ts";
 
 /** "/ month" after an amount; empty for a line without a (known) frequency. */
 export function frequencySuffix(frequency: string | null | undefined): string {
@@ -61,4 +61,46 @@ export function randomId(prefix: string): string {
   let s = "";
   for (const b of bytes) s += (b % 36).toString(36);
   return `${prefix}_${s.slice(0, 20)}`;
+}
+
+/**
+ * A line's name as the customer reads it. The Worker names a line "Product — price name", and
+ * prices were named "Product — one time" by default: "Onboarding — Onboarding — one time" reads
+ * as "Onboarding — one time".
+ */
+export function lineTitle(name: string | null | undefined): string {
+  if (!name) return "Item";
+  const parts = name.split(" — ");
+  const out = parts.filter((p, i) => i === 0 || p.trim().toLowerCase() !== parts[i - 1].trim().toLowerCase());
+  // "Onboarding — Onboarding one time": the price name starts with the product's.
+  if (out.length === 2 && out[1].toLowerCase().startsWith(`${out[0].toLowerCase()} `)) return out[1];
+  return out.join(" — ");
+}
+
+/** The recurring amounts in display order: [["MONTHLY", "1250.00"], …]. */
+export function recurringInOrder(recurring: Partial<Record<string, string>> | null | undefined): [BillingFrequency, string][] {
+  const present = recurring ?? {};
+  return FREQUENCY_ORDER.filter((f) => f !== "ONE_TIME" && present[f] !== undefined).map((f) => [f, present[f]!]);
+}
+
+/** "12 months", "1 month", "2 years" for 24. */
+export function monthsLabel(months: number): string {
+  if (months % 12 === 0 && months >= 24) return `${months / 12} years`;
+  return `${months} ${months === 1 ? "month" : "months"}`;
+}
+
+/**
+ * What accepting commits the buyer to, in one line: "$1,250.00 / month for 12 months + $5,000.00
+ * one-time". The server's figures only: nothing is added up here.
+ */
+export function commitmentText(
+  totals: { recurring: Partial<Record<string, string>>; oneTime: string },
+  currency: string,
+  contractLengthMonths: number,
+): string {
+  const recurring = recurringInOrder(totals.recurring).map(([f, amount]) => `${money(amount, currency)} ${frequencySuffix(f)}`);
+  const parts: string[] = [];
+  if (recurring.length) parts.push(`${recurring.join(" + ")} for ${monthsLabel(contractLengthMonths)}`);
+  if (!isZero(totals.oneTime) || parts.length === 0) parts.push(`${money(totals.oneTime, currency)} one-time`);
+  return parts.join(" + ");
 }

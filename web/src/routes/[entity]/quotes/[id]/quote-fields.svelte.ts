@@ -48,6 +48,16 @@ export class QuoteFields {
     this.#input("expiryDays", raw, t === "" ? null : /^\d+$/.test(t) ? Number(t) : NaN, "1 to 365 days, or empty");
   }
 
+  /** A date input's value ("" = the day the customer accepts); sent at once, it is a picker. */
+  startDate(raw: string) {
+    this.#input("startDate", raw, raw === "" ? null : raw, "A date, or empty for the acceptance date");
+  }
+
+  contractLength(raw: string) {
+    const t = raw.trim();
+    this.#input("contractLengthMonths", raw, /^\d+$/.test(t) ? Number(t) : NaN, "1 to 120 months");
+  }
+
   dealType(value: string) {
     this.#editor.setField("dealType", value);
     this.#editor.flush();

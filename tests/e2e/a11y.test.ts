@@ -1,0 +1,98 @@
+/// <reference lib="dom" />
+// Accessibility: axe-core (npm, injected from node_modules) finds no serious or critical violation
+// on any screen, on a desktop and on a phone, signed in as an admin (who sees every control).
+import { describe, expect, test } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { BASE_URL, DESKTOP, PHONE, apiCall, axeViolations, createCustomer, uniqueName, useBrowser, waitForLive } from "./support.ts";
+
+const ENTITY = "acme-us";
+const { open, anonymous } = useBrowser();
+
+async function publishedQuote(context: BrowserContext): Promise<{ id: string; publicUrl: string }> {
+  const customer = await createCustomer(context, ENTITY, { legalName: uniqueName("Axe Buyer"), currency: "USD" });
+  const created = await apiCall<{ id: string; rev: number }>(
+    context,
+    "POST",
+    `/api/v1/entities/${ENTITY}/quotes`,
+    {
+      customerId: customer.id,
+      title: uniqueName("Axe quote"),
+      currency: "USD",
+      lines: [
+        { priceId: "price_us_platform_monthly", quantity: "1" },
+        { priceId: "price_us_onboarding_once", quantity: "1" },
+      ],
+    },
+    { "Idempotency-Key": crypto.randomUUID() },
+  );
+  expect(created.status).toBe(201);
+  const published = await apiCall<{ publicUrl: string }>(context, "POST", `/api/v1/entities/${ENTITY}/quotes/${created.body.id}/publish`, {}, {
+    "Idempotency-Key": crypto.randomUUID(),
+  });
+  expect(published.status).toBe(200);
+  return { id: created.body.id, publicUrl: published.body.publicUrl };
+}
+
+/** Every screen's violations, reported together at the end of the test (one run shows them all). */
+function collector() {
+  const found: Record<string, unknown> = {};
+  return {
+    async check(page: Page, screen: string) {
+      const violations = await axeViolations(page);
+      if (violations.length) found[screen] = violations;
+    },
+    found,
+  };
+}
+
+describe("accessibility (axe-core: no serious or critical violation)", () => {
+  for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+    test(`every screen (${device})`, async () => {
+      const { check: expectNoViolations, found } = collector();
+      const signedOut = await anonymous(options);
+      const sp = await signedOut.newPage();
+      await sp.goto(`/${ENTITY}/customers`); // signed out: sent to sign-in
+      await sp.locator('[data-testid="sign-in-form"]').waitFor();
+      await expectNoViolations(sp, "sign-in");
+
+      const { context, page } = await open("admin@acme.test", options);
+      const draft = await apiCall<{ items: { id: string }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/quotes?status=DRAFT&limit=1`);
+      const quote = await publishedQuote(context);
+      const customers = await apiCall<{ items: { id: string }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/customers?limit=1`);
+      const products = await apiCall<{ items: { id: string }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/products?limit=1`);
+
+      const screens: [string, string, string][] = [
+        ["customers", `/${ENTITY}/customers`, '[data-testid="customer-row"]'],
+        ["customer", `/${ENTITY}/customers/${customers.body.items[0].id}`, '[data-testid="record-header"], h1'],
+        ["products", `/${ENTITY}/products`, '[data-testid="product-row"]'],
+        ["product", `/${ENTITY}/products/${products.body.items[0].id}`, '[data-testid="price-row"], [data-testid="prices-empty"]'],
+        ["quotes", `/${ENTITY}/quotes`, '[data-testid="quote-row"]'],
+        ["quote editor", `/${ENTITY}/quotes/${draft.body.items[0]?.id ?? quote.id}`, '[data-testid="quote-lines"]'],
+        ["published quote", `/${ENTITY}/quotes/${quote.id}`, '[data-testid="public-url"]'],
+        ["settings", `/${ENTITY}/settings`, '[data-testid="settings"]'],
+      ];
+      for (const [screen, path, ready] of screens) {
+        await page.goto(path);
+        await page.locator(ready).first().waitFor();
+        await waitForLive(page);
+        await expectNoViolations(page, screen);
+        if (screen === "product") {
+          await page.locator('[data-testid="add-price"]').click();
+          await page.locator('[data-testid="price-editor"]').waitFor();
+          await expectNoViolations(page, "price editor");
+        }
+        if (screen === "quotes") {
+          await page.locator('[data-testid="new-quote"]').click();
+          await page.locator('[data-testid="new-quote-form"]').waitFor();
+          await expectNoViolations(page, "new quote");
+        }
+      }
+
+      const pub = await signedOut.newPage();
+      await pub.goto(quote.publicUrl.replace(/^https?:\/\/[^/]+/, BASE_URL));
+      await pub.locator('[data-testid="public-quote"]').waitFor();
+      await expectNoViolations(pub, "public quote");
+      expect(found).toEqual({});
+    });
+  }
+});
