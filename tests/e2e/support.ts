@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Shared helpers for the browser tests: Debian's Chromium through playwright-core (no browser
 // downloads), a base URL from KONTOR_URL, and signed-in contexts for the demo users.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll } from "vitest";
 import {
@@ -194,7 +194,9 @@ const AXE_PATH = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 /** Run axe-core (from node_modules, no network) on the page; the serious and critical violations. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_PATH });
+  // Evaluated through the DevTools protocol, not as a <script>: the app's CSP (rightly) refuses inline
+  // scripts, and axe is the test's tool, not part of the page.
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(`${readFileSync(AXE_PATH, "utf8")}\n;void 0`);
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe;
     const result = await axe.run(document, { resultTypes: ["violations"] });
