@@ -1,6 +1,6 @@
 // Document PDFs (worker/documents): formatting of money, quantities and dates; WinAnsi text sanitizing; and
 // real PDF bytes rendered inside workerd, reloaded with pdf-lib and read back page by page.
-import { PDFArray, PDFDocument, PDFRawStream, StandardFonts, decodePDFRawStream, type PDFPage } from "pdf-lib";
+import { PDFDocument, StandardFonts, type PDFPage } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { MoneyError } from "../../worker/domain/money.ts";
 import { renderDocumentPdf, type BillingDocument } from "../../worker/documents/document.ts";
@@ -14,6 +14,7 @@ import {
   formatQuantity,
 } from "../../worker/documents/format.ts";
 import { WIN_ANSI_CODE_POINTS, toWinAnsi } from "../../worker/documents/text.ts";
+import { rawRunsOf, runsOf } from "../support/pdf-text.ts";
 
 const NOW = new Date("2026-11-26T10:00:00Z");
 // A valid 1×1 RGBA PNG.
@@ -77,24 +78,9 @@ function latin1(bytes: Uint8Array): string {
   return text;
 }
 
-/** The decoded content stream(s) of a page. */
-function contentOf(page: PDFPage): string {
-  const contents = page.node.Contents();
-  const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => page.doc.context.lookup(ref)) : [contents];
-  return streams
-    .map((stream) => (stream instanceof PDFRawStream ? latin1(decodePDFRawStream(stream).decode()) : ""))
-    .join("\n");
-}
-
-/** The text a page shows: pdf-lib writes each run of a standard font as a hex string of WinAnsi codes. */
+/** The text a page shows, one run a line (a negative amount's minus sign joined to its digits). */
 function textOf(page: PDFPage): string {
-  const runs: string[] = [];
-  for (const match of contentOf(page).matchAll(/<([0-9A-Fa-f]*)> Tj/g)) {
-    let run = "";
-    for (let i = 0; i < match[1].length; i += 2) run += String.fromCharCode(parseInt(match[1].slice(i, i + 2), 16));
-    runs.push(run);
-  }
-  return runs.join("\n");
+  return runsOf(page).join("\n");
 }
 
 async function render(doc: BillingDocument): Promise<{ bytes: Uint8Array; pdf: PDFDocument; pages: string[] }> {
@@ -286,13 +272,51 @@ describe("renderDocumentPdf", () => {
     const page = pages[0];
     for (const expected of [
       "Acme Cloud", "QUOTE", "Quote Q00042", "PUBLISHED", "Prepared for".toUpperCase(), "Globex Corporation", "Tax ID: US-99-1234567",
-      "26 Nov 2026", "26 Dec 2026", "USD 1,250.00", "DESCRIPTION", "Platform subscription 1", "1,250.00", "-125.00", "10% off",
+      "26 Nov 2026", "26 Dec 2026", "USD 1,250.00", "DESCRIPTION", "Platform subscription 1", "1,250.00", "\u2212125.00", "10% off",
       "One-time", "Tax: VAT 20%", "Subtotal", "Total", "Monthly", "NOTES", "Valid for 30 days.", "PAYMENT DETAILS",
       "Account 1234567890", "Thank you for your business.", "Page 1 of 1",
     ]) {
       expect(page, expected).toContain(expected);
     }
     expect(page).not.toContain("DRAFT");
+  });
+
+  it("prints negative amounts with a real minus sign (U+2212, in the Symbol font), and changes nothing else", async () => {
+    const doc = quote({ totals: { subtotal: "1250.00", discount: "125.00", tax: "0.00", total: "1125.00", byFrequency: [{ frequency: "ONE_TIME", total: "1125.00" }] } });
+    const { pdf, pages } = await render(doc);
+    const runs = pdf.getPages().flatMap(runsOf);
+    // The discount line and the discount total read with the minus sign.
+    expect(runs).toContain("\u2212125.00");
+    expect(runs).toContain("\u2212USD 125.00");
+    // Everything else is the text the document printed before (with "-"), run for run.
+    const before = [
+      "QUOTE", "Q00042", "Acme Cloud", "Acme Cloud Inc.", "Quote Q00042", "PUBLISHED", "DETAILS", "Quote number", "Q00042",
+      "Date of issue", "26 Nov 2026", "Valid until", "26 Dec 2026", "Currency", "USD", "FROM", "Acme Cloud Inc.",
+      "548 Market St", "San Francisco, CA 94104", "United States", "EIN 12-3456789", "billing@acme.example",
+      "PREPARED FOR", "Globex Corporation", "1 Globex Way", "Springfield", "Tax ID: US-99-1234567", "ap@globex.example",
+      "USD 1,125.00", "total · valid until 26 Dec 2026", "Items", "Amounts in USD", "DESCRIPTION", "QTY", "BILLED",
+      "SUBTOTAL", "DISCOUNT", "TOTAL", "Platform subscription 1", "Annual commitment, billed monthly;",
+      "includes SSO, audit log and premium", "support for every workspace.", "Tax: VAT 20%", "1", "One-time", "1,250.00",
+      "-125.00", "10% off", "1,125.00", "Subtotal", "USD 1,250.00", "Discount", "-USD 125.00", "Tax", "USD 0.00", "Total",
+      "USD 1,125.00", "BY BILLING FREQUENCY", "One-time", "USD 1,125.00", "NOTES", "Prices exclude sales tax.",
+      "Valid for 30 days.", "PAYMENT DETAILS", "Routing 021000021", "Account 1234567890", "Thank you for your business.",
+      "Acme Cloud · Quote Q00042", "Page 1 of 1",
+    ];
+    expect(runs.map((run) => run.replaceAll("\u2212", "-"))).toEqual(before);
+    expect(pages[0]).not.toMatch(/(^|\s)[-\u2013](\d|USD)/m);
+    // The Symbol font draws exactly the two minus signs, each right before its digits, so the column stays right-aligned.
+    const raw = rawRunsOf(pdf.getPage(0));
+    const symbol = raw.filter((run) => run.font === "Symbol");
+    expect(symbol.map((run) => run.text)).toEqual(["\u2212", "\u2212"]);
+    const [helvetica, minus] = [await PDFDocument.create().then((d) => d.embedFont(StandardFonts.Helvetica)), await PDFDocument.create().then((d) => d.embedFont(StandardFonts.Symbol))];
+    const rightOf = (run: (typeof raw)[number]) => run.x + (run.font === "Symbol" ? minus : helvetica).widthOfTextAtSize(run.text, run.size);
+    const discountTotal = raw.find((run) => run.text === "USD 125.00")!;
+    const subtotal = raw.find((run) => run.text === "USD 1,250.00")!;
+    expect(raw[raw.indexOf(discountTotal) - 1].font).toBe("Symbol");
+    expect(rightOf(raw[raw.indexOf(discountTotal) - 1])).toBeCloseTo(discountTotal.x, 2);
+    expect(rightOf(discountTotal)).toBeCloseTo(rightOf(subtotal), 2);
+    // A document without a negative amount does not carry the Symbol font.
+    expect(latin1((await render(quote({ lines: [line(1)] }))).bytes)).not.toContain("/BaseFont /Symbol");
   });
 
   it("breaks 120 lines over several pages, repeating the table header and numbering the pages", async () => {
@@ -384,7 +408,7 @@ describe("renderDocumentPdf", () => {
     const yen = await render(
       quote({ currency: "JPY", lines: [line(0, { subtotal: "150000", discount: "15000", total: "135000" })], totals: { subtotal: "150000", discount: "15000", tax: "13500", total: "148500" } }),
     );
-    for (const expected of ["JPY 148,500", "150,000", "-15,000", "-JPY 15,000", "Amounts in JPY"]) expect(yen.pages[0]).toContain(expected);
+    for (const expected of ["JPY 148,500", "150,000", "\u221215,000", "\u2212JPY 15,000", "Amounts in JPY"]) expect(yen.pages[0]).toContain(expected);
 
     const dinar = await render(quote({ currency: "KWD", lines: [line(0, { subtotal: "12.5", discount: null, total: "12.5" })], totals: { subtotal: "12.5", tax: "0", total: "12.5" } }));
     expect(dinar.pages[0]).toContain("KWD 12.500");

@@ -5,6 +5,8 @@
 // - A4 portrait, the standard Helvetica fonts (not embedded, so files stay a few KB). Those fonts
 //   only have WinAnsi glyphs: every string is passed through toWinAnsi (./text.ts) before it is
 //   measured (./wrap.ts) or drawn (./layout.ts), so no name, description or note can make rendering throw.
+// - Negative amounts print with a real minus sign (U+2212), which WinAnsi lacks: the layout draws it
+//   in the standard Symbol font (glyph "minus"), embedded only in documents that show one.
 // - Amounts are decimal strings formatted by ./format.ts; nothing here turns money into a number.
 // - Output is deterministic: the same document and `now` give the same bytes (pdf-lib seeds its
 //   resource names with a fixed seed), so tests can compare files.
@@ -23,11 +25,6 @@ export interface BillingDocument {
   paper?: "A4" | "LETTER";
   /** BCP 47, the catalog's /Lang; default "en". */
   language?: string;
-  /**
-   * What negative amounts start with; default "-". Helvetica's WinAnsi encoding has no U+2212, so a
-   * document that wants a typographic minus passes the en dash (U+2013), the glyph a minus falls back to.
-   */
-  minusSign?: string;
   number: string | null; // null for drafts (print "DRAFT")
   status: string; // DRAFT, PUBLISHED, ACCEPTED, FINAL, ...
   currency: string;

@@ -1,13 +1,13 @@
 // Page layout of a billing document: A4 pages with the brand band, the parties, the line table
 // (rows that break across pages), totals, text sections and footers. Everything drawn is measured
 // first (./wrap.ts) and cleaned for the standard fonts (./text.ts); amounts are formatted decimal
-// strings (./format.ts), never numbers.
-import { degrees, rgb, type Color, type PDFDocument, type PDFFont, type PDFImage, type PDFPage } from "pdf-lib";
+// strings (./format.ts), never numbers; a negative one is drawn with a real minus sign (U+2212, Symbol font).
+import { degrees, rgb, StandardFonts, type Color, type PDFDocument, type PDFFont, type PDFImage, type PDFPage } from "pdf-lib";
 import { isZeroMoney, roundMoney } from "../domain/money.ts";
 import type { BillingDocument } from "./document.ts";
 import { formatAmount, formatDate, formatDateTime, formatEnum, formatFrequency, formatMoney, formatQuantity, formatUnitPrice } from "./format.ts";
 import { toWinAnsi } from "./text.ts";
-import { ellipsize, fittingSize, widthOf, wrap } from "./wrap.ts";
+import { ellipsize, fitWidth, fittingSize, widthOf, wrap } from "./wrap.ts";
 
 // ---- look ----
 
@@ -76,7 +76,12 @@ interface TextRun {
   font: PDFFont;
   size: number;
   color: Color;
+  /** A negative number: a minus sign (U+2212, in the Symbol font) is drawn before `text`. */
+  minus?: boolean;
 }
+
+/** The minus sign U+2212. Helvetica's WinAnsi has no glyph for it; the Symbol font has (code 0x2D, glyph "minus"). */
+const MINUS = "\u2212";
 
 interface Column {
   label: string;
@@ -106,10 +111,10 @@ export class Layout {
   readonly pageHeight: number;
   readonly contentWidth: number;
   readonly right: number;
-  /** What a negative amount starts with: "-", or the quote's typographic minus (an en dash, see document.ts). */
-  readonly minus: string;
   page!: PDFPage;
   y = 0;
+  /** The Symbol font, embedded the first time a minus sign is drawn (a document without one does not carry it). */
+  private symbolFont: PDFFont | null = null;
 
   constructor(pdf: PDFDocument, doc: BillingDocument, fonts: Fonts, logo: PDFImage | null) {
     const paper = PAPER[doc.paper ?? "A4"];
@@ -117,7 +122,6 @@ export class Layout {
     this.pageHeight = paper.height;
     this.contentWidth = paper.width - 2 * MARGIN;
     this.right = MARGIN + this.contentWidth;
-    this.minus = doc.minusSign ?? "-";
     this.pdf = pdf;
     this.doc = doc;
     this.fonts = fonts;
@@ -140,6 +144,46 @@ export class Layout {
     const width = widthOf(clean, font, size);
     const left = align === "right" ? x - width : align === "center" ? x - width / 2 : x;
     if (clean !== "") this.page.drawText(clean, { x: left, y, font, size, color });
+    return width;
+  }
+
+  get symbol(): PDFFont {
+    return (this.symbolFont ??= this.pdf.embedStandardFont(StandardFonts.Symbol));
+  }
+
+  /** Width of a run at `size`, its minus sign included. */
+  runWidth(run: Pick<TextRun, "text" | "font" | "minus">, size: number): number {
+    return (run.minus ? widthOf(MINUS, this.symbol, size) : 0) + widthOf(run.text, run.font, size);
+  }
+
+  /** Draws a run with its left edge at x: the minus sign in the Symbol font, then the text in the run's font. */
+  drawRun(run: Pick<TextRun, "text" | "font" | "minus">, x: number, y: number, size: number, color: Color): void {
+    if (run.minus) {
+      this.page.drawText(MINUS, { x, y, font: this.symbol, size, color });
+      x += widthOf(MINUS, this.symbol, size);
+    }
+    if (run.text !== "") this.page.drawText(run.text, { x, y, font: run.font, size, color });
+  }
+
+  /**
+   * A formatted number ("-USD 500.00", "-125.00", "1,250.00") as a run: a leading "-" becomes the
+   * minus sign U+2212, drawn in the Symbol font before the rest.
+   */
+  numberRun(text: string, font: PDFFont, size: number, color: Color): TextRun {
+    const clean = toWinAnsi(text);
+    return clean.startsWith("-") ? { text: clean.slice(1), font, size, color, minus: true } : { text: clean, font, size, color };
+  }
+
+  /** The largest size up to `size` at which the formatted number fits `maxWidth`. */
+  fitNumber(text: string, font: PDFFont, size: number, maxWidth: number): number {
+    return fitWidth(this.runWidth(this.numberRun(text, font, size, INK), size), size, maxWidth);
+  }
+
+  /** Draws a formatted number like text(), with a real minus sign; returns its width. */
+  number(text: string, x: number, y: number, font: PDFFont, size: number, color: Color, align: "left" | "right" = "left"): number {
+    const run = this.numberRun(text, font, size, color);
+    const width = this.runWidth(run, size);
+    this.drawRun(run, align === "right" ? x - width : x, y, size, color);
     return width;
   }
 
@@ -362,9 +406,9 @@ export class Layout {
     this.rule(this.y + 4);
     const baseline = this.y - 24;
     const contract = doc.contract;
-    const amount = this.signed(formatMoney(contract ? contract.totalContractValue : doc.totals.total, doc.currency));
-    const size = fittingSize(amount, fonts.bold, 20, this.contentWidth / 2);
-    const width = this.text(amount, MARGIN, baseline, fonts.bold, size, INK);
+    const amount = formatMoney(contract ? contract.totalContractValue : doc.totals.total, doc.currency);
+    const size = this.fitNumber(amount, fonts.bold, 20, this.contentWidth / 2);
+    const width = this.number(amount, MARGIN, baseline, fonts.bold, size, INK);
     let tail: string;
     const what = contract ? `total contract value, ${contract.term}` : "total";
     if (doc.kind === "quote") tail = doc.expiresAt ? `${what} · valid until ${formatDate(doc.expiresAt)}` : what;
@@ -382,7 +426,7 @@ export class Layout {
     const lines = doc.lines;
     const hasFrequency = lines.some((line) => !!line.frequency);
     const hasDiscount = lines.some((line) => discountAmount(line.discount, currency) !== null || !!line.discountLabel);
-    const amount = (value: string, font: PDFFont = fonts.regular): TextRun[] => [{ text: value, font, size: 9, color: INK }];
+    const amount = (value: string, font: PDFFont = fonts.regular): TextRun[] => [this.numberRun(value, font, 9, INK)];
     const note = (value: string | null | undefined, width: number): TextRun[] =>
       value ? wrap(value, fonts.regular, 7.5, width - 2 * CELL_PADDING).map((text) => ({ text, font: fonts.regular, size: 7.5, color: MUTED })) : [];
 
@@ -417,7 +461,7 @@ export class Layout {
         align: "right",
         cells: (line) => {
           const value = discountAmount(line.discount, currency);
-          return [...(value === null ? [{ text: "–", font: fonts.regular, size: 9, color: FAINT }] : amount(this.signed(value))), ...note(line.discountLabel, 66)];
+          return [...(value === null ? [{ text: "–", font: fonts.regular, size: 9, color: FAINT }] : amount(value)), ...note(line.discountLabel, 66)];
         },
       });
     }
@@ -500,11 +544,11 @@ export class Layout {
       let top = this.y - ROW_PADDING;
       const inner = column.width - 2 * CELL_PADDING;
       for (const run of cells[index]) {
-        const size = column.align === "right" ? fittingSize(run.text, run.font, run.size, inner) : run.size;
+        const size = column.align === "right" ? fitWidth(this.runWidth(run, run.size), run.size, inner) : run.size;
         const baseline = top - run.size * 0.98;
-        const width = widthOf(run.text, run.font, size);
+        const width = this.runWidth(run, size);
         const left = column.align === "right" ? x + column.width - CELL_PADDING - width : x + CELL_PADDING;
-        if (run.text !== "") this.page.drawText(run.text, { x: left, y: baseline, font: run.font, size, color: run.color });
+        this.drawRun(run, left, baseline, size, run.color);
         top -= lineHeight(run.size);
       }
       x += column.width;
@@ -515,11 +559,6 @@ export class Layout {
 
   // -- after the table --
 
-  /** A negative amount with the document's minus sign. */
-  signed(text: string): string {
-    return text.startsWith("-") ? this.minus + text.slice(1) : text;
-  }
-
   drawTotals(): void {
     if (this.doc.contract) return this.drawContractTotals(this.doc.contract);
     const { doc, fonts } = this;
@@ -527,7 +566,7 @@ export class Layout {
     const currency = doc.currency;
     const rows: [string, string][] = [["Subtotal", formatMoney(totals.subtotal, currency)]];
     const discount = discountAmount(totals.discount, currency);
-    if (discount !== null) rows.push(["Discount", discount.startsWith("-") ? `${this.minus}${currency} ${discount.slice(1)}` : `${currency} ${discount}`]);
+    if (discount !== null) rows.push(["Discount", discount.startsWith("-") ? `-${currency} ${discount.slice(1)}` : `${currency} ${discount}`]);
     rows.push(["Tax", formatMoney(totals.tax, currency)]);
     const byFrequency = totals.byFrequency ?? [];
     const height = 14 + rows.length * 18 + 34 + (byFrequency.length > 0 ? 22 + byFrequency.length * 16 : 0);
@@ -538,7 +577,7 @@ export class Layout {
     let y = this.y - 14;
     for (const [label, value] of rows) {
       this.text(label, x, y - 9, fonts.regular, 9.5, MUTED);
-      this.text(value, this.right, y - 9, fonts.regular, fittingSize(value, fonts.regular, 9.5, width - 70), INK, "right");
+      this.number(value, this.right, y - 9, fonts.regular, this.fitNumber(value, fonts.regular, 9.5, width - 70), INK, "right");
       y -= 18;
     }
     this.rule(y - 2, x, this.right, INK, 0.9);
@@ -546,7 +585,7 @@ export class Layout {
     const total = formatMoney(totals.total, currency);
     const totalLabel = doc.kind === "invoice" ? "Amount due" : doc.kind === "credit_note" ? "Total credit" : "Total";
     this.text(totalLabel, x, y - 14, fonts.bold, 11, INK);
-    this.text(total, this.right, y - 14, fonts.bold, fittingSize(total, fonts.bold, 12.5, width - 80), INK, "right");
+    this.number(total, this.right, y - 14, fonts.bold, this.fitNumber(total, fonts.bold, 12.5, width - 80), INK, "right");
     y -= 26;
     if (byFrequency.length > 0) {
       y -= 8;
@@ -555,7 +594,7 @@ export class Layout {
       for (const entry of byFrequency) {
         const value = formatMoney(entry.total, currency);
         this.text(formatFrequency(entry.frequency), x, y - 9, fonts.regular, 9, MUTED);
-        this.text(value, this.right, y - 9, fonts.regular, fittingSize(value, fonts.regular, 9, width - 90), INK, "right");
+        this.number(value, this.right, y - 9, fonts.regular, this.fitNumber(value, fonts.regular, 9, width - 90), INK, "right");
         y -= 16;
       }
     }
@@ -569,7 +608,7 @@ export class Layout {
   drawContractTotals(contract: NonNullable<BillingDocument["contract"]>): void {
     const { doc, fonts } = this;
     const currency = doc.currency;
-    const money = (amount: string) => this.signed(formatMoney(amount, currency));
+    const money = (amount: string) => formatMoney(amount, currency);
     const rows: [string, string][] = [
       ...contract.recurring.map((r): [string, string] => [`Recurring, ${r.label.toLowerCase()}`, `${money(r.amount)} ${r.suffix}`]),
       ["One-time", money(contract.oneTime)],
@@ -581,7 +620,7 @@ export class Layout {
     let y = this.y - 14;
     for (const [label, value] of rows) {
       this.text(label, x, y - 9, fonts.regular, 9.5, MUTED);
-      this.text(value, this.right, y - 9, fonts.regular, fittingSize(value, fonts.regular, 9.5, width - 120), INK, "right");
+      this.number(value, this.right, y - 9, fonts.regular, this.fitNumber(value, fonts.regular, 9.5, width - 120), INK, "right");
       y -= 18;
     }
     this.rule(y - 2, x, this.right, INK, 0.9);
@@ -591,7 +630,7 @@ export class Layout {
       ["Total contract value", money(contract.totalContractValue), contract.term],
     ] as const) {
       this.text(label, x, y - 14, fonts.bold, 11, INK);
-      this.text(value, this.right, y - 14, fonts.bold, fittingSize(value, fonts.bold, 12, width - 130), INK, "right");
+      this.number(value, this.right, y - 14, fonts.bold, this.fitNumber(value, fonts.bold, 12, width - 130), INK, "right");
       this.text(ellipsize(note, fonts.regular, 8, width), x, y - 26, fonts.regular, 8, MUTED);
       y -= 32;
     }

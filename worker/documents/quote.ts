@@ -32,7 +32,6 @@ export function quoteDocument(
     badge: view.status === "DRAFT" ? "DRAFT" : null,
     paper: options.country && LETTER_COUNTRIES.has(options.country) ? "LETTER" : "A4",
     language: "en",
-    minusSign: "\u2013",
     number: view.status === "DRAFT" ? null : view.quoteNumber,
     status: view.archivedAt ? "ARCHIVED" : view.status,
     currency: view.currency,

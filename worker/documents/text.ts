@@ -1,6 +1,6 @@
 // Text encoding for the standard PDF fonts: every string a document draws goes through toWinAnsi
 // first, because Helvetica (not embedded) only has WinAnsi glyphs and pdf-lib throws on anything else.
-// Pure, no I/O.
+// Pure, no I/O. (A negative amount's minus sign is not text: layout.ts draws U+2212 in the Symbol font.)
 
 /** The code points Helvetica's WinAnsi encoding can draw (pdf-lib's list; a test keeps them equal). */
 export const WIN_ANSI_CODE_POINTS: ReadonlySet<number> = (() => {

@@ -57,6 +57,10 @@ export function ellipsize(text: string, font: PDFFont, size: number, maxWidth: n
 
 /** The largest size up to `size` at which `text` fits `maxWidth` (amounts shrink rather than wrap). */
 export function fittingSize(text: string, font: PDFFont, size: number, maxWidth: number): number {
-  const width = widthOf(text, font, size);
+  return fitWidth(widthOf(text, font, size), size, maxWidth);
+}
+
+/** The largest size up to `size` at which something `width` wide at `size` fits `maxWidth`. */
+export function fitWidth(width: number, size: number, maxWidth: number): number {
   return width <= maxWidth ? size : Math.max(1, Math.floor(((size * maxWidth) / width) * 10) / 10);
 }
