@@ -40,6 +40,11 @@ export type ApiErrorBody = z.infer<typeof errorSchema>;
 export type ErrorDetail = NonNullable<ApiErrorBody["error"]["details"]>[number];
 export type Entity = Ok<Route<typeof entities, "/entities", "$get">>["items"][number];
 export type EnvironmentName = Entity["environment"];
+/** GET /api-keys: a key as listed (never its secret). */
+export type ApiKey = Ok<Route<typeof entities, "/entities/:entity/api-keys", "$get">>["items"][number];
+export type ApiKeyCreate = JsonBody<Route<typeof entities, "/entities/:entity/api-keys", "$post">>;
+/** POST /api-keys: the new key with its secret, shown this once (`key` is null on a replay). */
+export type CreatedApiKey = Ok<Route<typeof entities, "/entities/:entity/api-keys", "$post">>;
 export type Me = Ok<Route<typeof me, "/me", "$get">>;
 export type User = NonNullable<Me["user"]>;
 /** GET /public/quotes/{token}: the published document and where the quote stands now. */

@@ -14,7 +14,7 @@
 import { PartySocket } from "partysocket";
 import { invalidateAll, goto } from "$app/navigation";
 import type { ClientMessage, EntityEvent, ServerMessage } from "$protocol";
-import { api } from "./api.ts";
+import { api, UNAUTHENTICATED_EVENT } from "./api.ts";
 import { session, signInUrl } from "./session.svelte.ts";
 
 export type LiveState = "idle" | "connecting" | "live" | "reconnecting" | "offline";
@@ -27,6 +27,9 @@ const BUFFER_SIZE = 500;
 const PING_INTERVAL_MS = 20_000;
 const PONG_TIMEOUT_MS = 8_000;
 const ACCESS_CHECK_INTERVAL_MS = 15_000;
+/** The room's close code for a socket whose session, API key or membership ended (SESSION_ENDED in
+ *  party/entity-room.ts; restated so the bundle does not pull in the room's server code). */
+export const SESSION_ENDED_CLOSE = 4001;
 
 class LiveConnection {
   /** Connection state, for the indicator in the top bar. */
@@ -55,6 +58,7 @@ class LiveConnection {
   #serverAnswersPing = false;
   #lastAccessCheck = 0;
   #connectionId = 0;
+  #sessionEndedRetried = false;
 
   constructor() {
     if (typeof window === "undefined") return;
@@ -104,6 +108,7 @@ class LiveConnection {
     this.#awaitingSync = false;
     this.#behind = 0;
     this.#refetchOnSync = false;
+    this.#sessionEndedRetried = false;
 
     const socket = new PartySocket({
       host: location.host,
@@ -115,6 +120,8 @@ class LiveConnection {
       maxReconnectionDelay: 8_000,
       minReconnectionDelay: 500,
       connectionTimeout: 6_000,
+      // The room ended this credential: a retry would only be refused again (see #onSessionEnded).
+      shouldReconnectOnClose: (ev) => ev.code !== SESSION_ENDED_CLOSE,
     });
     socket.addEventListener("open", () => {
       if (socket !== this.#socket) return;
@@ -126,10 +133,11 @@ class LiveConnection {
       if (socket !== this.#socket) return;
       this.#onMessage(ev.data);
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (ev: CloseEvent) => {
       if (socket !== this.#socket) return;
       this.#stopHeartbeat();
       this.#awaitingSync = false;
+      if (ev.code === SESSION_ENDED_CLOSE) return void this.#onSessionEnded(entityId);
       this.state = navigator.onLine ? "reconnecting" : "offline";
       if (socket.retryCount >= 2) void this.#checkAccess();
     });
@@ -341,6 +349,40 @@ class LiveConnection {
     if (this.#pongTimer) clearTimeout(this.#pongTimer);
     this.#pingTimer = null;
     this.#pongTimer = null;
+  }
+
+  /**
+   * The room closed the socket with 4001: this tab's session was signed out, revoked or expired, or
+   * the membership ended. Ask the server which: signed out goes the way every 401 goes (the root
+   * layout's sign-in redirect, with ?next=); no longer a member shows the no-access page.
+   */
+  async #onSessionEnded(entityId: string) {
+    this.state = "reconnecting";
+    let s: Awaited<ReturnType<typeof session.refresh>> = null;
+    try {
+      s = await session.refresh();
+    } catch {
+      // The server said the session ended and cannot be asked again: believe the socket.
+    }
+    if (this.entityId !== entityId) return; // disconnected or switched meanwhile
+    if (!s) {
+      this.disconnect();
+      window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT));
+      return;
+    }
+    if (!s.entities.some((e) => e.id === entityId)) {
+      this.disconnect();
+      await invalidateAll();
+      return;
+    }
+    // Still signed in and a member (e.g. roles changed under the socket): a fresh connection, once
+    // per connect so a room that keeps refusing cannot make this loop.
+    if (this.#sessionEndedRetried) {
+      this.state = "offline";
+      return;
+    }
+    this.#sessionEndedRetried = true;
+    this.#socket?.reconnect();
   }
 
   /** The socket keeps failing: signed out, or no longer a member? */
