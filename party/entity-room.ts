@@ -350,7 +350,11 @@ export class EntityRoom extends Server<Env> {
 }
 
 function send(connection: Connection, message: ServerMessage) {
-  connection.send(JSON.stringify(message));
+  try {
+    connection.send(JSON.stringify(message));
+  } catch {
+    /* the socket closed meanwhile (a replay outlived it, or its session ended): nothing to tell it */
+  }
 }
 
 function extractClientOpId(raw: WSMessage): string | null {
