@@ -8,7 +8,6 @@ import { getCustomer, requireUsableCustomer, UNUSABLE_CUSTOMER, type Customer } 
 import { getMerchant, sellerOf, type Merchant } from "../db/merchant.ts";
 import type { Page } from "../db/paging.ts";
 import {
-  assignQuoteNumber,
   claimQuoteNumber,
   completeDocument,
   findQuoteByToken,
@@ -312,7 +311,6 @@ export async function create(ctx: ActionContext, input: CreateQuoteInput): Promi
   const id = newId("quo");
   const quoteNumber = claimQuoteNumber(changes);
   const { view } = draftStep(changes, { id, quoteNumber, customerId: input.customerId, content }, prices, ctx.origin);
-  assignQuoteNumber(changes, id, quoteNumber);
   try {
     return await commit(ctx, changes, view);
   } catch (error) {

@@ -129,6 +129,11 @@ export class ChangeSet {
     return numberSql(claim);
   }
 
+  /** A column value that may be a claimed number's token: its SQL then, else the value as it is. */
+  claimedOr(value: string): string | SQL {
+    return this.claims.some((c) => c.token === value) ? this.claimed(value) : value;
+  }
+
   /** `value` with every claimed number in place of its token (after commit). */
   resolve<T>(value: T): T {
     if (!this.claims.length) return value;

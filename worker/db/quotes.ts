@@ -197,10 +197,6 @@ const QUOTE_NUMBER = "quote_number";
  */
 export const claimQuoteNumber = (changes: ChangeSet): string => changes.claimNumber(QUOTE_NUMBER, { prefix: "Q", width: 5 });
 
-/** Set the claimed number on the quote inserted earlier in the same batch. */
-export function assignQuoteNumber(changes: ChangeSet, quoteId: string, token: string) {
-  changes.add(changes.orm.update(quotes).set({ quoteNumber: changes.claimed(token) }).where(eq(quotes.id, quoteId)));
-}
 
 // Co-editing writes these per op batch: rendered once (see `template`), bound per line.
 const LINE_KEYS = Object.keys(getTableColumns(quoteLines)) as (keyof typeof quoteLines.$inferSelect)[];
@@ -253,9 +249,10 @@ function quoteUpdate(columns: string[], chained: boolean) {
   return t;
 }
 
+/** The quote row and its lines; a number claimed in this batch goes in from the counter, in SQL. */
 export function insertQuote(changes: ChangeSet, quote: StoredQuote) {
   const { lines, ...row } = quote;
-  changes.add(changes.orm.insert(quotes).values(row), ...lines.map((l) => lineInsert(changes, quote.id, l)));
+  changes.add(changes.orm.insert(quotes).values({ ...row, quoteNumber: changes.claimedOr(row.quoteNumber) }), ...lines.map((l) => lineInsert(changes, quote.id, l)));
 }
 
 /** What an update may change: every column but the identity and creation ones. */
