@@ -1,21 +1,11 @@
 /// <reference lib="dom" />
 // The app works under its Content-Security-Policy (issue 10 item 6): the headers are on the SPA, the
 // public link and the API, and using the app raises no CSP violation.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { BASE_URL, launchBrowser, newContext, newSignedInContext, waitForLive } from "./support.ts";
+import { describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { BASE_URL, useBrowser, waitForLive } from "./support.ts";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-});
+const { open, anonymous: anonymousContext } = useBrowser();
 
 /** Every CSP violation the page reports, from the event and from the console. */
 async function watchViolations(page: Page): Promise<string[]> {
@@ -34,8 +24,7 @@ async function watchViolations(page: Page): Promise<string[]> {
 
 describe("content security policy", () => {
   test("the SPA, the public link and the API send the headers", async () => {
-    const context = await newContext(browser);
-    contexts.push(context);
+    const context = await anonymousContext();
     for (const path of ["/", "/acme-us/quotes", "/q/ent_acme_us.demo-us-2", "/sign-in"]) {
       const res = await context.request.get(`${BASE_URL}${path}`);
       const headers = res.headers();
@@ -51,8 +40,7 @@ describe("content security policy", () => {
   });
 
   test("signing in, the lists, a quote, the public link and the API docs raise no violation", async () => {
-    const anonymous = await newContext(browser);
-    contexts.push(anonymous);
+    const anonymous = await anonymousContext();
     const signInPage = await anonymous.newPage();
     const anonymousViolations = await watchViolations(signInPage);
     await signInPage.goto("/sign-in");
@@ -66,8 +54,7 @@ describe("content security policy", () => {
     await signInPage.locator(".swagger-ui").first().waitFor();
     expect(anonymousViolations).toEqual([]);
 
-    const { context, page } = await newSignedInContext(browser, "admin@acme.test");
-    contexts.push(context);
+    const { page } = await open("admin@acme.test");
     const violations = await watchViolations(page);
     for (const path of ["/acme-us/customers", "/acme-us/products", "/acme-us/quotes"]) {
       await page.goto(path);
