@@ -3,99 +3,18 @@
 // first (./wrap.ts) and cleaned for the standard fonts (./text.ts); amounts are formatted decimal
 // strings (./format.ts), never numbers; a negative one is drawn with a real minus sign (U+2212, Symbol font).
 import { degrees, rgb, StandardFonts, type Color, type PDFDocument, type PDFFont, type PDFImage, type PDFPage } from "pdf-lib";
-import { isZeroMoney, roundMoney } from "../domain/money.ts";
 import type { BillingDocument } from "./document.ts";
 import { formatAmount, formatDate, formatDateTime, formatEnum, formatFrequency, formatMoney, formatQuantity, formatUnitPrice } from "./format.ts";
 import { toWinAnsi } from "./text.ts";
+import { CELL_PADDING, cellHeight, discountAmount, lineHeight, MINUS, ROW_PADDING, rowHeight, splitCells, type Column, type Fonts, type TextRun } from "./cells.ts";
+
+export type { Fonts } from "./cells.ts";
+import { BAND_HEIGHT, brandColor, FAINT, FOOTER_BASELINE, HAIRLINE, INK, KIND_LABELS, LABEL_TRACKING, MARGIN, MUTED, PAPER, SLIM_BAND_HEIGHT, statusTone, TABLE_HEAD, TONES, WHITE } from "./style.ts";
+
+export { KIND_LABELS, PAPER } from "./style.ts";
 import { ellipsize, fitWidth, fittingSize, widthOf, wrap } from "./wrap.ts";
 
-// ---- look ----
-
-/** Paper sizes in points: A4 in most of the world, US Letter in the US (and the few that use it). */
-export const PAPER: Readonly<Record<"A4" | "LETTER", { width: number; height: number }>> = {
-  A4: { width: 595.28, height: 841.89 },
-  LETTER: { width: 612, height: 792 },
-};
-const MARGIN = 48;
-const BAND_HEIGHT = 92;
-const SLIM_BAND_HEIGHT = 30;
-const FOOTER_BASELINE = 28;
-// Labels are upper case without letter-spacing: a character spacing (Tc) makes text extractors and
-// screen readers split a heading into letters ("P R E P A R E D  F O R").
-const LABEL_TRACKING = 0;
-
-const INK = rgb(0.106, 0.125, 0.169); // #1B2030
-const MUTED = rgb(0.42, 0.455, 0.525); // #6B7486
-const FAINT = rgb(0.6, 0.63, 0.68);
-const HAIRLINE = rgb(0.878, 0.894, 0.918);
-const TABLE_HEAD = rgb(0.965, 0.969, 0.976);
-const WHITE = rgb(1, 1, 1);
-const DEFAULT_BRAND = "#1B2A4A"; // dark navy
-
-interface Tone {
-  background: Color;
-  text: Color;
-}
-
-const TONES: Readonly<Record<string, Tone>> = {
-  green: { background: rgb(0.871, 0.961, 0.898), text: rgb(0.082, 0.435, 0.216) },
-  blue: { background: rgb(0.878, 0.918, 0.992), text: rgb(0.118, 0.306, 0.714) },
-  red: { background: rgb(0.992, 0.894, 0.894), text: rgb(0.667, 0.133, 0.133) },
-  gray: { background: rgb(0.925, 0.933, 0.945), text: rgb(0.333, 0.365, 0.427) },
-};
-
-function statusTone(status: string): Tone {
-  const upper = status.toUpperCase();
-  if (["ACCEPTED", "EXECUTED", "PAID", "ACTIVE", "COMPLETED", "APPROVED"].includes(upper)) return TONES.green;
-  if (["PUBLISHED", "FINAL", "SENT", "PENDING", "PARTIALLY_PAID"].includes(upper)) return TONES.blue;
-  if (["VOIDED", "VOID", "REJECTED", "CANCELLED", "EXPIRED", "UNCOLLECTIBLE"].includes(upper)) return TONES.red;
-  return TONES.gray;
-}
-
-/** "#RRGGBB" as a colour; anything else gives the default navy. */
-function brandColor(value: string | null | undefined): { color: Color; light: boolean } {
-  const hex = typeof value === "string" && /^#[0-9a-fA-F]{6}$/.test(value) ? value : DEFAULT_BRAND;
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
-  // Relative luminance (sRGB, WCAG): above ~0.5 white text would be hard to read.
-  const linear = (c: number) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-  const luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
-  return { color: rgb(r, g, b), light: luminance > 0.5 };
-}
-
-export const KIND_LABELS: Readonly<Record<BillingDocument["kind"], string>> = { quote: "Quote", invoice: "Invoice", credit_note: "Credit note" };
-
 // ---- the renderer ----
-
-export interface Fonts {
-  regular: PDFFont;
-  bold: PDFFont;
-}
-
-interface TextRun {
-  text: string; // clean
-  font: PDFFont;
-  size: number;
-  color: Color;
-  /** A negative number: a minus sign (U+2212, in the Symbol font) is drawn before `text`. */
-  minus?: boolean;
-}
-
-/** The minus sign U+2212. Helvetica's WinAnsi has no glyph for it; the Symbol font has (code 0x2D, glyph "minus"). */
-const MINUS = "\u2212";
-
-interface Column {
-  label: string;
-  width: number;
-  align: "left" | "right";
-  cells: (line: BillingDocument["lines"][number]) => TextRun[];
-}
-
-const CELL_PADDING = 5;
-const ROW_PADDING = 7;
-
-function lineHeight(size: number): number {
-  return size * 1.38;
-}
 
 export class Layout {
   readonly pdf: PDFDocument;
@@ -675,34 +594,4 @@ export class Layout {
     }
     this.y = top - height - 20;
   }
-}
-
-/** A discount as the reduction it is ("-120.00"), whichever sign it was given with; null when absent or zero. */
-function discountAmount(discount: string | null | undefined, currency: string): string | null {
-  if (discount == null || discount === "") return null;
-  const rounded = roundMoney(discount, currency);
-  if (isZeroMoney(rounded)) return null;
-  return formatAmount(rounded.startsWith("-") ? rounded : `-${rounded}`, currency);
-}
-
-function cellHeight(runs: TextRun[]): number {
-  return runs.reduce((sum, run) => sum + lineHeight(run.size), 0);
-}
-
-function rowHeight(cells: TextRun[][]): number {
-  return Math.max(lineHeight(9), ...cells.map(cellHeight)) + 2 * ROW_PADDING;
-}
-
-/** Cells split so the first part fits `height` (of text): each column keeps the lines that fit. */
-function splitCells(cells: TextRun[][], height: number): [TextRun[][], TextRun[][]] {
-  const now: TextRun[][] = [];
-  const later: TextRun[][] = [];
-  for (const runs of cells) {
-    let used = 0;
-    let count = 0;
-    while (count < runs.length && used + lineHeight(runs[count].size) <= height) used += lineHeight(runs[count++].size);
-    now.push(runs.slice(0, count));
-    later.push(runs.slice(count));
-  }
-  return [now, later];
 }
