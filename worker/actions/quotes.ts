@@ -6,6 +6,7 @@ import type { Actor } from "../../party/protocol.ts";
 import type { ChangeSet } from "../db/changes.ts";
 import { getCustomer, requireUsableCustomer, UNUSABLE_CUSTOMER, type Customer } from "../db/customers.ts";
 import { getMerchant, sellerOf, type Merchant } from "../db/merchant.ts";
+import { cachedPrices, forgetPrices, requireLivePrices, STALE_PRICES } from "../db/price-cache.ts";
 import type { Page } from "../db/paging.ts";
 import {
   claimQuoteNumber,
@@ -292,7 +293,27 @@ export async function list(ctx: ActionContext, query: { limit: number; after?: s
 /** A DRAFT quote, numbered per entity without gaps: the number is claimed inside the quote's batch. */
 export async function create(ctx: ActionContext, input: CreateQuoteInput): Promise<QuoteView> {
   const currency = ruled(() => checkCurrency(input.currency));
-  const prices = await pricesOf(ctx.db, input.lines);
+  const priceIds = input.lines.map((l) => l.priceId);
+  // The prices come from the isolate's copy when it has them all; the batch re-checks what a copy can
+  // miss. A stale copy (or a price archived meanwhile) fails the batch: forget, read, and try again —
+  // the fresh read then says exactly what is wrong.
+  for (let attempt = 0; ; attempt++) {
+    const { prices, fromCache } = await cachedPrices(ctx.db, ctx.entity.id, priceIds);
+    try {
+      return await createWith(ctx, input, currency, prices);
+    } catch (error) {
+      // One batch guard failed (the batch cannot say which): the copy of the prices, the customer, or a
+      // price archived after the read.
+      if (!(error instanceof DomainError && (error.code === UNUSABLE_CUSTOMER || error.code === STALE_PRICES))) throw error;
+      forgetPrices(ctx.entity.id, priceIds);
+      if (fromCache) continue;
+      await customerFor(ctx.db, input.customerId, currency); // says exactly why when it is the customer
+      if (attempt >= 2) throw new DomainError("conflict", "The quote's customer or prices changed while it was being created; try again");
+    }
+  }
+}
+
+async function createWith(ctx: ActionContext, input: CreateQuoteInput, currency: string, prices: Map<string, QuotePrice>): Promise<QuoteView> {
   const empty: QuoteContent = {
     title: input.title,
     currency,
@@ -308,16 +329,11 @@ export async function create(ctx: ActionContext, input: CreateQuoteInput): Promi
   // The customer is checked inside the batch (one round trip fewer on the hot path); only when the
   // check fails is it read, to say exactly why.
   requireUsableCustomer(changes, input.customerId, currency);
+  requireLivePrices(changes, prices);
   const id = newId("quo");
   const quoteNumber = claimQuoteNumber(changes);
   const { view } = draftStep(changes, { id, quoteNumber, customerId: input.customerId, content }, prices, ctx.origin);
-  try {
-    return await commit(ctx, changes, view);
-  } catch (error) {
-    if (!(error instanceof DomainError && error.code === UNUSABLE_CUSTOMER)) throw error;
-    await customerFor(ctx.db, input.customerId, currency);
-    throw new DomainError("conflict", "The customer changed while the quote was being created; try again");
-  }
+  return commit(ctx, changes, view);
 }
 
 /**
