@@ -158,7 +158,7 @@ function priceLine(schedule: BillingSchedule, prices: ReadonlyMap<string, Schedu
   const engine = compiledOf(price.structure);
   // The full period's price, then the stub's share of it, rounded once.
   const subtotal = proration
-    ? roundMoney(engine.exact(new Decimal(line.quantity)).times(proration.days).div(proration.fullDays), currency)
+    ? roundMoney(engine.exact(new Decimal(line.quantity)).times(String(proration.days)).div(String(proration.fullDays)), currency)
     : engine.amount(line.quantity, currency);
   let discount: AppliedDiscount | null = null;
   const terms = discountFor(phase, charge.lineIndex);
@@ -166,7 +166,7 @@ function priceLine(schedule: BillingSchedule, prices: ReadonlyMap<string, Schedu
     let off =
       terms.type === "PERCENTAGE"
         ? roundMoney(new Decimal(subtotal).times(terms.value).div(ONE_HUNDRED), currency)
-        : roundMoney(proration ? new Decimal(terms.value).times(proration.days).div(proration.fullDays) : terms.value, currency);
+        : roundMoney(proration ? new Decimal(terms.value).times(String(proration.days)).div(String(proration.fullDays)) : terms.value, currency);
     if (compareMoney(off, subtotal) > 0) off = subtotal; // a line never goes below zero
     discount = { type: terms.type, value: terms.value, amount: off };
   }

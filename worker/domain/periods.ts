@@ -17,7 +17,7 @@
 // Phases never cut a period: schedule.ts refuses a phase boundary that is not a period boundary of
 // every frequency the phases on either side bill (proration-free ramps).
 import { BILLING_FREQUENCY, type BillingFrequency } from "./billing.ts";
-import { addMonthsTo, daysBetween, isValidDate, type IsoDate } from "./dates.ts";
+import { daysBetween, isValidDate, type IsoDate } from "./dates.ts";
 
 export interface Period {
   start: IsoDate;
@@ -67,13 +67,26 @@ export function periodGrid(startDate: IsoDate, recurrenceDayOfMonth?: number | n
   if (!isRecurrenceDay(day)) throw new RangeError("recurrenceDayOfMonth must be a whole number from 1 to 31");
   const reference = `${pad(yearOf(startDate), 4)}-01-${pad(day)}`;
   let firstOffset = monthOf(startDate) - 1;
-  if (addMonthsTo(reference, firstOffset) < startDate) firstOffset += 1;
-  return { startDate, recurrenceDayOfMonth: day, reference, firstOffset };
+  const grid = { startDate, recurrenceDayOfMonth: day, reference, firstOffset };
+  if (boundary(grid, firstOffset) < startDate) grid.firstOffset += 1;
+  return grid;
 }
 
-/** Boundary `offset` (months from the reference). */
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Boundary `offset` (months from the reference): addMonthsTo(reference, offset), by integer
+ * arithmetic on year and month (a billing run computes thousands; tests hold it to addMonthsTo).
+ */
 export function boundary(grid: PeriodGrid, offset: number): IsoDate {
-  return addMonthsTo(grid.reference, offset);
+  if (!Number.isSafeInteger(offset)) throw new RangeError("offset must be a whole number");
+  const months = yearOf(grid.reference) * 12 + offset; // the reference is in January
+  const year = Math.floor(months / 12);
+  const month = months - year * 12; // 0–11
+  if (year < 1 || year > 9999) throw new RangeError("The date is outside the years 0001–9999");
+  const last = month === 1 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month];
+  return `${pad(year, 4)}-${pad(month + 1)}-${pad(Math.min(grid.recurrenceDayOfMonth, last))}`;
 }
 
 /** The first billing day: the start itself, unless a different recurrence day makes a stub. */
