@@ -11,7 +11,7 @@
 //    The status is the merchant's decision (as Stripe's `tax_exempt: "reverse"`); proposeReverseCharge
 //    only suggests it.
 // 3. A TAXED customer: the country whose tax applies is the customer's when the merchant is in that
-//    country or registered there (taxRegistrations); else, for two EU member states, the merchant's
+//    country, registered there (taxRegistrations) or has a rate for it; else, for two EU member states, the merchant's
 //    (no registration in the customer's state: distance sales below the threshold); else none — the
 //    merchant collects no tax there (EXEMPT, reason "not_collecting", Stripe's term).
 //    In that country, the rate is the entity's most specific one: the product's taxCategory and the
@@ -82,10 +82,15 @@ function reverseChargeNote(merchantCountry: string, customerCountry: string): st
   return REVERSE_CHARGE_NOTE;
 }
 
-/** The country whose tax applies to a TAXED customer, or null when the merchant collects none there. */
-export function taxCountry(merchant: TaxMerchant, customerCountry: string): string | null {
+/**
+ * The country whose tax applies to a TAXED customer, or null when the merchant collects none there.
+ * A rate the entity set up for the customer's country says it collects there, registered or not
+ * (Sequence looks a taxed customer's rate up by region).
+ */
+export function taxCountry(merchant: TaxMerchant, customerCountry: string, rates: readonly TaxRate[] = []): string | null {
   if (customerCountry === merchant.country) return customerCountry;
   if (merchant.taxRegistrations.some((r) => r.country === customerCountry)) return customerCountry;
+  if (rates.some((r) => r.country === customerCountry)) return customerCountry;
   if (isEu(merchant.country) && isEu(customerCountry)) return merchant.country;
   return null;
 }
@@ -123,7 +128,7 @@ export function chooseTax(merchant: TaxMerchant, customer: TaxCustomer, taxCateg
       ...(taxId ? { buyerTaxId: taxId } : {}),
     };
   }
-  const country = taxCountry(merchant, customer.country);
+  const country = taxCountry(merchant, customer.country, rates);
   if (country === null) return { treatment: "EXEMPT", taxRateId: null, percentage: "0", reason: "not_collecting" };
   const rate = chooseRate(rates, country, taxCategory);
   if (rate === null) return { treatment: "TAXED", taxRateId: null, percentage: "0", reason: "no_rate" };
