@@ -138,6 +138,35 @@ describe("proration-free ramps across phase boundaries", () => {
     expect(due.flatMap((d) => d.lines).every((l) => l.proration === null)).toBe(true);
   });
 
+  it("property: any ramp on quarter boundaries bills each period whole, inside its phase, at that phase's terms", () => {
+    const pad = (n: number) => String(n).padStart(2, "0");
+    const dim = (y: number, m: number) => [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+    const startArb = fc.record({ y: fc.integer({ min: 2024, max: 2030 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 31 }) }).map(({ y, m, d }) => `${y}-${pad(m)}-${pad(Math.min(d, dim(y, m)))}`);
+    fc.assert(
+      fc.property(startArb, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), (startDate, rampQuarters, laterQuarters) => {
+        const rampEnd = addMonthsTo(startDate, rampQuarters * 3);
+        const endDate = addMonthsTo(startDate, (rampQuarters + laterQuarters) * 3);
+        const lines = [{ priceId: "platform", quantity: "1" }, { priceId: "support", quantity: "1" }, { priceId: "usage", quantity: "1000" }];
+        const ramp = schedule({ startDate, endDate, phases: [{ endDate: rampEnd, prices: lines, discounts: [{ type: "PERCENTAGE", value: "25" }] }, { prices: lines }] });
+        const billed = dueInvoices(ramp, catalog, "2099-01-01").flatMap((d) => d.lines);
+        const full: Record<string, string> = { platform: "1000.00", support: "300.00", usage: "100.00" };
+        const discounted: Record<string, string> = { platform: "750.00", support: "225.00", usage: "75.00" };
+        for (const line of billed) {
+          const period = line.servicePeriod as { start: string; end: string };
+          expect(line.proration).toBeNull();
+          const [from, to] = line.phaseIndex === 0 ? [startDate, rampEnd] : [rampEnd, endDate];
+          expect(period.start >= from && period.end <= to).toBe(true);
+          expect(line.amount).toBe((line.phaseIndex === 0 ? discounted : full)[line.priceId as string]);
+        }
+        // Monthly prices bill every month, the quarterly one every quarter, each phase its own share.
+        const count = (priceId: string, phaseIndex: number) => billed.filter((l) => l.priceId === priceId && l.phaseIndex === phaseIndex).length;
+        expect([count("platform", 0), count("usage", 0), count("support", 0)]).toEqual([rampQuarters * 3, rampQuarters * 3, rampQuarters]);
+        expect([count("platform", 1), count("usage", 1), count("support", 1)]).toEqual([laterQuarters * 3, laterQuarters * 3, laterQuarters]);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it("the discount is a line of its own on the invoice, with the price's id", () => {
     expect(invoiceLines(dueInvoices(s, catalog, "2026-01-31")[0]).map((l) => [l.title, l.quantity, l.rate, l.amount, l.priceId])).toEqual([
       ["Platform — Platform fee", "1", "1000.00", "1000.00", "platform"],
