@@ -48,7 +48,7 @@ describe("co-editing and approvals", () => {
     expect((await c.sales.get(`${US}/quotes/${quote.id}`)).body).toMatchObject({ approvalStatus: "APPROVED", termsApproved: true });
     const more = await sendOps(live, quote.id, title.answer.rev, [{ op: "updateLine", lineId: "l1", field: "quantity", value: "2" }]);
     expect(more.answer.type).toBe("ack");
-    const event = await live.waitFor((m: any) => m.type === "event" && m.data?.clientOpId === more.clientOpId);
+    const event: any = await live.waitFor((m: any) => m.type === "event" && m.data?.clientOpId === more.clientOpId);
     expect(event.data.approvalStatus).toBe("NOT_REQUIRED");
     expect((await c.sales.get(`${US}/quotes/${quote.id}`)).body).toMatchObject({ approvalStatus: "NOT_REQUIRED", termsApproved: false });
     expect((await c.sales.post(`${US}/quotes/${quote.id}/publish`)).body.error.code).toBe("approval_required");
