@@ -43,6 +43,24 @@ export interface QuoteFacts {
   pricingTypes: string[];
 }
 
+/** What the rules look at on a quote's revision (its view: lines with their price facts, and totals). */
+export function quoteFacts(quote: {
+  totalContractValue: string;
+  totals: { maxDiscountPercent: string };
+  currency: string;
+  dealType: string;
+  lines: readonly { productId: string | null; pricingType: string | null }[];
+}): QuoteFacts {
+  return {
+    totalContractValue: quote.totalContractValue,
+    maxDiscountPercent: quote.totals.maxDiscountPercent,
+    currency: quote.currency,
+    dealType: quote.dealType,
+    productIds: [...new Set(quote.lines.map((l) => l.productId).filter((id): id is string => id !== null))],
+    pricingTypes: [...new Set(quote.lines.map((l) => l.pricingType).filter((t): t is string => t !== null))],
+  };
+}
+
 /** How each field compares: exact decimals, plain strings, or sets of ids. */
 const KIND: Record<ConditionField, "amount" | "text" | "set"> = {
   totalContractValue: "amount",
@@ -130,8 +148,9 @@ export interface Evaluation {
   considered: { index: number; name: string; matched: boolean; conditions: ConditionResult[] }[];
 }
 
+// Unbounded: a quote's figures may pass the engine's cap on inputs (a contract value over 10^15).
 const decimal = (v: string): Decimal => {
-  const read = readDecimal(v);
+  const read = readDecimal(v, { unbounded: true });
   if (typeof read === "string") throw new Error(`not a decimal: ${v} (${read})`);
   return read;
 };

@@ -1,5 +1,5 @@
-// A new quote takes its prices from the isolate's copy (worker/db/price-cache.ts): what a copy cannot
-// know — the price archived, unarchived, its product renamed — the quote's batch checks, so a quote is
+// A new quote takes its prices from the isolate's copy (worker/db/isolate-copies.ts): what a copy cannot
+// know — the price archived, unarchived, its product renamed, a new workflow — the quote's batch checks, so a quote is
 // never created on a stale copy.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -63,5 +63,21 @@ describe("prices for a new quote", () => {
     const refused = await quoteWith(uk.id);
     expect(refused.status).toBe(404);
     expect(await rows()).toEqual(before);
+  });
+
+  it("a new workflow version applies to the next quote at once (its approvalRequired)", async () => {
+    const { price } = await productWithPrice();
+    const before = await quoteWith(price.id);
+    expect(before.status).toBe(201);
+    const current = (await admin.get(`${US}/approval-workflow`)).body;
+    const everything = { rules: [{ name: "Everything", conditions: [], steps: [{ approvers: { roles: ["approver"], userIds: [] }, mode: "ANY" }] }] };
+    const put = await admin.request("PUT", `${US}/approval-workflow`, everything, { "if-match": `"${current.version}"` });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const after = await quoteWith(price.id);
+    expect(after.status).toBe(201);
+    expect(after.body.approvalRequired).toBe(true);
+    const none = { rules: [{ name: "Default", conditions: [], steps: [] }] };
+    expect((await admin.request("PUT", `${US}/approval-workflow`, none, { "if-match": `"${put.body.version}"` })).status).toBe(200);
+    expect((await quoteWith(price.id)).body.approvalRequired).toBe(false);
   });
 });

@@ -1,10 +1,16 @@
-// Prices for a new quote without a read on the hot path. A price never changes once created (there is no
+// What a new quote reads, without a read on the hot path: its prices and the approval workflow.
+//
+// Prices: a price never changes once created (there is no
 // price PATCH) except for being archived and unarchived, and its product's name can change: so a
 // per-isolate copy of LIVE prices is exact in everything but those two facts, and the quote's own batch
 // re-checks both (`requireLivePrices`). A copy that is wrong there fails the batch, which writes nothing;
 // the caller then reads the prices and tries again. The same guard closes the race of a price archived
 // between the read and the write.
+// The workflow: a per-isolate copy of the newest version, and the batch requires that version to be
+// still the newest (`requireWorkflowVersion`).
+import type { ApprovalWorkflow } from "../domain/approval.ts";
 import type { QuotePrice } from "../domain/quote.ts";
+import { currentWorkflow } from "./approvals.ts";
 import type { ChangeSet } from "./changes.ts";
 import { pricesForLines } from "./quotes.ts";
 
@@ -50,4 +56,24 @@ export function requireLivePrices(changes: ChangeSet, prices: Map<string, QuoteP
     STALE_PRICES,
     "A price changed while the quote was being created; try again",
   );
+}
+
+const workflows = new Map<string, { version: number; workflow: ApprovalWorkflow }>();
+
+/** The entity's newest workflow and its version: the copy, or read (and remembered). */
+export async function cachedWorkflow(db: D1Database, entityId: string): Promise<{ version: number; workflow: ApprovalWorkflow; fromCache: boolean }> {
+  const copy = workflows.get(entityId);
+  if (copy) return { ...copy, fromCache: true };
+  const { version, updatedAt: _, ...workflow } = await currentWorkflow(db);
+  workflows.set(entityId, { version, workflow });
+  return { version, workflow, fromCache: false };
+}
+
+export function forgetWorkflow(entityId: string) {
+  workflows.delete(entityId);
+}
+
+/** In the batch: the workflow the quote's view was computed with is still the newest version. */
+export function requireWorkflowVersion(changes: ChangeSet, version: number) {
+  changes.require("SELECT COALESCE(MAX(version), 0) = ? FROM approval_workflows", [version], STALE_PRICES, "The approval workflow changed while the quote was being created; try again");
 }
