@@ -27,6 +27,7 @@ import {
 } from "../db/quotes.ts";
 import { quoteDocument } from "../documents/quote.ts";
 import { approvalContext, type ApprovalContext } from "../db/tasks.ts";
+import { loadQuoteForView } from "../db/quote-view.ts";
 import { approvalAfterEdit } from "../domain/terms.ts";
 import type { ApprovalWorkflow } from "../domain/approval.ts";
 import { DEFAULT_CONTRACT_LENGTH_MONTHS } from "../domain/contract.ts";
@@ -120,9 +121,10 @@ export async function quoteOr404(db: D1Database, id: string): Promise<StoredQuot
 }
 
 /** The quote, its prices and what its view needs of approvals: read side by side. */
-export async function loadForView(db: D1Database, id: string): Promise<{ quote: StoredQuote; prices: Map<string, QuotePrice>; approval: ApprovalContext }> {
-  const [quote, approval] = await Promise.all([quoteOr404(db, id), approvalContext(db, [id])]);
-  return { quote, prices: await pricesOf(db, quote.lines), approval };
+export async function loadForView(db: D1Database, id: string): Promise<{ quote: StoredQuote; prices: Map<string, QuotePrice>; approval: ApprovalContext; customer: { legalName: string } | null }> {
+  const loaded = await loadQuoteForView(db, id);
+  if (!loaded) throw notFound("Quote");
+  return loaded;
 }
 
 /** While approval is PENDING the quote is locked (API.md): no PATCH, no co-editing op. */

@@ -8,7 +8,6 @@
 import type { Actor } from "../../party/protocol.ts";
 import type { ChangeSet } from "../db/changes.ts";
 import { entityMembers } from "../db/control.ts";
-import { getCustomer } from "../db/customers.ts";
 import { quoteView, updateQuote, type QuoteView, type StoredQuote } from "../db/quotes.ts";
 import type { ResolvedStep } from "../db/schema/entity.ts";
 import type { QuotePrice } from "../domain/quote.ts";
@@ -145,7 +144,10 @@ export function submitStep(
  */
 export function submit(cp: ControlPlane, ctx: ActionContext, id: string): Promise<QuoteView> {
   return retryOn(RACE, async () => {
-    const { quote: before, prices, approval } = await loadForView(ctx.db, id);
+    // The members (control plane) are read alongside the quote (the entity's D1): most submissions need them.
+    const membersRead = entityMembers(cp.control, ctx.entity.id);
+    membersRead.catch(() => {}); // awaited below only when a step needs approvers
+    const { quote: before, prices, approval, customer } = await loadForView(ctx.db, id);
     if (before.approvalStatus === "PENDING") throw pendingApproval();
     assertPublishable(before, "submitted");
     const current = quoteView(before, prices, ctx.origin, approval);
@@ -159,7 +161,7 @@ export function submit(cp: ControlPlane, ctx: ActionContext, id: string): Promis
       changes.record({ kind: "quote.submitted", subject: { type: "quote", id }, data: { quote: view }, after: view });
       return commit(ctx, changes, view);
     }
-    const [members, customer] = await Promise.all([entityMembers(cp.control, ctx.entity.id), getCustomer(ctx.db, before.customerId)]);
+    const members = await membersRead;
     const steps = evaluation.steps.map((step) => ({ mode: step.mode, approvers: resolveApprovers(step, members) }));
     const empty = steps.findIndex((s) => s.approvers.length === 0);
     if (empty >= 0) {

@@ -16,9 +16,9 @@ import type { ApprovalContext } from "./tasks.ts";
 
 /** A quote as stored: its row and its lines (in position order). */
 export type StoredQuote = typeof quotes.$inferSelect & { lines: QuoteLine[] };
-const { quoteId: _quoteId, ...lineColumns } = getTableColumns(quoteLines);
+export const { quoteId: _quoteId, ...lineColumns } = getTableColumns(quoteLines);
 
-const byPosition = (a: QuoteLine, b: QuoteLine) => (a.position < b.position ? -1 : 1);
+export const byPosition = (a: QuoteLine, b: QuoteLine) => (a.position < b.position ? -1 : 1);
 
 /** The quote and its lines in one round trip. */
 export async function loadQuote(db: D1Database, id: string): Promise<StoredQuote | null> {

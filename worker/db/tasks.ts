@@ -70,20 +70,30 @@ export interface ApprovalContext {
 export async function approvalContext(db: D1Database, quoteIds: string[]): Promise<ApprovalContext> {
   const d = orm(db);
   const ids = [...new Set(quoteIds)];
-  const workflow = d.select().from(approvalWorkflows).orderBy(desc(approvalWorkflows.version)).limit(1);
   if (!ids.length) {
-    const [row] = await workflow;
+    const [row] = await workflowQuery(d);
     return { workflow: row?.document ?? DEFAULT_WORKFLOW, latest: new Map() };
   }
-  const [[row], submissions, open] = await d.batch([
-    workflow,
+  return approvalFrom(await d.batch(approvalQueries(d, ids)));
+}
+
+const workflowQuery = (d: ReturnType<typeof orm>) => d.select().from(approvalWorkflows).orderBy(desc(approvalWorkflows.version)).limit(1);
+
+/** The reads of an approval context for these quotes (non-empty), for a caller that batches them with its own. */
+export function approvalQueries(d: ReturnType<typeof orm>, ids: string[]) {
+  return [
+    workflowQuery(d),
     d
       .select()
       .from(approvalSubmissions)
       .where(and(inArray(approvalSubmissions.quoteId, ids), eq(approvalSubmissions.id, sql`(SELECT MAX(s.id) FROM approval_submissions s WHERE s.quote_id = ${approvalSubmissions.quoteId})`))),
     // 'OPEN' inline: a page of 100 quotes already takes D1's 100 bound parameters.
     d.select().from(approvalTasks).where(and(inArray(approvalTasks.quoteId, ids), sql`${approvalTasks.status} = 'OPEN'`)),
-  ]);
+  ] as const;
+}
+
+/** The context from the results of `approvalQueries`. */
+export function approvalFrom([[row], submissions, open]: readonly [{ document: ApprovalWorkflow }[], Submission[], Task[]]): ApprovalContext {
   return { workflow: row?.document ?? DEFAULT_WORKFLOW, latest: new Map(submissions.map((s) => [s.quoteId, approvalSummary(s, open)])) };
 }
 
