@@ -116,7 +116,7 @@ export function invoiceView(invoice: StoredInvoice, credited: string, origin: st
     tax: invoice.tax,
     total: invoice.total,
     amountPaid: invoice.amountPaid,
-    amountCredited: credited,
+    amountCredited: sumMoney([credited], c),
     // A draft or a voided invoice asks for nothing.
     amountDue: invoice.status === "FINAL" || invoice.status === "SENT" ? amountDue(invoice.total, invoice.amountPaid, credited, c) : subtractMoney("0", "0", c),
     taxSummary: invoice.taxSummary,
