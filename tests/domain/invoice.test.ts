@@ -160,14 +160,15 @@ describe("invoice properties", () => {
         expect(sumMoney(a.lines.map((l) => l.tax), code)).toBe(a.tax);
         expect(sumMoney(a.taxSummary.map((e) => e.tax), code)).toBe(a.tax);
         expect(sumMoney([a.subtotal, a.tax], code)).toBe(a.total);
-        // No line's tax is more than one minor unit away from its exact share.
+        // No line's tax is as much as 1.5 minor units away from its exact tax (half a unit from
+        // rounding the rate's sum, less than one from spreading it).
         for (const l of a.lines) {
           const exact = new Decimal(l.amount).times(new Decimal(l.taxRate)).div(new Decimal("100"));
           const unit = new Decimal(`1e-${code === "JPY" ? 0 : code === "KWD" ? 3 : 2}`);
-          expect(exact.minus(new Decimal(l.tax)).abs().lte(unit)).toBe(true);
+          expect(exact.minus(new Decimal(l.tax)).abs().lt(unit.times(new Decimal("1.5")))).toBe(true);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
@@ -203,7 +204,7 @@ describe("invoice properties", () => {
           expect(sumMoney([already.tax, last.tax], code)).toBe(sumMoney([line.tax], code));
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 });

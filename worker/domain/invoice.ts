@@ -5,7 +5,7 @@
 //   rate's tax exactly and the invoice's tax is the sum of its summary.
 // - Totals are sums of rounded lines. A credit note never credits more of a line than is left.
 import { Decimal, ZERO } from "./decimal.ts";
-import { compareMoney, minorUnits, multiplyMoney, percentOf, subtractMoney, sumMoney, toDecimal } from "./money.ts";
+import { compareMoney, fitsCurrency, minorUnits, multiplyMoney, percentOf, subtractMoney, sumMoney, toDecimal } from "./money.ts";
 
 export const INVOICE_STATUSES = ["DRAFT", "FINAL", "SENT", "VOIDED"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -65,6 +65,12 @@ export interface InvoiceAmounts {
   tax: string;
   total: string;
   taxSummary: TaxSummaryEntry[];
+}
+
+/** An amount the caller gave, in the currency's digits; more digits than it has is invalid input at `path`. */
+export function givenAmount(amount: string, currency: string, path: string): string {
+  if (!fitsCurrency(amount, currency)) throw new InvoiceRuleError("invalid_amount", `${amount} has more decimals than ${currency} has`, path);
+  return sumMoney([amount], currency);
 }
 
 /** quantity × rate, rounded half-up to the currency's minor units. */
@@ -161,7 +167,7 @@ export function amountDue(total: string, amountPaid: string, credited: string, c
 /** Whether a payment status and the amount paid agree; returns the amount paid to store. */
 export function checkPayment(paymentStatus: PaymentStatus, amountPaid: string | undefined, payable: string, currency: string): string {
   const zero = sumMoney(["0"], currency);
-  const paid = amountPaid === undefined ? undefined : sumMoney([amountPaid], currency);
+  const paid = amountPaid === undefined ? undefined : givenAmount(amountPaid, currency, "amountPaid");
   switch (paymentStatus) {
     case "UNPAID":
       if (paid !== undefined && compareMoney(paid, zero) !== 0) throw new InvoiceRuleError("payment_inconsistent", "An UNPAID invoice has amountPaid 0", "amountPaid");
@@ -236,7 +242,7 @@ export function creditLine(line: CreditableLine, request: CreditRequest, already
   } else {
     const a = toDecimal(request.amount!);
     if (a.lte(ZERO)) throw new InvoiceRuleError("invalid_request", "amount must be more than 0", `${path}.amount`);
-    amount = sumMoney([request.amount!], currency);
+    amount = givenAmount(request.amount!, currency, `${path}.amount`);
     if (a.gt(leftAmount)) throw exceeds(`Only ${sumMoney([leftAmount.toString()], currency)} of this line is left to credit`, `${path}.amount`);
   }
   if (toDecimal(amount).lte(ZERO)) throw exceeds("Nothing of this line is left to credit", path);
