@@ -107,6 +107,18 @@ describe("invoices — happy path", () => {
     expect(JSON.parse(event!.data).invoice.invoiceNumber).toBe(fin.invoiceNumber);
   });
 
+  it("finalize with an Idempotency-Key: a repeat answers the first response, number included", async () => {
+    const inv = await draft();
+    const key = { "idempotency-key": unique("fin") };
+    const first = await finance.post(`${UK}/invoices/${inv.id}/finalize`, {}, key);
+    expect(first.status).toBe(200);
+    expect(first.body.invoiceNumber).toMatch(/^ACME-UK-\d{6}$/);
+    const again = await finance.post(`${UK}/invoices/${inv.id}/finalize`, {}, key);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await eventsOf(inv.id)).toEqual(["invoice.created", "invoice.finalized"]);
+  });
+
   it("a reverse-charged buyer: 0 % on every rate, the statement and the buyer's tax id in notes", async () => {
     const inv = await draft([{ title: "Licence", quantity: "1", rate: "1000", taxRateId: vat20.id }], reverseCharged.id);
     expect(inv.tax).toBe("0.00");
