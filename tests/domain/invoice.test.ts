@@ -86,6 +86,8 @@ describe("invoice amounts", () => {
     expect(toMinorUnits("5", "JPY")).toBe("5");
     expect(toMinorUnits("999999999999999.999", "KWD")).toBe("999999999999999999");
     expect(codeOf(() => toMinorUnits("1.234", "USD"))).toBe("invalid_amount");
+    expect(toMinorUnits("90000000000000000.00", "USD")).toBe("9000000000000000000");
+    expect(codeOf(() => toMinorUnits("90000000000000000.01", "USD"))).toBe("amount_out_of_range");
   });
 });
 

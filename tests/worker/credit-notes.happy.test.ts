@@ -103,6 +103,11 @@ describe("credit notes — happy path", () => {
       .bind(inv.id)
       .first<{ minor: number; notes: number }>();
     expect(sum).toEqual({ minor: 40000, notes: before!.n + 2 });
+    // The guard compares integers (text would compare greater than any number and never refuse).
+    const types = await env.ENTITY_ACME_UK.prepare("SELECT (SELECT group_concat(DISTINCT typeof(amount_minor)) FROM invoice_lines WHERE invoice_id = ?1) i, (SELECT group_concat(DISTINCT typeof(l.amount_minor)) FROM credit_note_lines l JOIN credit_notes n ON n.id = l.credit_note_id WHERE n.invoice_id = ?1) c")
+      .bind(inv.id)
+      .first();
+    expect(types).toEqual({ i: "integer", c: "integer" });
   });
 
   it("concurrent finalizations of credit notes take distinct, gapless numbers", async () => {

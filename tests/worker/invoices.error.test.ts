@@ -52,6 +52,7 @@ describe("invoices — bad input writes nothing", () => {
     ["negative quantity", () => finance.post(`${UK}/invoices`, line({ quantity: "-1" })), 400, "invalid_request", "lines.0.quantity"],
     ["exponent rate", () => finance.post(`${UK}/invoices`, line({ rate: "1e3" })), 400, "invalid_request", "lines.0.rate"],
     ["negative rate", () => finance.post(`${UK}/invoices`, line({ rate: "-5" })), 400, "invalid_request", "lines.0.rate"],
+    ["a line beyond what SQL can add exactly", () => finance.post(`${UK}/invoices`, line({ quantity: "1000000000000000", rate: "1000000" })), 422, "amount_out_of_range", "lines.0"],
     ["empty title", () => finance.post(`${UK}/invoices`, line({ title: " " })), 400, "invalid_request", "lines.0.title"],
     ["unknown tax rate", () => finance.post(`${UK}/invoices`, line({ taxRateId: "txr_nope" })), 422, "unknown_tax_rate", "lines.0.taxRateId"],
     ["another entity's tax rate", () => finance.post(`${UK}/invoices`, line({ taxRateId: usRate.id })), 422, "unknown_tax_rate", "lines.0.taxRateId"],

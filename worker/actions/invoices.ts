@@ -136,7 +136,7 @@ export function pricedInvoice(inputs: (InvoiceLineInput & { id?: string })[], ra
       rate: l.rate,
       amount: priced.amount,
       // Exact 64-bit integer in SQL (text into INTEGER affinity): the credit-limit guard adds these up.
-      amountMinor: ruled(() => toMinorUnits(priced.amount, currency)) as unknown as number,
+      amountMinor: minorOf(priced.amount, currency, `lines.${i}`) as unknown as number,
       taxRateId: priced.taxRateId,
       taxRate: priced.taxRate,
       tax: priced.tax,
@@ -146,6 +146,15 @@ export function pricedInvoice(inputs: (InvoiceLineInput & { id?: string })[], ra
     };
   });
   return { rows, subtotal: amounts.subtotal, tax: amounts.tax, total: amounts.total, taxSummary: amounts.taxSummary };
+}
+
+function minorOf(amount: string, currency: string, path: string): string {
+  try {
+    return toMinorUnits(amount, currency);
+  } catch (error) {
+    if (error instanceof InvoiceRuleError) throw new DomainError(error.code === "invalid_amount" ? "invalid_request" : error.code, error.message, [{ path, message: error.message }]);
+    throw error;
+  }
 }
 
 const ratesFor = (db: D1Database, lines: InvoiceLineInput[]) => taxRatesByIds(db, lines.map((l) => l.taxRateId));

@@ -76,11 +76,15 @@ export function givenAmount(amount: string, currency: string, path: string): str
 /** quantity × rate, rounded half-up to the currency's minor units. */
 export const lineAmount = (quantity: string, rate: string, currency: string): string => multiplyMoney(rate, quantity, currency);
 
+const MAX_MINOR = new Decimal("9000000000000000000");
+
 /** An amount in the currency's minor units, as an integer string ("12.34" USD → "1234"). */
 export function toMinorUnits(amount: string, currency: string): string {
   const digits = minorUnits(currency);
   const scaled = toDecimal(amount).times(new Decimal(`1e${digits}`));
   if (!scaled.eq(scaled.round(0, 0))) throw new InvoiceRuleError("invalid_amount", `${amount} has more than ${digits} decimals for ${currency}`);
+  // SQL adds these as 64-bit integers (the credit-limit guard): beyond that they would turn into floats.
+  if (scaled.abs().gt(MAX_MINOR)) throw new InvoiceRuleError("amount_out_of_range", `${amount} ${currency} is more than an invoice line can carry`);
   return scaled.toFixed(0);
 }
 
