@@ -27,6 +27,7 @@ const STATUS_BY_CODE = {
   quote_pending_approval: 409,
   quote_not_pending: 409,
   task_not_open: 409,
+  invoice_not_editable: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,

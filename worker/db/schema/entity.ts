@@ -304,3 +304,4 @@ export const approvalTasks = sqliteTable(
     index("approval_tasks_quote").on(t.quoteId, t.id),
   ],
 );
+export * from "./billing.ts";
