@@ -11,6 +11,8 @@ declare global {
       CONTROL: D1Database;
       EntityRoom: DurableObjectNamespace<EntityRoom>;
       ASSETS?: Fetcher;
+      /** Final invoice and credit-note PDFs, content-addressed (worker/actions/documents.ts). */
+      DOCUMENTS: R2Bucket;
       ENVIRONMENT: Environment;
       SANDBOX_URL: string;
       PRODUCTION_URL: string;

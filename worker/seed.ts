@@ -5,6 +5,8 @@ import { ChangeSet } from "./db/changes.ts";
 import { createCustomer, type CustomerInput } from "./db/customers.ts";
 import { createPrice, createProduct, type Price, type PriceInput } from "./db/catalog.ts";
 import { acceptStep, draftStep, publishStep } from "./actions/quotes.ts";
+import { draftStep as invoiceDraftStep } from "./actions/invoices.ts";
+import { insertTaxRate, type TaxRate } from "./db/tax-rates.ts";
 import { applyOps, type QuotePrice } from "./domain/quote.ts";
 import type { QuoteOp } from "../party/protocol.ts";
 import type { EntityRecord } from "./env.ts";
@@ -167,6 +169,7 @@ export async function seedEntity(db: D1Database, slug: string): Promise<boolean>
     const base = defaultMerchant(record);
     const seller = putMerchant(changes, base, { ...base, ...DEMO_MERCHANTS[slug] });
     seedQuotes(changes, record, customers.filter((c) => c.currency === entity.currency), prices, key, seller);
+    seedInvoices(changes, customers.filter((c) => c.currency === entity.currency), key);
   }
   changes.add(changes.orm.insert(counters).values({ name: DEMO_SEED_MARKER, value: 1 }));
   await changes.commit();
@@ -204,6 +207,37 @@ function seedQuotes(changes: ChangeSet, entity: EntityRecord, customers: { id: s
       .values({ name: "quote_number", value: demo.length })
       .onConflictDoUpdate({ target: counters.name, set: { value: sql`MAX(${counters.value}, excluded.value)` } }),
   );
+}
+
+/** Each entity's tax rates, and two DRAFT invoices (one taxed, one to the entity's last customer). */
+const DEMO_TAX_RATES: Record<string, Omit<TaxRate, "id" | "createdAt">[]> = {
+  us: [{ name: "Sales tax (NY)", percentage: "8.875", country: "US", category: "standard" }],
+  uk: [
+    { name: "VAT 20%", percentage: "20", country: "GB", category: "standard" },
+    { name: "VAT 5%", percentage: "5", country: "GB", category: "reduced" },
+  ],
+  de: [
+    { name: "USt 19%", percentage: "19", country: "DE", category: "standard" },
+    { name: "USt 7%", percentage: "7", country: "DE", category: "reduced" },
+  ],
+};
+
+function seedInvoices(changes: ChangeSet, customers: { id: string; taxStatus: CustomerInput["taxStatus"] }[], key: string) {
+  const rates = new Map<string, TaxRate>();
+  (DEMO_TAX_RATES[key] ?? []).forEach((r, i) => {
+    const rate = { ...r, id: `txr_${key}_${i + 1}`, createdAt: changes.at };
+    insertTaxRate(changes, rate);
+    rates.set(rate.id, rate);
+  });
+  const standard = rates.size ? `txr_${key}_1` : null;
+  const demo = [
+    { customer: customers[0], lines: [{ title: "Implementation services", quantity: "12", rate: "150.00", taxRateId: standard }, { title: "Training day", quantity: "1", rate: "1200.00", taxRateId: standard }] },
+    { customer: customers[customers.length - 1], lines: [{ title: "Platform licence — annual", quantity: "1", rate: "24000.00", taxRateId: standard }] },
+  ];
+  demo.forEach((d, i) => {
+    if (!d.customer) return;
+    invoiceDraftStep(changes, { id: `inv_${key}_demo${i + 1}`, customer: d.customer, currency: DEMO_ENTITIES.find((e) => e.slug === `acme-${key}`)!.currency, lines: d.lines }, rates, null);
+  });
 }
 
 export async function seedDemo(env: Record<string, unknown>, environment: string) {

@@ -16,6 +16,15 @@ describe("OpenAPI", () => {
       "/api/v1/entities/{entity}/quotes/{id}/publish",
       "/api/v1/public/quotes/{token}/accept",
       "/api/v1/entities/{entity}/events",
+      "/api/v1/entities/{entity}/tax-rates",
+      "/api/v1/entities/{entity}/invoices",
+      "/api/v1/entities/{entity}/invoices/{id}/finalize",
+      "/api/v1/entities/{entity}/invoices/{id}/payment-status",
+      "/api/v1/entities/{entity}/invoices/{id}/pdf",
+      "/api/v1/entities/{entity}/outbox",
+      "/api/v1/entities/{entity}/credit-notes",
+      "/api/v1/entities/{entity}/credit-notes/{id}/finalize",
+      "/api/v1/public/invoices/{token}",
     ]) {
       expect(Object.keys(res.body.paths)).toContain(path);
     }

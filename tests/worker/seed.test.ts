@@ -36,10 +36,10 @@ describe("demo data", () => {
     ]);
   });
 
-  it("each entity has customers, products, prices and quotes; a published demo quote opens without login", async () => {
+  it("each entity has customers, products, prices, quotes, invoices and tax rates; a published demo quote opens without login", async () => {
     const admin = await ApiClient.signIn("admin@acme.test");
     for (const slug of ["acme-us", "acme-uk", "acme-de"]) {
-      for (const resource of ["customers", "products", "prices", "quotes"]) {
+      for (const resource of ["customers", "products", "prices", "quotes", "invoices", "tax-rates"]) {
         expect((await admin.get(`/api/v1/entities/${slug}/${resource}`)).body.items.length, `${slug} ${resource}`).toBeGreaterThan(0);
       }
     }

@@ -11,6 +11,9 @@ import { customers } from "./customers.ts";
 import { merchant } from "./merchant.ts";
 import { approvalWorkflow } from "./approvals.ts";
 import { publicQuotes, quotes } from "./quotes.ts";
+import { invoices, publicInvoices } from "./invoices.ts";
+import { creditNotes } from "./credit-notes.ts";
+import { taxRates } from "./tax-rates.ts";
 import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
 import { DomainError } from "../domain/errors.ts";
@@ -59,6 +62,10 @@ export function createApp() {
   v1.route("/", approvalWorkflow);
   v1.route("/", audit);
   v1.route("/", publicQuotes);
+  v1.route("/", taxRates);
+  v1.route("/", invoices);
+  v1.route("/", creditNotes);
+  v1.route("/", publicInvoices);
 
   app.route("/api", auth);
   app.route("/api/v1", v1);

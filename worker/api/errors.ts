@@ -23,6 +23,7 @@ const STATUS_BY_CODE = {
   number_taken: 409,
   quote_not_editable: 409,
   quote_being_revised: 409,
+  invoice_not_editable: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,

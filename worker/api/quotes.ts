@@ -262,7 +262,8 @@ const routes = {
   }),
 };
 
-async function publicEntity(c: Context<AppEnv>, token: string) {
+/** The entity a public token names (its id before the dot), with its database; null when unknown here. */
+export async function publicEntity(c: Context<AppEnv>, token: string) {
   const entityId = token.split(".")[0];
   const entity = entityId ? await findEntity(c.env.CONTROL, entityId, c.env.ENVIRONMENT) : null;
   const db = entity ? (c.env[entity.binding] as D1Database | undefined) : undefined;

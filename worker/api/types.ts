@@ -10,6 +10,9 @@ import type { entities } from "./entities.ts";
 import type { merchant } from "./merchant.ts";
 import type { publicQuoteSchema, quotes, quoteSchema } from "./quotes.ts";
 import type { errorSchema } from "./schemas.ts";
+import type { invoices, invoiceSchema, outboxSchema, publicInvoiceSchema } from "./invoices.ts";
+import type { creditNoteSchema } from "./credit-notes.ts";
+import type { taxRateSchema } from "./tax-rates.ts";
 
 // Where a schema is not exported, the route's declared JSON body or 200 answer is read from the
 // exported app's route table (hono keeps it in the app's type), so nothing is restated here.
@@ -53,6 +56,18 @@ export type PublicQuoteLine = PublicQuote["lines"][number];
 export type QuoteTotals = Quote["totals"];
 /** GET /audit-log?subjectId=: one row of a subject's history. */
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
+/** GET /invoices/{id}: lines, totals, taxSummary, notes, and once final the parties' details as they were. */
+export type Invoice = z.infer<typeof invoiceSchema>;
+export type InvoiceLine = Invoice["lines"][number];
+export type InvoiceCreate = JsonBody<Route<typeof invoices, "/entities/:entity/invoices", "$post">>;
+export type InvoiceUpdate = JsonBody<Route<typeof invoices, "/entities/:entity/invoices/:id", "$patch">>;
+export type TaxSummaryEntry = Invoice["taxSummary"][number];
+/** GET /public/invoices/{token}: a sent invoice, without login. */
+export type PublicInvoice = z.infer<typeof publicInvoiceSchema>;
+export type CreditNote = z.infer<typeof creditNoteSchema>;
+export type TaxRate = z.infer<typeof taxRateSchema>;
+/** GET /outbox: one message sent (locally the outbox is the delivery). */
+export type OutboxMessage = z.infer<typeof outboxSchema>;
 export interface Page<T> {
   items: T[];
   pagination: { after: string | null };

@@ -12,6 +12,7 @@
 //   resource names with a fixed seed), so tests can compare files.
 import { PDFDocument, StandardFonts, type PDFImage } from "pdf-lib";
 import { KIND_LABELS, Layout, type Fonts } from "./layout.ts";
+import { formatMoney } from "./format.ts";
 import { wellFormed } from "./text.ts";
 
 export interface BillingDocument {
@@ -69,6 +70,8 @@ export interface BillingDocument {
     /** "over 24 months starting 1 Mar 2027", "over 12 months from acceptance" */
     term: string;
   } | null;
+  /** An invoice's or credit note's tax per rate (the VAT summary): "VAT 20%", taxable, tax. */
+  taxSummary?: { label: string; taxable: string; tax: string }[] | null;
   notes?: string | null;
   footer?: string | null; // e.g. reverse-charge note
   acceptance?: { name: string; email: string; at: string } | null;
@@ -124,6 +127,9 @@ export async function renderDocumentPdf(doc: BillingDocument, options: RenderOpt
   layout.drawSummary();
   layout.drawTable();
   layout.drawTotals();
+  if (doc.taxSummary?.length) {
+    layout.drawTextSection("Tax summary", doc.taxSummary.map((t) => `${t.label}: ${formatMoney(t.tax, doc.currency)} on ${formatMoney(t.taxable, doc.currency)}`));
+  }
   if (doc.notes) layout.drawTextSection("Notes", [doc.notes]);
   const bank = (doc.seller.bankDetails ?? []).filter((line) => line.trim() !== "");
   if (bank.length > 0) layout.drawTextSection("Payment details", bank);

@@ -7,6 +7,7 @@ import { formatDate } from "./format.ts";
 
 /** Countries that print on US Letter; everyone else uses A4. */
 const LETTER_COUNTRIES = new Set(["US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PA", "DO", "PR"]);
+export const paperFor = (country?: string): "A4" | "LETTER" => (country && LETTER_COUNTRIES.has(country) ? "LETTER" : "A4");
 
 /** "over 24 months starting 1 Mar 2027", "over 12 months from acceptance" */
 export function contractTerm(view: Pick<QuoteView, "contractLengthMonths" | "startDate">): string {
@@ -30,7 +31,7 @@ export function quoteDocument(
     heading: view.title,
     // A customer's copy shows no internal state; a draft preview says so.
     badge: view.status === "DRAFT" ? "DRAFT" : null,
-    paper: options.country && LETTER_COUNTRIES.has(options.country) ? "LETTER" : "A4",
+    paper: paperFor(options.country),
     language: "en",
     number: view.status === "DRAFT" ? null : view.quoteNumber,
     status: view.archivedAt ? "ARCHIVED" : view.status,

@@ -223,3 +223,4 @@ export const approvalWorkflows = sqliteTable("approval_workflows", {
   updatedAt: text("updated_at").notNull(),
   updatedBy: text("updated_by", { mode: "json" }).$type<Actor>().notNull(),
 });
+export * from "./billing.ts";

@@ -1,0 +1,479 @@
+// The invoice lifecycle (API.md "invoices", DESIGN.md §3): DRAFT → FINAL → SENT, or VOIDED; payment
+// status beside it. Every verb is one ChangeSet with its event and audit row. Finalizing numbers the
+// invoice inside its batch and renders its PDF once, from the snapshot, into R2 (see finalize).
+import { desc, sql } from "drizzle-orm";
+import type { ChangeSet } from "../db/changes.ts";
+import { orm } from "../db/orm.ts";
+import { getCustomer, requireUsableCustomer, type Customer } from "../db/customers.ts";
+import {
+  claimInvoiceNumber,
+  findInvoiceByToken,
+  insertInvoice,
+  INVOICE_COUNTER,
+  invoiceView,
+  listInvoices,
+  loadInvoice,
+  nextNumber,
+  requireCounterAt,
+  updateInvoice,
+  type CustomerSnapshot,
+  type InvoiceLineRow,
+  type InvoiceView,
+  type MerchantSnapshot,
+  type StoredInvoice,
+} from "../db/invoices.ts";
+import { getMerchant, sellerOf, type Merchant } from "../db/merchant.ts";
+import { page, type Page } from "../db/paging.ts";
+import { outbox } from "../db/schema/entity.ts";
+import { taxRatesByIds, type TaxRate } from "../db/tax-rates.ts";
+import type { BillingDocument } from "../documents/document.ts";
+import { renderDocumentPdf } from "../documents/document.ts";
+import { invoiceDocument } from "../documents/invoice.ts";
+import { addressLines } from "../domain/address.ts";
+import { addDaysToDate, localDate } from "../domain/dates.ts";
+import { DomainError, notFound } from "../domain/errors.ts";
+import {
+  checkPayment,
+  invoiceAmounts,
+  InvoiceRuleError,
+  taxTreatmentNote,
+  toMinorUnits,
+  type InvoiceStatus,
+  type PaymentStatus,
+  type TaxTreatment,
+} from "../domain/invoice.ts";
+import { subtractMoney } from "../domain/money.ts";
+import { newId, randomToken } from "../lib/crypto.ts";
+import { sellerParty } from "../db/quotes.ts";
+import type { EntityRecord } from "../env.ts";
+import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
+import { storeDocument, type DocumentStore } from "./documents.ts";
+
+/** Payment terms when the merchant names none: due 30 days after the issue date. */
+export const DEFAULT_PAYMENT_TERMS_DAYS = 30;
+
+export interface InvoiceLineInput {
+  title: string;
+  description?: string | null;
+  quantity: string;
+  rate: string;
+  taxRateId?: string | null;
+  priceId?: string | null;
+  servicePeriod?: { start: string; end: string } | null;
+}
+
+export interface CreateInvoiceInput {
+  customerId: string;
+  currency: string;
+  lines: InvoiceLineInput[];
+}
+
+export type InvoicePatch = Partial<CreateInvoiceInput>;
+
+/** A refusal of the invoice rules in the contract's words. */
+export function invoiceRuleFailure(error: unknown): never {
+  if (error instanceof InvoiceRuleError) {
+    const input = error.code === "invalid_amount";
+    throw new DomainError(input ? "invalid_request" : error.code, error.message, error.path ? [{ path: error.path, message: error.message }] : []);
+  }
+  throw error;
+}
+
+export function ruled<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    invoiceRuleFailure(error);
+  }
+}
+
+async function invoiceOr404(db: D1Database, id: string) {
+  const found = await loadInvoice(db, id);
+  if (!found) throw notFound("Invoice");
+  return found;
+}
+
+/** The customer an invoice is for: of this entity, live, billed in the invoice's currency. */
+async function customerFor(db: D1Database, customerId: string, currency: string): Promise<Customer> {
+  const customer = await getCustomer(db, customerId);
+  if (!customer) throw notFound("Customer", [{ path: "customerId", message: "No such customer in this entity" }]);
+  if (customer.archivedAt) throw new DomainError("customer_archived", "The customer is archived", [{ path: "customerId", message: "archived" }]);
+  if (customer.currency !== currency) {
+    throw new DomainError("currency_mismatch", `The customer is billed in ${customer.currency}, not ${currency}`, [{ path: "currency", message: `must be ${customer.currency}` }]);
+  }
+  return customer;
+}
+
+const inputOf = (l: InvoiceLineRow): InvoiceLineInput => ({
+  title: l.title,
+  description: l.description,
+  quantity: l.quantity,
+  rate: l.rate,
+  taxRateId: l.taxRateId,
+  priceId: l.priceId,
+  servicePeriod: l.servicePeriodStart && l.servicePeriodEnd ? { start: l.servicePeriodStart, end: l.servicePeriodEnd } : null,
+});
+
+/**
+ * The lines priced: amounts, taxes per rate spread over the lines, the summary and totals, under the
+ * buyer's tax treatment. Line ids are kept when given (finalize recomputes the same lines).
+ */
+export function pricedInvoice(inputs: (InvoiceLineInput & { id?: string })[], rates: Map<string, TaxRate>, currency: string, treatment: TaxTreatment) {
+  const lines = inputs.map((l, i) => {
+    const rate = l.taxRateId ? rates.get(l.taxRateId) : null;
+    if (l.taxRateId && !rate) throw new DomainError("unknown_tax_rate", "No such tax rate in this entity", [{ path: `lines.${i}.taxRateId`, message: "unknown tax rate" }]);
+    return { id: l.id ?? newId("il"), quantity: l.quantity, rate: l.rate, taxRate: rate ?? null };
+  });
+  const amounts = ruled(() => invoiceAmounts(lines, currency, treatment));
+  const rows: InvoiceLineRow[] = inputs.map((l, i) => {
+    const priced = amounts.lines[i];
+    return {
+      id: priced.id,
+      position: i + 1,
+      title: l.title,
+      description: l.description ?? null,
+      quantity: l.quantity,
+      rate: l.rate,
+      amount: priced.amount,
+      // Exact 64-bit integer in SQL (text into INTEGER affinity): the credit-limit guard adds these up.
+      amountMinor: minorOf(priced.amount, currency, `lines.${i}`) as unknown as number,
+      taxRateId: priced.taxRateId,
+      taxRate: priced.taxRate,
+      tax: priced.tax,
+      priceId: l.priceId ?? null,
+      servicePeriodStart: l.servicePeriod?.start ?? null,
+      servicePeriodEnd: l.servicePeriod?.end ?? null,
+    };
+  });
+  return { rows, subtotal: amounts.subtotal, tax: amounts.tax, total: amounts.total, taxSummary: amounts.taxSummary };
+}
+
+function minorOf(amount: string, currency: string, path: string): string {
+  try {
+    return toMinorUnits(amount, currency);
+  } catch (error) {
+    if (error instanceof InvoiceRuleError) throw new DomainError(error.code === "invalid_amount" ? "invalid_request" : error.code, error.message, [{ path, message: error.message }]);
+    throw error;
+  }
+}
+
+const ratesFor = (db: D1Database, lines: InvoiceLineInput[]) => taxRatesByIds(db, lines.map((l) => l.taxRateId));
+
+/**
+ * A new DRAFT invoice (manual, or a billing run's with its schedule and period: the unique index on
+ * them makes a second one for the same period fail the batch); records invoice.created.
+ */
+export function draftStep(
+  changes: ChangeSet,
+  input: { id?: string; customer: Pick<Customer, "id" | "taxStatus">; currency: string; lines: InvoiceLineInput[]; billingScheduleId?: string | null; billingPeriod?: { start: string; end: string } | null },
+  rates: Map<string, TaxRate>,
+  origin: string | null,
+): InvoiceView {
+  const priced = pricedInvoice(input.lines, rates, input.currency, input.customer.taxStatus);
+  const invoice: StoredInvoice = {
+    id: input.id ?? newId("inv"),
+    invoiceNumber: null,
+    customerId: input.customer.id,
+    currency: input.currency,
+    status: "DRAFT",
+    paymentStatus: "UNPAID",
+    amountPaid: subtractMoney("0", "0", input.currency),
+    issueDate: null,
+    dueDate: null,
+    subtotal: priced.subtotal,
+    tax: priced.tax,
+    total: priced.total,
+    taxSummary: priced.taxSummary,
+    notes: [],
+    customerSnapshot: null,
+    merchantSnapshot: null,
+    billingScheduleId: input.billingScheduleId ?? null,
+    billingPeriodStart: input.billingPeriod?.start ?? null,
+    billingPeriodEnd: input.billingPeriod?.end ?? null,
+    publicToken: null,
+    pdfKey: null,
+    pdfSha256: null,
+    finalizedAt: null,
+    sentAt: null,
+    voidedAt: null,
+    createdAt: changes.at,
+    updatedAt: changes.at,
+    rev: 1,
+    lines: priced.rows,
+  };
+  insertInvoice(changes, invoice);
+  const view = invoiceView(invoice, "0", origin);
+  changes.record({ kind: "invoice.created", subject: { type: "invoice", id: invoice.id }, data: { invoice: view }, after: view });
+  return view;
+}
+
+// ---- reads ----
+
+export async function get(ctx: ActionContext, id: string): Promise<InvoiceView> {
+  const { invoice, credited } = await invoiceOr404(ctx.db, id);
+  return invoiceView(invoice, credited, ctx.origin);
+}
+
+export async function list(ctx: ActionContext, query: { limit: number; after?: string; status?: InvoiceStatus; customerId?: string }): Promise<Page<InvoiceView>> {
+  const page = await listInvoices(ctx.db, query);
+  return { items: page.items.map((i) => invoiceView(i.invoice, i.credited, ctx.origin)), after: page.after };
+}
+
+// ---- the verbs ----
+
+export async function create(ctx: ActionContext, input: CreateInvoiceInput): Promise<InvoiceView> {
+  const [customer, rates] = await Promise.all([customerFor(ctx.db, input.customerId, input.currency), ratesFor(ctx.db, input.lines)]);
+  const changes = changeSetOf(ctx);
+  // The customer is checked again inside the batch: archived or re-currencied meanwhile, nothing is written.
+  requireUsableCustomer(changes, customer.id, input.currency);
+  const view = draftStep(changes, { customer, currency: input.currency, lines: input.lines }, rates, ctx.origin);
+  return commit(ctx, changes, view);
+}
+
+/** Change a DRAFT (else 409 invoice_not_editable); with `expectedRev` a newer revision is a 409. PATCH lines replace all lines. */
+export function revise(ctx: ActionContext, id: string, patch: InvoicePatch, expectedRev?: number): Promise<InvoiceView> {
+  const attempt = async () => {
+    const { invoice: before } = await invoiceOr404(ctx.db, id);
+    assertRev(before, expectedRev, "Invoice");
+    if (before.status !== "DRAFT") throw new DomainError("invoice_not_editable", `Only a DRAFT invoice can be changed (it is ${before.status}); correct a final one with a credit note`);
+    const currency = patch.currency ?? before.currency;
+    const customer = await customerFor(ctx.db, patch.customerId ?? before.customerId, currency);
+    const inputs = patch.lines ?? before.lines.map(inputOf);
+    const priced = pricedInvoice(inputs, await ratesFor(ctx.db, inputs), currency, customer.taxStatus);
+    const changes = changeSetOf(ctx);
+    const after: StoredInvoice = { ...before, customerId: customer.id, currency, ...totalsOf(priced), lines: priced.rows, updatedAt: changes.at, rev: before.rev + 1 };
+    updateInvoice(changes, before, after, { replaceLines: true });
+    const view = invoiceView(after, "0", ctx.origin);
+    const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+    changes.record({ kind: "invoice.updated", subject: { type: "invoice", id }, data: { invoice: view, changed }, before: { rev: before.rev }, after: view });
+    return commit(ctx, changes, view);
+  };
+  return expectedRev === undefined ? retryOn("rev_conflict", attempt) : attempt();
+}
+
+const totalsOf = (p: ReturnType<typeof pricedInvoice>) => ({ subtotal: p.subtotal, tax: p.tax, total: p.total, taxSummary: p.taxSummary });
+
+function customerSnapshot(customer: Customer): CustomerSnapshot {
+  return {
+    id: customer.id,
+    legalName: customer.legalName,
+    email: customer.email,
+    country: customer.country,
+    taxStatus: customer.taxStatus,
+    taxId: customer.taxId,
+    address: customer.address,
+    addressLines: customer.address ? addressLines(customer.address) : [],
+  };
+}
+
+function merchantSnapshot(entity: EntityRecord, merchant: Merchant): MerchantSnapshot {
+  const party = sellerParty(entity, merchant);
+  const seller = sellerOf(merchant);
+  return {
+    name: party.name,
+    legalName: party.legalName,
+    country: party.country,
+    address: party.address,
+    addressLines: party.addressLines,
+    taxIds: party.taxIds,
+    email: party.email,
+    bankDetails: seller.bankDetails,
+    brandColor: merchant.brandColor,
+  };
+}
+
+/** The seller block of a document drawn from a snapshot (the logo is today's: it is drawn once, at finalize). */
+export const sellerFromSnapshot = (s: MerchantSnapshot, logoPng: Uint8Array | null): BillingDocument["seller"] => ({
+  name: s.name,
+  legalName: s.legalName,
+  addressLines: s.addressLines,
+  taxIds: s.taxIds,
+  email: s.email,
+  brandColor: s.brandColor,
+  logoPng,
+  bankDetails: s.bankDetails,
+});
+
+const formatNumber = (prefix: string, n: number, width: number) => prefix + String(n).padStart(width, "0");
+
+/**
+ * Finalize a DRAFT: the buyer's tax treatment applied (exempt and reverse charged at 0 % with the
+ * statement and the buyer's tax id), both parties' details frozen, issue date today in the entity's
+ * zone, due after the payment terms, and the number claimed inside the batch. The PDF is rendered
+ * first, with the number the counter will give, and put in R2 under its SHA-256; the batch then
+ * requires the counter to give exactly that number, so a concurrent finalize makes this attempt fail
+ * whole (its R2 object is an orphan, harmless) and it is rendered again with the next number.
+ */
+export function finalize(ctx: ActionContext, id: string, store: DocumentStore): Promise<InvoiceView> {
+  return retryOn(
+    "number_taken",
+    async () => {
+      const { invoice: before } = await invoiceOr404(ctx.db, id);
+      if (before.status !== "DRAFT") throw new DomainError("invalid_state", `Only a DRAFT invoice can be finalized (it is ${before.status})`);
+      if (before.lines.length === 0) throw new DomainError("invoice_empty", "An invoice needs at least one line", [{ path: "lines", message: "empty" }]);
+      const [customer, merchant, next] = await Promise.all([customerFor(ctx.db, before.customerId, before.currency), getMerchant(ctx.db, ctx.entity), nextNumber(ctx.db, INVOICE_COUNTER)]);
+      const inputs = before.lines.map((l) => ({ ...inputOf(l), id: l.id }));
+      const priced = pricedInvoice(inputs, await ratesFor(ctx.db, inputs), before.currency, customer.taxStatus);
+      const changes = changeSetOf(ctx);
+      const issueDate = localDate(changes.at, ctx.entity.timezone);
+      const note = taxTreatmentNote(customer.taxStatus, customer.taxId);
+      const prefix = `${merchant.invoicePrefix}-`;
+      const after: StoredInvoice = {
+        ...before,
+        ...totalsOf(priced),
+        lines: priced.rows,
+        invoiceNumber: formatNumber(prefix, next, 6),
+        status: "FINAL",
+        issueDate,
+        dueDate: addDaysToDate(issueDate, DEFAULT_PAYMENT_TERMS_DAYS),
+        notes: note ? [note] : [],
+        customerSnapshot: customerSnapshot(customer),
+        merchantSnapshot: merchantSnapshot(ctx.entity, merchant),
+        finalizedAt: changes.at,
+        updatedAt: changes.at,
+        rev: before.rev + 1,
+      };
+      const document = invoiceDocument(invoiceView(after, "0", ctx.origin), sellerFromSnapshot(after.merchantSnapshot!, sellerOf(merchant).logoPng), after.customerSnapshot!, { country: ctx.entity.country });
+      const pdf = await storeDocument(store, ctx.entity, "invoices", await renderDocumentPdf(document, { now: new Date(changes.at) }));
+      // The number, claimed in this batch; the guard right after it makes it the one the PDF shows.
+      after.invoiceNumber = claimInvoiceNumber(changes, merchant.invoicePrefix);
+      requireCounterAt(changes, INVOICE_COUNTER, next);
+      after.pdfKey = pdf.key;
+      after.pdfSha256 = pdf.sha256;
+      updateInvoice(changes, before, after, { replaceLines: true });
+      const view = invoiceView(after, "0", ctx.origin);
+      changes.record({ kind: "invoice.finalized", subject: { type: "invoice", id }, data: { invoice: view }, before: { rev: before.rev, status: before.status }, after: view });
+      return commit(ctx, changes, view);
+    },
+    // Every concurrent finalize of the entity takes the number this one rendered: as many tries as there are racers.
+    200,
+  );
+}
+
+/** Void: a final invoice keeps its number; a voided draft takes one (DESIGN.md §3: never reused, never skipped). */
+export function voidInvoice(ctx: ActionContext, id: string): Promise<InvoiceView> {
+  return retryOn("rev_conflict", async () => {
+    const { invoice: before, credited } = await invoiceOr404(ctx.db, id);
+    if (before.status === "VOIDED") throw new DomainError("invalid_state", "The invoice is already voided");
+    if (before.amountPaid !== subtractMoney("0", "0", before.currency)) throw new DomainError("invalid_state", "A paid invoice cannot be voided; credit it instead");
+    const open = await ctx.db.prepare("SELECT COUNT(*) AS n FROM credit_notes WHERE invoice_id = ? AND status IN ('DRAFT', 'FINAL')").bind(id).first<{ n: number }>();
+    if ((open?.n ?? 0) > 0) throw new DomainError("invalid_state", "An invoice with credit notes cannot be voided");
+    const changes = changeSetOf(ctx);
+    const merchant = before.status === "DRAFT" ? await getMerchant(ctx.db, ctx.entity) : null;
+    const after: StoredInvoice = {
+      ...before,
+      invoiceNumber: merchant ? claimInvoiceNumber(changes, merchant.invoicePrefix) : before.invoiceNumber,
+      status: "VOIDED",
+      voidedAt: changes.at,
+      updatedAt: changes.at,
+      rev: before.rev + 1,
+    };
+    // No credit note may arrive meanwhile (they are refused on a voided invoice, and this on a credited one).
+    updateInvoice(changes, before, after, { extraWhere: noCreditNotes(id) });
+    const view = invoiceView(after, credited, ctx.origin);
+    changes.record({ kind: "invoice.voided", subject: { type: "invoice", id }, data: { invoice: view }, before: { rev: before.rev, status: before.status }, after: view });
+    return commit(ctx, changes, view);
+  });
+}
+
+const noCreditNotes = (id: string) => sql`NOT EXISTS (SELECT 1 FROM credit_notes WHERE invoice_id = ${id} AND status IN ('DRAFT', 'FINAL'))`;
+
+/** Send: status SENT, the e-mail in the outbox (to the customer's billing e-mail, with the public link). */
+export function send(ctx: ActionContext, id: string): Promise<InvoiceView> {
+  return retryOn("rev_conflict", async () => {
+    const { invoice: before, credited } = await invoiceOr404(ctx.db, id);
+    if (before.status !== "FINAL" && before.status !== "SENT") throw new DomainError("invalid_state", `Only a final invoice can be sent (it is ${before.status})`);
+    const customer = await getCustomer(ctx.db, before.customerId);
+    const changes = changeSetOf(ctx);
+    const after: StoredInvoice = { ...before, status: "SENT", publicToken: before.publicToken ?? `${ctx.entity.id}.${randomToken(24)}`, sentAt: changes.at, updatedAt: changes.at, rev: before.rev + 1 };
+    updateInvoice(changes, before, after);
+    const view = invoiceView(after, credited, ctx.origin);
+    const seller = before.merchantSnapshot?.name ?? ctx.entity.name;
+    const link = view.publicUrl;
+    const to = customer?.email ?? before.customerSnapshot?.email ?? "";
+    changes.add(
+      changes.orm.insert(outbox).values({
+        id: newId("msg"),
+        to,
+        subject: `Invoice ${before.invoiceNumber} from ${seller}`,
+        body: [
+          `Invoice ${before.invoiceNumber} from ${seller}.`,
+          `Amount due: ${view.currency} ${view.amountDue}, due ${before.dueDate}.`,
+          link ? `View and download it: ${link}` : null,
+        ]
+          .filter(Boolean)
+          .join("\n\n"),
+        link,
+        subjectType: "invoice",
+        subjectId: id,
+        createdAt: changes.at,
+      }),
+    );
+    changes.record({ kind: "invoice.sent", subject: { type: "invoice", id }, data: { invoice: view, to }, before: { rev: before.rev, status: before.status }, after: view });
+    return commit(ctx, changes, view);
+  });
+}
+
+/** Record where payment stands: PARTIALLY_PAID and PAID agree with amountPaid (total less final credit notes is what is payable). */
+export function setPaymentStatus(ctx: ActionContext, id: string, input: { paymentStatus: PaymentStatus; amountPaid?: string }): Promise<InvoiceView> {
+  return retryOn("rev_conflict", async () => {
+    const { invoice: before, credited } = await invoiceOr404(ctx.db, id);
+    if (before.status !== "FINAL" && before.status !== "SENT") throw new DomainError("invalid_state", `Only a final invoice has a payment status to set (it is ${before.status})`);
+    const payable = subtractMoney(before.total, credited, before.currency);
+    const amountPaid = ruled(() => checkPayment(input.paymentStatus, input.amountPaid, payable, before.currency));
+    const changes = changeSetOf(ctx);
+    const after: StoredInvoice = { ...before, paymentStatus: input.paymentStatus, amountPaid, updatedAt: changes.at, rev: before.rev + 1 };
+    updateInvoice(changes, before, after);
+    const view = invoiceView(after, credited, ctx.origin);
+    changes.record({
+      kind: "invoice.payment_status_changed",
+      subject: { type: "invoice", id },
+      data: { invoice: view, from: before.paymentStatus, to: after.paymentStatus },
+      before: { rev: before.rev, paymentStatus: before.paymentStatus, amountPaid: before.amountPaid },
+      after: view,
+    });
+    return commit(ctx, changes, view);
+  });
+}
+
+/** The PDF: a final invoice's stored bytes; a draft (or a voided draft) drawn now from today's details. */
+export async function pdf(ctx: ActionContext, id: string, store: DocumentStore): Promise<{ invoice: StoredInvoice; bytes: Uint8Array }> {
+  const { invoice, credited } = await invoiceOr404(ctx.db, id);
+  return { invoice, bytes: await pdfOf(ctx, invoice, credited, store) };
+}
+
+async function pdfOf(ctx: ActionContext, invoice: StoredInvoice, credited: string, store: DocumentStore): Promise<Uint8Array> {
+  if (invoice.pdfKey) {
+    const object = await store.get(invoice.pdfKey);
+    if (!object) throw new DomainError("internal_error", "The invoice's stored PDF is missing");
+    return new Uint8Array(await object.arrayBuffer());
+  }
+  const [customer, merchant] = await Promise.all([getCustomer(ctx.db, invoice.customerId), getMerchant(ctx.db, ctx.entity)]);
+  if (!customer) throw notFound("Customer");
+  const document = invoiceDocument(invoiceView(invoice, credited, ctx.origin), sellerOf(merchant), customerSnapshot(customer), { country: ctx.entity.country });
+  return renderDocumentPdf(document);
+}
+
+// ---- the customer link ----
+
+/** A SENT invoice behind a public token (no login). */
+export async function findSent(db: D1Database, token: string) {
+  const found = await findInvoiceByToken(db, token);
+  return found && found.invoice.status === "SENT" ? found : null;
+}
+
+export function publicView(invoice: StoredInvoice, credited: string, origin: string | null) {
+  const { customerId: _c, rev: _r, pdfSha256: _p, createdAt: _ca, updatedAt: _u, billingScheduleId: _b, publicUrl, ...view } = invoiceView(invoice, credited, origin);
+  return { ...view, publicUrl, pdfUrl: `${origin ?? ""}/api/v1/public/invoices/${invoice.publicToken}/pdf` };
+}
+
+export async function publicPdf(ctx: ActionContext, token: string, store: DocumentStore) {
+  const found = await findSent(ctx.db, token);
+  if (!found) throw notFound("Invoice");
+  return { invoice: found.invoice, bytes: await pdfOf(ctx, found.invoice, found.credited, store) };
+}
+
+/** The outbox (what was sent), newest first. */
+export async function listOutbox(ctx: ActionContext, o: { limit: number; after?: string }) {
+  return page(outbox.id, o, (cursor, take) => orm(ctx.db).select().from(outbox).where(cursor).orderBy(desc(outbox.id)).limit(take));
+}

@@ -1,0 +1,193 @@
+// Invoices of one entity: loading, the API view, and the rows of each change.
+import { and, desc, eq, getTableColumns, inArray, type SQL } from "drizzle-orm";
+import type { ChangeSet } from "./changes.ts";
+import { allOf, orm } from "./orm.ts";
+import { page, type Page } from "./paging.ts";
+import { creditNotes, invoiceLines, invoices } from "./schema/entity.ts";
+import type { Address, TaxStatus } from "./customers.ts";
+import { amountDue, type InvoiceStatus } from "../domain/invoice.ts";
+import { subtractMoney, sumMoney } from "../domain/money.ts";
+
+/** The buyer as the final invoice names them, frozen at finalize. */
+export interface CustomerSnapshot {
+  id: string;
+  legalName: string;
+  email: string;
+  country: string;
+  taxStatus: TaxStatus;
+  taxId: string | null;
+  address: Address | null;
+  addressLines: string[];
+}
+
+/** The seller as the final invoice names them, frozen at finalize (the logo is in the stored PDF). */
+export interface MerchantSnapshot {
+  name: string;
+  legalName: string;
+  country: string;
+  address: Address | null;
+  addressLines: string[];
+  taxIds: string[];
+  email: string | null;
+  bankDetails: string[];
+  brandColor: string | null;
+}
+
+export type InvoiceRow = typeof invoices.$inferSelect;
+export type InvoiceLineRow = Omit<typeof invoiceLines.$inferSelect, "invoiceId">;
+export type StoredInvoice = InvoiceRow & { lines: InvoiceLineRow[] };
+
+const byPosition = (a: { position: number }, b: { position: number }) => a.position - b.position;
+const { invoiceId: _invoiceId, ...lineColumns } = getTableColumns(invoiceLines);
+
+/** The invoice, its lines and the totals of its FINAL credit notes, in one round trip. */
+export async function loadInvoice(db: D1Database, id: string): Promise<{ invoice: StoredInvoice; credited: string } | null> {
+  const d = orm(db);
+  const [[row], lines, credits] = await d.batch([
+    d.select().from(invoices).where(eq(invoices.id, id)),
+    d.select(lineColumns).from(invoiceLines).where(eq(invoiceLines.invoiceId, id)),
+    d.select({ total: creditNotes.total }).from(creditNotes).where(and(eq(creditNotes.invoiceId, id), eq(creditNotes.status, "FINAL"))),
+  ]);
+  if (!row) return null;
+  return { invoice: { ...row, lines: lines.sort(byPosition) }, credited: sumMoney(credits.map((c) => c.total).concat("0"), row.currency) };
+}
+
+export async function findInvoiceByToken(db: D1Database, token: string) {
+  const row = await orm(db).select({ id: invoices.id }).from(invoices).where(eq(invoices.publicToken, token)).get();
+  return row ? loadInvoice(db, row.id) : null;
+}
+
+export async function listInvoices(
+  db: D1Database,
+  o: { limit: number; after?: string; status?: InvoiceStatus; customerId?: string },
+): Promise<Page<{ invoice: StoredInvoice; credited: string }>> {
+  const d = orm(db);
+  const rows = await page(invoices.id, o, (cursor, take) =>
+    d
+      .select()
+      .from(invoices)
+      .where(allOf(cursor, o.status && eq(invoices.status, o.status), o.customerId && eq(invoices.customerId, o.customerId)))
+      .orderBy(desc(invoices.id))
+      .limit(take),
+  );
+  const ids = rows.items.map((r) => r.id);
+  const [lines, credits] = ids.length
+    ? await d.batch([
+        d.select().from(invoiceLines).where(inArray(invoiceLines.invoiceId, ids)),
+        d.select({ invoiceId: creditNotes.invoiceId, total: creditNotes.total }).from(creditNotes).where(and(inArray(creditNotes.invoiceId, ids), eq(creditNotes.status, "FINAL"))),
+      ])
+    : [[], []];
+  return {
+    items: rows.items.map((r) => ({
+      invoice: { ...r, lines: lines.filter((l) => l.invoiceId === r.id).map(({ invoiceId: _, ...l }) => l).sort(byPosition) },
+      credited: sumMoney(credits.filter((c) => c.invoiceId === r.id).map((c) => c.total).concat("0"), r.currency),
+    })),
+    after: rows.after,
+  };
+}
+
+/** The invoice as the API shows it (API.md "Billing runs, invoices, credit notes"). */
+export function invoiceView(invoice: StoredInvoice, credited: string, origin: string | null) {
+  const c = invoice.currency;
+  return {
+    id: invoice.id,
+    object: "invoice" as const,
+    invoiceNumber: invoice.invoiceNumber,
+    status: invoice.status,
+    paymentStatus: invoice.paymentStatus,
+    customerId: invoice.customerId,
+    currency: c,
+    issueDate: invoice.issueDate,
+    dueDate: invoice.dueDate,
+    lines: invoice.lines.map((l) => ({
+      id: l.id,
+      title: l.title,
+      description: l.description,
+      quantity: l.quantity,
+      rate: l.rate,
+      amount: l.amount,
+      taxRateId: l.taxRateId,
+      taxRate: l.taxRate,
+      tax: l.tax,
+      priceId: l.priceId,
+      servicePeriod: l.servicePeriodStart && l.servicePeriodEnd ? { start: l.servicePeriodStart, end: l.servicePeriodEnd } : null,
+    })),
+    subtotal: invoice.subtotal,
+    tax: invoice.tax,
+    total: invoice.total,
+    amountPaid: invoice.amountPaid,
+    amountCredited: sumMoney([credited], c),
+    // A draft or a voided invoice asks for nothing.
+    amountDue: invoice.status === "FINAL" || invoice.status === "SENT" ? amountDue(invoice.total, invoice.amountPaid, credited, c) : subtractMoney("0", "0", c),
+    taxSummary: invoice.taxSummary,
+    notes: invoice.notes,
+    customer: invoice.customerSnapshot,
+    merchant: invoice.merchantSnapshot,
+    billingScheduleId: invoice.billingScheduleId,
+    billingPeriod: invoice.billingPeriodStart && invoice.billingPeriodEnd ? { start: invoice.billingPeriodStart, end: invoice.billingPeriodEnd } : null,
+    publicUrl: invoice.publicToken && origin ? `${origin}/i/${invoice.publicToken}` : null,
+    pdfSha256: invoice.pdfSha256,
+    finalizedAt: invoice.finalizedAt,
+    sentAt: invoice.sentAt,
+    voidedAt: invoice.voidedAt,
+    createdAt: invoice.createdAt,
+    updatedAt: invoice.updatedAt,
+    rev: invoice.rev,
+  };
+}
+export type InvoiceView = ReturnType<typeof invoiceView>;
+
+// ---- writes ----
+
+const INVOICE_NUMBER = "invoice_number";
+
+/** The merchant's prefix + a gapless per-entity sequence (ACME-UK-000042), claimed inside the batch. */
+export const claimInvoiceNumber = (changes: ChangeSet, prefix: string): string => changes.claimNumber(INVOICE_NUMBER, { prefix: `${prefix}-`, width: 6 });
+
+/** The number the next claim will take, for a document rendered before its batch (see finalize). */
+export async function nextNumber(db: D1Database, counter: string): Promise<number> {
+  const row = await db.prepare("SELECT value FROM counters WHERE name = ?").bind(counter).first<{ value: number }>();
+  return (row?.value ?? 0) + 1;
+}
+export const INVOICE_COUNTER = INVOICE_NUMBER;
+
+/** Abort the batch unless `counter` stands at `value` (the number a pre-rendered document carries). */
+export function requireCounterAt(changes: ChangeSet, counter: string, value: number) {
+  changes.require("SELECT (SELECT value FROM counters WHERE name = ?) = ?", [counter, value], "number_taken", "Another document took this number meanwhile; try again");
+}
+
+function lineRows(changes: ChangeSet, invoiceId: string, lines: InvoiceLineRow[]) {
+  return lines.map((l) => changes.orm.insert(invoiceLines).values({ ...l, invoiceId }));
+}
+
+export function insertInvoice(changes: ChangeSet, invoice: StoredInvoice) {
+  const { lines, ...row } = invoice;
+  changes.add(changes.orm.insert(invoices).values({ ...row, invoiceNumber: row.invoiceNumber === null ? null : changes.claimedOr(row.invoiceNumber) }), ...lineRows(changes, invoice.id, lines));
+}
+
+/**
+ * Store `after` over `before`, guarded on its revision and status (a concurrent change makes this a
+ * 409 `code`, with nothing written). `replaceLines`: the lines are written anew.
+ */
+export function updateInvoice(changes: ChangeSet, before: StoredInvoice, after: StoredInvoice, options: { replaceLines?: boolean; code?: string; extraWhere?: SQL } = {}) {
+  const { lines, id: _id, createdAt: _createdAt, ...row } = after;
+  changes.guard(
+    changes.orm
+      .update(invoices)
+      .set({ ...row, invoiceNumber: row.invoiceNumber === null ? null : changes.claimedOr(row.invoiceNumber) })
+      .where(allOf(eq(invoices.id, before.id), eq(invoices.rev, before.rev), eq(invoices.status, before.status), options.extraWhere)),
+    options.code ?? "rev_conflict",
+    `Invoice ${before.invoiceNumber ?? before.id} changed since revision ${before.rev}; reload and try again`,
+  );
+  if (options.replaceLines) {
+    changes.add(changes.orm.delete(invoiceLines).where(eq(invoiceLines.invoiceId, before.id)), ...lineRows(changes, before.id, lines));
+  } else {
+    // Taxes are recomputed at finalize (the buyer's tax status then): only changed lines are written.
+    const old = new Map(before.lines.map((l) => [l.id, l]));
+    for (const l of lines) {
+      if (JSON.stringify(old.get(l.id)) !== JSON.stringify(l)) {
+        changes.add(changes.orm.update(invoiceLines).set({ taxRate: l.taxRate, tax: l.tax, taxRateId: l.taxRateId }).where(and(eq(invoiceLines.invoiceId, before.id), eq(invoiceLines.id, l.id))));
+      }
+    }
+  }
+}
