@@ -224,3 +224,4 @@ export const approvalWorkflows = sqliteTable("approval_workflows", {
   updatedBy: text("updated_by", { mode: "json" }).$type<Actor>().notNull(),
 });
 export * from "./billing.ts";
+export * from "./schedules.ts";
