@@ -72,7 +72,7 @@ export const scheduleSchema = z
   })
   .openapi("BillingSchedule");
 
-const executedQuoteSchema = quoteSchema.extend({ billingSchedule: scheduleSchema }).openapi("ExecutedQuote");
+export const executedQuoteSchema = quoteSchema.extend({ billingSchedule: scheduleSchema }).openapi("ExecutedQuote");
 
 const tags = ["Billing schedules"];
 const write = requirePermission("billing:write");
