@@ -11,6 +11,7 @@ mkdirSync(here("./web/build"), { recursive: true });
 export default defineConfig({
   plugins: [
     cloudflareTest(async () => ({
+      // Every binding of wrangler.toml's local environment, the DOCUMENTS R2 bucket included (local R2 in miniflare).
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         // An empty D1 that setup.ts leaves alone: tests/worker/migrations.test.ts migrates it step by step.

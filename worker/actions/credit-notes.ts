@@ -14,7 +14,7 @@ import {
   type CreditNoteView,
   type StoredCreditNote,
 } from "../db/credit-notes.ts";
-import { invoiceView, loadInvoice, nextNumber, requireCounterAt, type StoredInvoice } from "../db/invoices.ts";
+import { invoiceNumbers, invoiceView, loadInvoice, nextNumber, requireCounterAt, type StoredInvoice } from "../db/invoices.ts";
 import type { Page } from "../db/paging.ts";
 import { renderDocumentPdf } from "../documents/document.ts";
 import { creditNoteDocument } from "../documents/invoice.ts";
@@ -54,8 +54,7 @@ export async function get(ctx: ActionContext, id: string): Promise<CreditNoteVie
 
 export async function list(ctx: ActionContext, o: { limit: number; after?: string; invoiceId?: string; status?: CreditNoteStatus }): Promise<Page<CreditNoteView>> {
   const page = await listCreditNotes(ctx.db, o);
-  const numbers = new Map<string, string | null>();
-  for (const id of new Set(page.items.map((n) => n.invoiceId))) numbers.set(id, (await loadInvoice(ctx.db, id))?.invoice.invoiceNumber ?? null);
+  const numbers = await invoiceNumbers(ctx.db, page.items.map((n) => n.invoiceId));
   return { items: page.items.map((n) => creditNoteView(n, numbers.get(n.invoiceId) ?? null)), after: page.after };
 }
 

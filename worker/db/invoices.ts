@@ -86,6 +86,14 @@ export async function listInvoices(
   };
 }
 
+/** The numbers of these invoices, in one query (credit-note lists name the invoice they credit). */
+export async function invoiceNumbers(db: D1Database, ids: string[]): Promise<Map<string, string | null>> {
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return new Map();
+  const rows = await orm(db).select({ id: invoices.id, invoiceNumber: invoices.invoiceNumber }).from(invoices).where(inArray(invoices.id, wanted));
+  return new Map(rows.map((r) => [r.id, r.invoiceNumber]));
+}
+
 /** The invoice as the API shows it (API.md "Billing runs, invoices, credit notes"). */
 export function invoiceView(invoice: StoredInvoice, credited: string, origin: string | null) {
   const c = invoice.currency;

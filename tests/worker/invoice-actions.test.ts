@@ -1,0 +1,62 @@
+// The invoice and credit-note actions called directly, as a billing run will call them: and the credit
+// limit held by the batch's own SQL guard when another note commits between a note's read and its write.
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ActionContext } from "../../worker/actions/context.ts";
+import * as creditNotes from "../../worker/actions/credit-notes.ts";
+import * as customers from "../../worker/actions/customers.ts";
+import * as invoices from "../../worker/actions/invoices.ts";
+import { findEntity } from "../../worker/db/control.ts";
+import type { EntityRecord } from "../../worker/env.ts";
+import type { EntityEvent } from "../../party/protocol.ts";
+import { unique } from "../support/client.ts";
+
+const SYSTEM = { type: "system" as const, id: "cron", name: "Billing cron" };
+let entity: EntityRecord;
+
+function cronContext(published: EntityEvent[] = [], beforeCommit?: ActionContext["beforeCommit"]): ActionContext {
+  return { entity, db: env.ENTITY_ACME_UK, actor: SYSTEM, requestId: null, origin: null, beforeCommit, publish: (events) => void published.push(...events) };
+}
+
+beforeAll(async () => {
+  entity = (await findEntity(env.CONTROL, "acme-uk", "local"))!;
+});
+
+describe("invoice actions without HTTP", () => {
+  it("draft → finalize → credit, with their events published after each batch", async () => {
+    const published: EntityEvent[] = [];
+    const ctx = cronContext(published);
+    const customer = await customers.create(ctx, { legalName: unique("Cron buyer"), email: "cron@buyer.test", country: "GB", taxStatus: "TAXED" });
+    const draft = await invoices.create(ctx, { customerId: customer.id, currency: "GBP", lines: [{ title: "Usage", quantity: "10", rate: "12.5" }] });
+    const final = await invoices.finalize(ctx, draft.id, env.DOCUMENTS);
+    expect(final.invoiceNumber).toMatch(/^ACME-UK-\d{6}$/);
+    expect(published.map((e) => [e.kind, e.subject.type])).toEqual([
+      ["customer.created", "customer"],
+      ["invoice.created", "invoice"],
+      ["invoice.finalized", "invoice"],
+    ]);
+    // The published event carries the real number, not the batch's placeholder for it.
+    expect((published[2].data.invoice as { invoiceNumber: string }).invoiceNumber).toBe(final.invoiceNumber);
+    expect(published[2].seq).toBeGreaterThan(published[1].seq);
+  });
+
+  it("a credit note that read before another committed is refused by its batch's SQL guard", async () => {
+    const ctx = cronContext();
+    const customer = await customers.create(ctx, { legalName: unique("Race buyer"), email: "race@buyer.test", country: "GB", taxStatus: "TAXED" });
+    const draft = await invoices.create(ctx, { customerId: customer.id, currency: "GBP", lines: [{ title: "Licence", quantity: "1", rate: "300" }] });
+    const final = await invoices.finalize(ctx, draft.id, env.DOCUMENTS);
+    const line = final.lines[0].id;
+    let interloper: Awaited<ReturnType<typeof creditNotes.create>> | null = null;
+    // Between this note's read (nothing credited yet) and its batch, another note credits 200 of 300.
+    const racing = cronContext([], async () => {
+      interloper ??= await creditNotes.create(cronContext(), { invoiceId: final.id, lines: [{ invoiceLineId: line, amount: "200" }] });
+    });
+    await expect(creditNotes.create(racing, { invoiceId: final.id, lines: [{ invoiceLineId: line, amount: "150" }] })).rejects.toMatchObject({ code: "credit_exceeds_invoice" });
+    expect(interloper).not.toBeNull();
+    const notes = await env.ENTITY_ACME_UK.prepare("SELECT COUNT(*) AS n, SUM(total) AS t FROM credit_notes WHERE invoice_id = ?").bind(final.id).first();
+    expect(notes).toEqual({ n: 1, t: 200 });
+    // What is left still fits.
+    const rest = await creditNotes.create(ctx, { invoiceId: final.id, lines: [{ invoiceLineId: line, amount: "100" }] });
+    expect(rest.total).toBe("100.00");
+  });
+});
