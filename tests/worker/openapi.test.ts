@@ -25,6 +25,13 @@ describe("OpenAPI", () => {
       "/api/v1/entities/{entity}/credit-notes",
       "/api/v1/entities/{entity}/credit-notes/{id}/finalize",
       "/api/v1/public/invoices/{token}",
+      "/api/v1/entities/{entity}/billing-schedules",
+      "/api/v1/entities/{entity}/billing-schedules/{id}",
+      "/api/v1/entities/{entity}/billing-schedules/{id}/activate",
+      "/api/v1/entities/{entity}/billing-schedules/{id}/suspend",
+      "/api/v1/entities/{entity}/billing-schedules/{id}/resume",
+      "/api/v1/entities/{entity}/billing-schedules/{id}/cancel",
+      "/api/v1/entities/{entity}/quotes/{id}/execute",
     ]) {
       expect(Object.keys(res.body.paths)).toContain(path);
     }
@@ -32,6 +39,8 @@ describe("OpenAPI", () => {
     expect(create.requestBody.content["application/json"].schema).toBeDefined();
     expect(create.responses["400"].content["application/json"].schema.$ref).toBe("#/components/schemas/Error");
     expect(res.body.components.schemas.Customer.properties.legalName).toBeDefined();
+    expect(res.body.components.schemas.BillingSchedule.properties.nextInvoiceDate).toBeDefined();
+    expect(JSON.stringify(res.body.components.schemas.ExecutedQuote)).toContain("billingSchedule");
   });
 
   it("documents LINEAR prices with pricePerUnit (API.md price structures)", async () => {

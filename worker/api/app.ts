@@ -15,6 +15,7 @@ import { publicQuotes, quotes } from "./quotes.ts";
 import { invoices, publicInvoices } from "./invoices.ts";
 import { creditNotes } from "./credit-notes.ts";
 import { taxRates } from "./tax-rates.ts";
+import { schedules } from "./schedules.ts";
 import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
 import { DomainError } from "../domain/errors.ts";
@@ -67,6 +68,7 @@ export function createApp() {
   v1.route("/", taxRates);
   v1.route("/", invoices);
   v1.route("/", creditNotes);
+  v1.route("/", schedules);
   v1.route("/", publicInvoices);
 
   app.route("/api", auth);

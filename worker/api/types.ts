@@ -13,6 +13,7 @@ import type { errorSchema } from "./schemas.ts";
 import type { invoices, invoiceSchema, outboxSchema, publicInvoiceSchema } from "./invoices.ts";
 import type { creditNoteSchema } from "./credit-notes.ts";
 import type { taxRateSchema } from "./tax-rates.ts";
+import type { executedQuoteSchema, scheduleSchema, schedules } from "./schedules.ts";
 
 // Where a schema is not exported, the route's declared JSON body or 200 answer is read from the
 // exported app's route table (hono keeps it in the app's type), so nothing is restated here.
@@ -68,6 +69,13 @@ export type CreditNote = z.infer<typeof creditNoteSchema>;
 export type TaxRate = z.infer<typeof taxRateSchema>;
 /** GET /outbox: one message sent (locally the outbox is the delivery). */
 export type OutboxMessage = z.infer<typeof outboxSchema>;
+/** GET /billing-schedules/{id}: phases, the status as of today, nextInvoiceDate and the upcoming invoices. */
+export type BillingSchedule = z.infer<typeof scheduleSchema>;
+export type BillingSchedulePhase = BillingSchedule["phases"][number];
+export type UpcomingInvoice = BillingSchedule["upcomingInvoices"][number];
+export type BillingScheduleCreate = JsonBody<Route<typeof schedules, "/entities/:entity/billing-schedules", "$post">>;
+/** POST /quotes/{id}/execute: the EXECUTED quote with billingScheduleId and its schedule. */
+export type ExecutedQuote = z.infer<typeof executedQuoteSchema>;
 export interface Page<T> {
   items: T[];
   pagination: { after: string | null };

@@ -305,3 +305,4 @@ export const approvalTasks = sqliteTable(
   ],
 );
 export * from "./billing.ts";
+export * from "./schedules.ts";

@@ -1,0 +1,154 @@
+// The billing schedule lifecycle (API.md "billing schedules", DESIGN.md §3): create a DRAFT, activate,
+// suspend, resume, cancel, and executing an accepted quote into an active schedule. The rules are the
+// domain's (schedule.ts, billing-run.ts, quote-to-schedule.ts); each verb is one ChangeSet with its
+// event and audit row, guarded on the status it was read in.
+import { getCustomer } from "../db/customers.ts";
+import type { Page } from "../db/paging.ts";
+import { loadQuote, pricesForLines, quoteView, updateQuote, type QuoteView, type StoredQuote } from "../db/quotes.ts";
+import { loadQuoteForView } from "../db/quote-view.ts";
+import {
+  insertSchedule,
+  listSchedules,
+  loadSchedule,
+  pricesOfSchedules,
+  scheduleOfQuote,
+  scheduleView,
+  updateSchedule,
+  type ScheduleView,
+  type StoredSchedule,
+} from "../db/schedules.ts";
+import { activate as activated, cancel as cancelled, resume as resumed, suspend as suspended } from "../domain/billing-run.ts";
+import { localDate, type IsoDate } from "../domain/dates.ts";
+import { DomainError, notFound } from "../domain/errors.ts";
+import { scheduleFromQuote } from "../domain/quote-to-schedule.ts";
+import { scheduleDraft, scheduleIssues, type ScheduleInput, type SchedulePrice, type ScheduleStatus } from "../domain/schedule.ts";
+import { newId } from "../lib/crypto.ts";
+import { changeSetOf, commit, type ActionContext } from "./context.ts";
+
+const today = (ctx: ActionContext, at: string | Date = new Date()): IsoDate => localDate(at, ctx.entity.timezone);
+
+async function scheduleOr404(db: D1Database, id: string): Promise<StoredSchedule> {
+  const schedule = await loadSchedule(db, id);
+  if (!schedule) throw notFound("Billing schedule");
+  return schedule;
+}
+
+const viewOf = async (ctx: ActionContext, row: StoredSchedule, on = today(ctx)) => scheduleView(row, await pricesOfSchedules(ctx.db, [row]), on);
+
+export async function get(ctx: ActionContext, id: string): Promise<ScheduleView> {
+  return viewOf(ctx, await scheduleOr404(ctx.db, id));
+}
+
+export async function list(ctx: ActionContext, query: { limit: number; after?: string; status?: ScheduleStatus; customerId?: string }): Promise<Page<ScheduleView>> {
+  const on = today(ctx);
+  const rows = await listSchedules(ctx.db, { ...query, today: on });
+  const prices = await pricesOfSchedules(ctx.db, rows.items);
+  return { items: rows.items.map((row) => scheduleView(row, prices, on)), after: rows.after };
+}
+
+/** A refusal of scheduleIssues: every field at fault, as the API's 400. */
+function invalidSchedule(issues: { path: string; message: string }[]): never {
+  throw new DomainError("invalid_request", `Invalid value at ${issues[0].path}: ${issues[0].message}`, issues);
+}
+
+/** A DRAFT schedule for a live customer of this entity, billed in the customer's currency. */
+export async function create(ctx: ActionContext, input: ScheduleInput): Promise<ScheduleView> {
+  const priceIds = input.phases.flatMap((p) => p.prices.map((l) => l.priceId));
+  const [customer, prices] = await Promise.all([getCustomer(ctx.db, input.customerId), pricesForLines(ctx.db, priceIds)]);
+  const issues = scheduleIssues(input, prices);
+  if (issues.length > 0) invalidSchedule(issues);
+  if (!customer) throw notFound("Customer", [{ path: "customerId", message: "No such customer in this entity" }]);
+  if (customer.archivedAt) throw new DomainError("customer_archived", "The customer is archived", [{ path: "customerId", message: "archived" }]);
+  if (customer.currency !== input.currency) {
+    throw new DomainError("currency_mismatch", `The customer is billed in ${customer.currency}, not ${input.currency}`, [{ path: "currency", message: `must be ${customer.currency}` }]);
+  }
+  const changes = changeSetOf(ctx);
+  const draft = scheduleDraft(newId("bsch"), input);
+  const row: StoredSchedule = { ...draft, quoteId: null, activatedAt: null, cancelledAt: null, createdAt: changes.at, updatedAt: changes.at, rev: 1 };
+  insertSchedule(changes, row);
+  const view = scheduleView(row, prices, today(ctx, changes.at));
+  changes.record({ kind: "billing_schedule.created", subject: { type: "billing_schedule", id: row.id }, data: { billingSchedule: view }, before: null, after: view });
+  return commit(ctx, changes, view);
+}
+
+/** One lifecycle step: the domain says what the status becomes, the batch holds only if nobody moved it first. */
+async function step(
+  ctx: ActionContext,
+  id: string,
+  kind: "activated" | "suspended" | "resumed" | "cancelled",
+  next: (before: StoredSchedule, on: IsoDate, at: string) => Partial<StoredSchedule>,
+  code: string,
+): Promise<ScheduleView> {
+  const before = await scheduleOr404(ctx.db, id);
+  const changes = changeSetOf(ctx);
+  const on = today(ctx, changes.at);
+  const after: StoredSchedule = { ...before, ...next(before, on, changes.at), updatedAt: changes.at, rev: before.rev + 1 };
+  const prices = await pricesOfSchedules(ctx.db, [before]);
+  const view = scheduleView(after, prices, on);
+  updateSchedule(changes, before, after, code, `The schedule changed while this request ran (it was ${before.status}); reload and try again`);
+  changes.record({ kind: `billing_schedule.${kind}`, subject: { type: "billing_schedule", id }, data: { billingSchedule: view }, before: scheduleView(before, prices, on), after: view });
+  return commit(ctx, changes, view);
+}
+
+/** DRAFT → ACTIVE, or PENDING until a future start. */
+export const activate = (ctx: ActionContext, id: string) =>
+  step(ctx, id, "activated", (before, on, at) => ({ status: activated(before, on), activatedAt: at }), "schedule_not_draft");
+
+/** ACTIVE or PENDING → SUSPENDED. The stored status is what the guard compares, so a PENDING past its start suspends as it is. */
+export const suspend = (ctx: ActionContext, id: string) => step(ctx, id, "suspended", (before) => ({ status: suspended(before) }), "schedule_not_active");
+
+export const resume = (ctx: ActionContext, id: string) => step(ctx, id, "resumed", (before, on) => ({ status: resumed(before, on) }), "schedule_not_suspended");
+
+export const cancel = (ctx: ActionContext, id: string, endDate: IsoDate) =>
+  step(ctx, id, "cancelled", (before, on, at) => ({ ...cancelled(before, endDate, on), cancelledAt: at }), "schedule_not_cancellable");
+
+export type ExecutedQuote = QuoteView & { billingSchedule: ScheduleView };
+
+/**
+ * Execute an ACCEPTED quote (API.md `POST /quotes/{id}/execute`): one batch stores its schedule, ACTIVE
+ * or PENDING, and makes the quote EXECUTED with the schedule's id, guarded on ACCEPTED; the schedule's
+ * quote_id is UNIQUE. Executing it again — in sequence or concurrently — answers with the same schedule.
+ */
+export async function executeQuote(ctx: ActionContext, quoteId: string): Promise<ExecutedQuote> {
+  const loaded = await loadQuoteForView(ctx.db, quoteId);
+  if (!loaded) throw notFound("Quote");
+  const { quote, prices: quotePrices, approval } = loaded;
+  if (quote.status === "EXECUTED") return executed(ctx, quote);
+  const on = today(ctx);
+  const input = scheduleFromQuote(
+    { status: quote.status, customerId: quote.customerId, currency: quote.currency, startDate: quote.startDate, contractLengthMonths: quote.contractLengthMonths, lines: quote.lines },
+    quote.acceptedAt ? today(ctx, quote.acceptedAt) : on,
+  );
+  // The customer accepted these prices: archiving one since stops new sales of it, not this contract.
+  const prices = new Map<string, SchedulePrice>([...quotePrices].map(([id, price]) => [id, { ...price, archivedAt: null }]));
+  const issues = scheduleIssues(input, prices);
+  if (issues.length > 0) throw new DomainError("quote_not_billable", `The quote's terms do not make a billing schedule: ${issues[0].path}: ${issues[0].message}`, issues);
+
+  const changes = changeSetOf(ctx);
+  const draft = scheduleDraft(newId("bsch"), input);
+  const status = activated(draft, on);
+  const row: StoredSchedule = { ...draft, status, quoteId, activatedAt: changes.at, cancelledAt: null, createdAt: changes.at, updatedAt: changes.at, rev: 1 };
+  const after: StoredQuote = { ...quote, status: "EXECUTED", billingScheduleId: row.id, updatedAt: changes.at, rev: quote.rev + 1 };
+  updateQuote(changes, quote, after, "quote_not_accepted");
+  insertSchedule(changes, row);
+  const schedule = scheduleView(row, prices, on);
+  const view = quoteView(after, quotePrices, ctx.origin, approval);
+  changes.record({ kind: "billing_schedule.activated", subject: { type: "billing_schedule", id: row.id }, data: { billingSchedule: schedule, quoteId }, before: null, after: schedule });
+  changes.record({ kind: "quote.executed", subject: { type: "quote", id: quoteId }, data: { quote: view, billingScheduleId: row.id }, before: quoteView(quote, quotePrices, ctx.origin, approval), after: view });
+  try {
+    return await commit(ctx, changes, { ...view, billingSchedule: schedule });
+  } catch (error) {
+    // A concurrent execute won (its batch took the quote, or the quote's one schedule): answer with its schedule.
+    const now = await loadQuote(ctx.db, quoteId);
+    if (now?.status === "EXECUTED") return executed(ctx, now);
+    throw error;
+  }
+}
+
+async function executed(ctx: ActionContext, quote: StoredQuote): Promise<ExecutedQuote> {
+  const schedule = (quote.billingScheduleId ? await loadSchedule(ctx.db, quote.billingScheduleId) : null) ?? (await scheduleOfQuote(ctx.db, quote.id));
+  if (!schedule) throw new DomainError("invalid_state", "This quote was executed without a billing schedule");
+  const loaded = await loadQuoteForView(ctx.db, quote.id);
+  if (!loaded) throw notFound("Quote");
+  return { ...quoteView(loaded.quote, loaded.prices, ctx.origin, loaded.approval), billingSchedule: await viewOf(ctx, schedule) };
+}
