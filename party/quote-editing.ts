@@ -197,7 +197,7 @@ export class QuoteEditing {
       this.quotes.delete(quoteId);
       for (const p of group) {
         // A batch applied before (its ack lost) on a quote that has moved on is acked again, not refused.
-        if (!(await this.ackIfApplied(db, p))) rejectWith(p, "quote_not_editable", editable.reason);
+        if (!(await this.ackIfApplied(db, p))) rejectWith(p, editable.code, editable.reason);
       }
       return null;
     }

@@ -5,6 +5,12 @@ import { ChangeSet } from "./db/changes.ts";
 import { createCustomer, type CustomerInput } from "./db/customers.ts";
 import { createPrice, createProduct, type Price, type PriceInput } from "./db/catalog.ts";
 import { acceptStep, draftStep, publishStep } from "./actions/quotes.ts";
+import { submitStep } from "./actions/tasks.ts";
+import { insertWorkflowVersion } from "./db/approvals.ts";
+import { quoteView } from "./db/quotes.ts";
+import type { ApprovalContext } from "./db/tasks.ts";
+import { DEFAULT_WORKFLOW, evaluateWorkflow, quoteFacts, type ApprovalWorkflow } from "./domain/approval.ts";
+import { resolveApprovers } from "./domain/tasks.ts";
 import { applyOps, type QuotePrice } from "./domain/quote.ts";
 import type { QuoteOp } from "../party/protocol.ts";
 import type { EntityRecord } from "./env.ts";
@@ -95,6 +101,24 @@ const DEMO_CATALOG: { key: string; name: string; description: string; prices: De
   },
 ];
 
+/** acme-us's approval workflow (the pinned demo): big discounts to an approver; large deals to an approver, then every admin. */
+export const DEMO_WORKFLOWS: Record<string, ApprovalWorkflow> = {
+  "acme-us": {
+    rules: [
+      { name: "Big discount", conditions: [{ field: "maxDiscountPercent", op: "gt", value: "20" }], steps: [{ approvers: { roles: ["approver"], userIds: [] }, mode: "ANY" }] },
+      {
+        name: "Large deal",
+        conditions: [{ field: "totalContractValue", op: "gt", value: "100000" }],
+        steps: [
+          { approvers: { roles: ["approver"], userIds: [] }, mode: "ANY" },
+          { approvers: { roles: ["admin"], userIds: [] }, mode: "ALL" },
+        ],
+      },
+      { name: "Default", conditions: [], steps: [] },
+    ],
+  },
+};
+
 const DEMO_SEED_MARKER = "demo_seed";
 const SEED_ACTOR: Actor = { type: "system", id: "seed", name: "Demo seed" };
 
@@ -140,7 +164,10 @@ export async function seedEntity(db: D1Database, slug: string): Promise<boolean>
         prices.set(created.id, { ...created, productName: product.name });
       }
     }
-    seedQuotes(changes, { ...entity, environment: "local", status: "ACTIVE" }, customers.filter((c) => c.currency === entity.currency), prices, key);
+    const workflow = DEMO_WORKFLOWS[slug];
+    if (workflow) insertWorkflowVersion(changes, { ...DEFAULT_WORKFLOW, version: 0, updatedAt: null }, workflow);
+    const approval: ApprovalContext = { workflow: workflow ?? DEFAULT_WORKFLOW, latest: new Map() };
+    seedQuotes(changes, { ...entity, environment: "local", status: "ACTIVE" }, customers.filter((c) => c.currency === entity.currency), prices, key, approval);
   }
   changes.add(changes.orm.insert(counters).values({ name: DEMO_SEED_MARKER, value: 1 }));
   await changes.commit();
@@ -148,17 +175,20 @@ export async function seedEntity(db: D1Database, slug: string): Promise<boolean>
 }
 
 /** A draft, a published and an accepted quote per entity, through the same domain rules as the API. */
-function seedQuotes(changes: ChangeSet, entity: EntityRecord, customers: { id: string; legalName: string; email: string }[], prices: Map<string, QuotePrice>, key: string) {
+function seedQuotes(changes: ChangeSet, entity: EntityRecord, customers: { id: string; legalName: string; email: string }[], prices: Map<string, QuotePrice>, key: string, approval: ApprovalContext) {
   const line = (priceKey: string, quantity: string, discount: { type: "PERCENTAGE" | "NOMINAL"; value: string } | null = null) => ({ priceId: `price_${key}_${priceKey}`, quantity, discount });
   const demo = [
     { title: "Platform + seats — first year", status: "DRAFT", lines: [line("platform_monthly", "1"), line("seats_monthly", "12", { type: "PERCENTAGE", value: "10" })] },
     { title: "Annual platform with onboarding", status: "PUBLISHED", lines: [line("platform_yearly", "1"), line("onboarding_once", "1", { type: "NOMINAL", value: "500.00" })] },
     { title: "Usage-based API package", status: "ACCEPTED", lines: [line("platform_monthly", "1"), line("api_graduated", "25000"), line("storage_package", "250")] },
+    // Where a workflow is written: a 25 % discount, submitted by sales, waiting in the approver's inbox.
+    ...(approval.workflow.rules.length > 1 ? [{ title: "Platform launch — 25% discount", status: "PENDING", lines: [line("platform_monthly", "2", { type: "PERCENTAGE", value: "25" })] }] : []),
   ] as const;
   demo.forEach((d, i) => {
     const customer = customers[i % customers.length];
     const number = i + 1;
-    const id = `quo_${key}_demo${number}`;
+    // The pending one's id sorts below the others' (lists are newest id first; "the newest draft" stays demo1).
+    const id = d.status === "PENDING" ? `quo_${key}_approval1` : `quo_${key}_demo${number}`;
     let afterId: string | null = null;
     const ops: QuoteOp[] = d.lines.map((l, n) => {
       const op: QuoteOp = { op: "insertLine", afterId, line: { id: `ln_${key}_${number}_${n}`, ...l } };
@@ -167,16 +197,33 @@ function seedQuotes(changes: ChangeSet, entity: EntityRecord, customers: { id: s
     });
     const { content } = applyOps({ title: d.title, currency: entity.currency, dealType: "NEW_BUSINESS", expiryDays: 30, notes: null, startDate: null, contractLengthMonths: 12, lines: [] }, ops, prices);
     // The same steps the API takes, chained in the seed's one batch.
-    let { quote } = draftStep(changes, { id, quoteNumber: `Q${String(number).padStart(5, "0")}`, customerId: customer.id, content }, prices, null);
+    let { quote, view } = draftStep(changes, { id, quoteNumber: `Q${String(number).padStart(5, "0")}`, customerId: customer.id, content }, prices, null, approval);
     if (d.status === "DRAFT") return;
-    quote = publishStep(changes, quote, { entity, customer, prices, token: `${entity.id}.demo-${key}-${number}`, origin: null }).quote;
-    if (d.status === "ACCEPTED") acceptStep(changes, quote, { name: "Dana Buyer", email: customer.email }, prices, null);
+    if (d.status === "PENDING") return seedSubmission(changes, { quote, view, prices, approval, customerName: customer.legalName, slug: entity.slug });
+    quote = publishStep(changes, quote, { entity, customer, prices, token: `${entity.id}.demo-${key}-${number}`, origin: null, approval }).quote;
+    if (d.status === "ACCEPTED") acceptStep(changes, quote, { name: "Dana Buyer", email: customer.email }, prices, null, approval);
   });
   changes.add(
     changes.orm
       .insert(counters)
       .values({ name: "quote_number", value: demo.length })
       .onConflictDoUpdate({ target: counters.name, set: { value: sql`MAX(${counters.value}, excluded.value)` } }),
+  );
+}
+
+/** Submitted by sales@acme.test, as the API would: the workflow's steps resolved among the demo members. */
+function seedSubmission(
+  changes: ChangeSet,
+  input: { quote: Parameters<typeof submitStep>[1]["before"]; view: ReturnType<typeof quoteView>; prices: Map<string, QuotePrice>; approval: ApprovalContext; customerName: string; slug: string },
+) {
+  const members = DEMO_USERS.filter((u) => u.roles[input.slug]).map((u) => ({ userId: u.id, name: u.name, email: u.email, roles: u.roles[input.slug] }));
+  const sales = DEMO_USERS.find((u) => u.email === "sales@acme.test")!;
+  const evaluation = evaluateWorkflow(input.approval.workflow, quoteFacts(input.view));
+  const steps = evaluation.steps.map((step) => ({ mode: step.mode, approvers: resolveApprovers(step, members) }));
+  submitStep(
+    changes,
+    { before: input.quote, current: input.view, prices: input.prices, origin: null, approval: input.approval, ruleName: evaluation.rule.name, steps, customerName: input.customerName },
+    { type: "user", id: sales.id, name: sales.name },
   );
 }
 

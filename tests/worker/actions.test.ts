@@ -6,6 +6,7 @@ import type { ActionContext } from "../../worker/actions/context.ts";
 import * as catalog from "../../worker/actions/catalog.ts";
 import * as customers from "../../worker/actions/customers.ts";
 import * as quotes from "../../worker/actions/quotes.ts";
+import * as tasks from "../../worker/actions/tasks.ts";
 import { ChangeSet } from "../../worker/db/changes.ts";
 import { createPrice } from "../../worker/db/catalog.ts";
 import { findEntity } from "../../worker/db/control.ts";
@@ -109,7 +110,7 @@ describe("actions called without HTTP", () => {
     const revised = await quotes.revise(ctx, draft.id, { lines: [{ priceId: "price_us_platform_monthly", quantity: "3" }] });
     expect(revised.totals.total).toBe("3750.00");
     await expect(quotes.revise(ctx, draft.id, { lines: [{ priceId: "price_us_platform_monthly", quantity: "-1" }] })).rejects.toMatchObject({ code: "invalid_request", details: [{ path: "lines.0.quantity" }] });
-    const submitted = await quotes.submit(ctx, draft.id);
+    const submitted = await tasks.submit({ control: env.CONTROL, environment: "local" }, ctx, draft.id);
     expect(submitted.approvalStatus).toBe("NOT_REQUIRED");
     const published = await quotes.publish(ctx, draft.id);
     expect(published.status).toBe("PUBLISHED");

@@ -3,7 +3,7 @@
 import { currentWorkflow, insertWorkflowVersion, type StoredWorkflow } from "../db/approvals.ts";
 import { memberUserIds } from "../db/control.ts";
 import type { QuoteView } from "../db/quotes.ts";
-import { evaluateWorkflow, workflowIssues, type ApprovalWorkflow, type Evaluation, type QuoteFacts } from "../domain/approval.ts";
+import { evaluateWorkflow, quoteFacts, workflowIssues, type ApprovalWorkflow, type Evaluation, type QuoteFacts } from "../domain/approval.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { ControlPlane } from "./access.ts";
 import { assertRev, changeSetOf, commit, type ActionContext } from "./context.ts";
@@ -25,16 +25,7 @@ export async function replace(cp: ControlPlane, ctx: ActionContext, document: Ap
 }
 
 /** What the rules look at on a quote's current revision. */
-export function factsOf(quote: QuoteView): QuoteFacts {
-  return {
-    totalContractValue: quote.totalContractValue,
-    maxDiscountPercent: quote.totals.maxDiscountPercent,
-    currency: quote.currency,
-    dealType: quote.dealType,
-    productIds: [...new Set(quote.lines.map((l) => l.productId).filter((id): id is string => id !== null))],
-    pricingTypes: [...new Set(quote.lines.map((l) => l.pricingType).filter((t): t is string => t !== null))],
-  };
-}
+export const factsOf = (quote: QuoteView): QuoteFacts => quoteFacts(quote);
 
 /** Which rule the quote's current revision hits, and why, condition by condition. */
 export async function evaluate(ctx: ActionContext, quoteId: string): Promise<Evaluation & { quoteId: string; quoteRev: number; workflowVersion: number }> {

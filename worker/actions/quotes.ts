@@ -1,5 +1,5 @@
-// The quote lifecycle (API.md "quotes", "public quote", "Co-editing"): create, revise, submit,
-// publish, archive, accept, and the co-editing op batch. Every verb fills one ChangeSet with its
+// The quote lifecycle (API.md "quotes", "public quote", "Co-editing"): create, revise, publish,
+// archive, accept, and the co-editing op batch (submit, withdraw and decisions: ./tasks.ts). Every verb fills one ChangeSet with its
 // rows, its event and its audit row; routes, the co-editing room and the seed share them.
 import type { QuoteOp } from "../../party/protocol.ts";
 import type { Actor } from "../../party/protocol.ts";
@@ -25,6 +25,8 @@ import {
   type WrittenBatch,
 } from "../db/quotes.ts";
 import { quoteDocument } from "../documents/quote.ts";
+import { approvalContext, type ApprovalContext } from "../db/tasks.ts";
+import { approvalAfterEdit } from "../domain/terms.ts";
 import { DEFAULT_CONTRACT_LENGTH_MONTHS } from "../domain/contract.ts";
 import { addDaysTo } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
@@ -107,13 +109,22 @@ function linesAsOps(lines: LineInput[]): QuoteOp[] {
 }
 const opsPathToLines = (path: string) => path.replace(/^ops\.(\d+)\.line\./, "lines.$1.").replace(/^ops\.(\d+)/, "lines.$1");
 
-const pricesOf = (db: D1Database, ...lines: { priceId: string }[][]) => pricesForLines(db, lines.flat().map((l) => l.priceId));
+export const pricesOf = (db: D1Database, ...lines: { priceId: string }[][]) => pricesForLines(db, lines.flat().map((l) => l.priceId));
 
-async function quoteOr404(db: D1Database, id: string): Promise<StoredQuote> {
+export async function quoteOr404(db: D1Database, id: string): Promise<StoredQuote> {
   const quote = await loadQuote(db, id);
   if (!quote) throw notFound("Quote");
   return quote;
 }
+
+/** The quote, its prices and what its view needs of approvals: read side by side. */
+export async function loadForView(db: D1Database, id: string): Promise<{ quote: StoredQuote; prices: Map<string, QuotePrice>; approval: ApprovalContext }> {
+  const [quote, approval] = await Promise.all([quoteOr404(db, id), approvalContext(db, [id])]);
+  return { quote, prices: await pricesOf(db, quote.lines), approval };
+}
+
+/** While approval is PENDING the quote is locked (API.md): no PATCH, no co-editing op. */
+export const pendingApproval = () => new DomainError("quote_pending_approval", "The quote is waiting for approval; withdraw it to change it");
 
 /** The customer a quote is for: live, of this entity, billed in the quote's currency. */
 async function customerFor(db: D1Database, customerId: string, currency: string): Promise<Customer> {
@@ -126,12 +137,12 @@ async function customerFor(db: D1Database, customerId: string, currency: string)
   return customer;
 }
 
-function assertEditable(quote: StoredQuote) {
+export function assertEditable(quote: StoredQuote) {
   if (quote.archivedAt) throw new DomainError("quote_not_editable", "An archived quote cannot be changed");
   if (quote.status === "ACCEPTED" || quote.status === "EXECUTED") throw new DomainError("quote_not_editable", `An ${quote.status.toLowerCase()} quote is read-only`);
 }
 
-function assertPublishable(quote: StoredQuote, verb: string) {
+export function assertPublishable(quote: StoredQuote, verb: string) {
   assertEditable(quote);
   if (quote.status !== "DRAFT") throw new DomainError("invalid_state", `Only a DRAFT quote can be ${verb} (it is ${quote.status})`);
   if (quote.lines.length === 0) throw new DomainError("quote_empty", "A quote needs at least one line", [{ path: "lines", message: "empty" }]);
@@ -145,6 +156,7 @@ export function draftStep(
   input: { id: string; quoteNumber: string; customerId: string; content: QuoteContent },
   prices: Map<string, QuotePrice>,
   origin: string | null,
+  approval: ApprovalContext,
 ): { quote: StoredQuote; view: QuoteView } {
   const quote: StoredQuote = {
     ...input.content,
@@ -154,6 +166,7 @@ export function draftStep(
     status: "DRAFT",
     approvalStatus: "NOT_REQUIRED",
     approvedRev: null,
+    approvedTerms: null,
     version: 1,
     publishedVersion: null,
     publicToken: null,
@@ -168,7 +181,7 @@ export function draftStep(
     updatedAt: changes.at,
     rev: 1,
   };
-  const view = quoteView(quote, prices, origin);
+  const view = quoteView(quote, prices, origin, approval);
   insertQuote(changes, quote);
   changes.record({ kind: "quote.created", subject: { type: "quote", id: quote.id }, data: { quote: view }, after: view });
   return { quote, view };
@@ -178,7 +191,7 @@ export function draftStep(
 export function publishStep(
   changes: ChangeSet,
   before: StoredQuote,
-  facts: { entity: EntityRecord; customer: { legalName: string; email: string }; seller?: Merchant; prices: Map<string, QuotePrice>; token?: string; origin: string | null },
+  facts: { entity: EntityRecord; customer: { legalName: string; email: string }; seller?: Merchant; prices: Map<string, QuotePrice>; token?: string; origin: string | null; approval: ApprovalContext },
 ): { quote: StoredQuote; view: QuoteView } {
   const publishedAt = changes.at;
   const quote: StoredQuote = {
@@ -192,7 +205,7 @@ export function publishStep(
     updatedAt: changes.at,
     rev: before.rev + 1,
   };
-  const view = quoteView(quote, facts.prices, facts.origin);
+  const view = quoteView(quote, facts.prices, facts.origin, facts.approval);
   updateQuote(changes, before, quote);
   changes.add(
     changes.db
@@ -204,10 +217,10 @@ export function publishStep(
 }
 
 /** The customer accepts the published version; records quote.accepted. */
-export function acceptStep(changes: ChangeSet, before: StoredQuote, acceptedBy: { name: string; email: string }, prices: Map<string, QuotePrice>, origin: string | null): StoredQuote {
+export function acceptStep(changes: ChangeSet, before: StoredQuote, acceptedBy: { name: string; email: string }, prices: Map<string, QuotePrice>, origin: string | null, approval: ApprovalContext): StoredQuote {
   const quote: StoredQuote = { ...before, status: "ACCEPTED", acceptedAt: changes.at, acceptedBy, updatedAt: changes.at, rev: before.rev + 1 };
   updateQuote(changes, before, quote, "invalid_state");
-  changes.record({ kind: "quote.accepted", subject: { type: "quote", id: before.id }, data: { quote: quoteView(quote, prices, origin), acceptedBy } });
+  changes.record({ kind: "quote.accepted", subject: { type: "quote", id: before.id }, data: { quote: quoteView(quote, prices, origin, approval), acceptedBy } });
   return quote;
 }
 
@@ -242,7 +255,8 @@ export function editStep(
   const priced = quoteTotals(result.content.lines, prices, result.content.currency, result.content.contractLengthMonths);
   const ops = result.applied;
   const amounts: Map<string, LineAmounts> = priced.lines;
-  const quote: StoredQuote = { ...current, ...result.content, totals: priced.totals, updatedAt: changes.at, rev: current.rev + 1, approvalStatus: "NOT_REQUIRED", approvedRev: null };
+  // A change of a commercial term needs approval again; a title or notes change keeps it.
+  const quote: StoredQuote = { ...current, ...result.content, totals: priced.totals, updatedAt: changes.at, rev: current.rev + 1, approvalStatus: approvalAfterEdit(current, result.content) };
   const repriced = ops.some((op) => op.op === "set" && op.field === "currency"); // every line's amounts change
   const touched = new Set(repriced ? [...amounts.keys()] : ops.flatMap((op) => (op.skipped ? [] : op.op === "insertLine" ? [op.line.id] : op.op === "updateLine" ? [op.lineId] : [])));
   const lineAmounts = Object.fromEntries([...touched].filter((id) => amounts.has(id)).map((id) => [id, amounts.get(id)!]));
@@ -271,28 +285,29 @@ export function editWrite(changes: ChangeSet, before: StoredQuote, after: Stored
 export const editNeedsCustomer = (batch: { ops: QuoteOp[] }) => batch.ops.some((op) => op.op === "set" && op.field === "currency");
 
 /** Whether the co-editing room may apply ops to this quote now. */
-export function editableByOps(quote: StoredQuote): { ok: true } | { ok: false; reason: string } {
-  if (quote.archivedAt || quote.status !== "DRAFT") return { ok: false, reason: `Ops apply to DRAFT quotes; this one is ${quote.archivedAt ? "archived" : quote.status}` };
+export function editableByOps(quote: StoredQuote): { ok: true } | { ok: false; code: string; reason: string } {
+  if (quote.archivedAt || quote.status !== "DRAFT") return { ok: false, code: "quote_not_editable", reason: `Ops apply to DRAFT quotes; this one is ${quote.archivedAt ? "archived" : quote.status}` };
+  if (quote.approvalStatus === "PENDING") return { ok: false, code: "quote_pending_approval", reason: pendingApproval().message };
   return { ok: true };
 }
 
 // ---- the verbs ----
 
 export async function get(ctx: ActionContext, id: string): Promise<QuoteView> {
-  const quote = await quoteOr404(ctx.db, id);
-  return quoteView(quote, await pricesOf(ctx.db, quote.lines), ctx.origin);
+  const { quote, prices, approval } = await loadForView(ctx.db, id);
+  return quoteView(quote, prices, ctx.origin, approval);
 }
 
 export async function list(ctx: ActionContext, query: { limit: number; after?: string; status?: string; customerId?: string; includeArchived?: boolean }): Promise<Page<QuoteView>> {
   const page = await listQuotes(ctx.db, query);
-  const prices = await pricesOf(ctx.db, ...page.items.map((quote) => quote.lines));
-  return { items: page.items.map((quote) => quoteView(quote, prices, ctx.origin)), after: page.after };
+  const [prices, approval] = await Promise.all([pricesOf(ctx.db, ...page.items.map((quote) => quote.lines)), approvalContext(ctx.db, page.items.map((q) => q.id))]);
+  return { items: page.items.map((quote) => quoteView(quote, prices, ctx.origin, approval)), after: page.after };
 }
 
 /** A DRAFT quote, numbered per entity without gaps: the number is claimed inside the quote's batch. */
 export async function create(ctx: ActionContext, input: CreateQuoteInput): Promise<QuoteView> {
   const currency = ruled(() => checkCurrency(input.currency));
-  const prices = await pricesOf(ctx.db, input.lines);
+  const [prices, approval] = await Promise.all([pricesOf(ctx.db, input.lines), approvalContext(ctx.db, [])]);
   const empty: QuoteContent = {
     title: input.title,
     currency,
@@ -310,7 +325,7 @@ export async function create(ctx: ActionContext, input: CreateQuoteInput): Promi
   requireUsableCustomer(changes, input.customerId, currency);
   const id = newId("quo");
   const quoteNumber = claimQuoteNumber(changes);
-  const { view } = draftStep(changes, { id, quoteNumber, customerId: input.customerId, content }, prices, ctx.origin);
+  const { view } = draftStep(changes, { id, quoteNumber, customerId: input.customerId, content }, prices, ctx.origin, approval);
   try {
     return await commit(ctx, changes, view);
   } catch (error) {
@@ -326,9 +341,10 @@ export async function create(ctx: ActionContext, input: CreateQuoteInput): Promi
  */
 export function revise(ctx: ActionContext, id: string, patch: QuotePatch, expectedRev?: number): Promise<QuoteView> {
   const attempt = async () => {
-    const before = await quoteOr404(ctx.db, id);
+    const [before, approval] = await Promise.all([quoteOr404(ctx.db, id), approvalContext(ctx.db, [id])]);
     assertRev(before, expectedRev, "Quote");
     assertEditable(before);
+    if (before.approvalStatus === "PENDING") throw pendingApproval();
     const currency = ruled(() => checkCurrency(patch.currency ?? before.currency));
     const customerId = patch.customerId ?? before.customerId;
     if (patch.customerId !== undefined || patch.currency !== undefined) await customerFor(ctx.db, customerId, currency);
@@ -338,27 +354,30 @@ export function revise(ctx: ActionContext, id: string, patch: QuotePatch, expect
     ruled(() => applyOps({ ...before, currency, lines: [] }, lines.map((l, i) => ({ op: "insertLine" as const, afterId: i ? lines[i - 1].id : null, line: { ...l } })), prices), opsPathToLines);
     const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
     const revising = before.status === "PUBLISHED";
-    if (changed.length === 0 && !revising) return quoteView(before, prices, ctx.origin);
+    if (changed.length === 0 && !revising) return quoteView(before, prices, ctx.origin, approval);
     const changes = changeSetOf(ctx);
+    const content = {
+      title: patch.title ?? before.title,
+      currency,
+      dealType: patch.dealType ?? before.dealType,
+      expiryDays: patch.expiryDays === undefined ? before.expiryDays : patch.expiryDays,
+      notes: patch.notes === undefined ? before.notes : patch.notes,
+      startDate: patch.startDate === undefined ? before.startDate : ruled(() => checkStartDate(patch.startDate)),
+      contractLengthMonths: patch.contractLengthMonths === undefined ? before.contractLengthMonths : ruled(() => checkContractLength(patch.contractLengthMonths)),
+      lines,
+    };
     const after = ruled(
       () =>
         withTotals(
           {
             ...before,
+            ...content,
             customerId,
-            title: patch.title ?? before.title,
-            currency,
-            dealType: patch.dealType ?? before.dealType,
-            expiryDays: patch.expiryDays === undefined ? before.expiryDays : patch.expiryDays,
-            notes: patch.notes === undefined ? before.notes : patch.notes,
-            startDate: patch.startDate === undefined ? before.startDate : ruled(() => checkStartDate(patch.startDate)),
-            contractLengthMonths: patch.contractLengthMonths === undefined ? before.contractLengthMonths : ruled(() => checkContractLength(patch.contractLengthMonths)),
-            lines,
             // Editing a published quote makes it a new DRAFT version; the link keeps the published one.
             status: "DRAFT",
             version: revising ? before.version + 1 : before.version,
-            approvalStatus: "NOT_REQUIRED",
-            approvedRev: null,
+            // A change of a commercial term needs approval again; a title, notes or expiry change keeps it.
+            approvalStatus: approvalAfterEdit(before, content),
             updatedAt: changes.at,
             rev: before.rev + 1,
           },
@@ -366,7 +385,7 @@ export function revise(ctx: ActionContext, id: string, patch: QuotePatch, expect
         ),
       (p) => `lines.${p}`,
     );
-    const view = quoteView(after, prices, ctx.origin);
+    const view = quoteView(after, prices, ctx.origin, approval);
     updateQuote(changes, before, after);
     changes.record({ kind: "quote.updated", subject: { type: "quote", id }, data: { quote: view, changed, revised: revising }, before: { rev: before.rev }, after: view });
     return commit(ctx, changes, view);
@@ -393,44 +412,30 @@ function replacementLines(input: LineInput[], currency: string): QuoteLine[] {
   });
 }
 
-/** Submit the current revision for approval. No workflow is configured yet: every revision is NOT_REQUIRED. */
-export function submit(ctx: ActionContext, id: string): Promise<QuoteView> {
-  return retryOn("rev_conflict", async () => {
-    const before = await quoteOr404(ctx.db, id);
-    assertPublishable(before, "submitted");
-    const prices = await pricesOf(ctx.db, before.lines);
-    const changes = changeSetOf(ctx);
-    const after: StoredQuote = { ...before, approvalStatus: "NOT_REQUIRED", approvedRev: before.rev + 1, updatedAt: changes.at, rev: before.rev + 1 };
-    const view = quoteView(after, prices, ctx.origin);
-    updateQuote(changes, before, after);
-    changes.record({ kind: "quote.submitted", subject: { type: "quote", id }, data: { quote: view }, after: view });
-    return commit(ctx, changes, view);
-  });
-}
-
 export function publish(ctx: ActionContext, id: string): Promise<QuoteView> {
   return retryOn("rev_conflict", async () => {
-    const before = await quoteOr404(ctx.db, id);
+    const { quote: before, prices, approval } = await loadForView(ctx.db, id);
     assertPublishable(before, "published");
-    if (before.approvalStatus === "PENDING" || before.approvalStatus === "REJECTED") {
+    // Re-evaluated on the current revision: allowed iff its rule has no steps or its terms are the approved ones.
+    const current = quoteView(before, prices, ctx.origin, approval);
+    if (before.approvalStatus === "PENDING" || (current.approvalRequired && !current.termsApproved)) {
       throw new DomainError("approval_required", "This revision needs approval before it can be published");
     }
-    const [customer, seller, prices] = await Promise.all([customerFor(ctx.db, before.customerId, before.currency), getMerchant(ctx.db, ctx.entity), pricesOf(ctx.db, before.lines)]);
+    const [customer, seller] = await Promise.all([customerFor(ctx.db, before.customerId, before.currency), getMerchant(ctx.db, ctx.entity)]);
     const changes = changeSetOf(ctx);
-    const { view } = publishStep(changes, before, { entity: ctx.entity, customer, seller, prices, origin: ctx.origin });
+    const { view } = publishStep(changes, before, { entity: ctx.entity, customer, seller, prices, origin: ctx.origin, approval });
     return commit(ctx, changes, view);
   });
 }
 
 export function archive(ctx: ActionContext, id: string): Promise<QuoteView> {
   return retryOn("rev_conflict", async () => {
-    const before = await quoteOr404(ctx.db, id);
+    const { quote: before, prices, approval } = await loadForView(ctx.db, id);
     if (before.archivedAt) throw new DomainError("invalid_state", "The quote is already archived");
     if (before.status === "EXECUTED") throw new DomainError("invalid_state", "An executed quote cannot be archived");
-    const prices = await pricesOf(ctx.db, before.lines);
     const changes = changeSetOf(ctx);
     const after: StoredQuote = { ...before, archivedAt: changes.at, updatedAt: changes.at, rev: before.rev + 1 };
-    const view = quoteView(after, prices, ctx.origin);
+    const view = quoteView(after, prices, ctx.origin, approval);
     updateQuote(changes, before, after);
     changes.record({ kind: "quote.archived", subject: { type: "quote", id }, data: { quote: view }, after: view });
     return commit(ctx, changes, view);
@@ -440,12 +445,11 @@ export function archive(ctx: ActionContext, id: string): Promise<QuoteView> {
 /** Undo an archive: the quote is back where it was. */
 export function unarchive(ctx: ActionContext, id: string): Promise<QuoteView> {
   return retryOn("rev_conflict", async () => {
-    const before = await quoteOr404(ctx.db, id);
+    const { quote: before, prices, approval } = await loadForView(ctx.db, id);
     if (!before.archivedAt) throw new DomainError("invalid_state", "The quote is not archived");
-    const prices = await pricesOf(ctx.db, before.lines);
     const changes = changeSetOf(ctx);
     const after: StoredQuote = { ...before, archivedAt: null, updatedAt: changes.at, rev: before.rev + 1 };
-    const view = quoteView(after, prices, ctx.origin);
+    const view = quoteView(after, prices, ctx.origin, approval);
     updateQuote(changes, before, after);
     changes.record({ kind: "quote.unarchived", subject: { type: "quote", id }, data: { quote: view }, after: view });
     return commit(ctx, changes, view);
@@ -454,10 +458,10 @@ export function unarchive(ctx: ActionContext, id: string): Promise<QuoteView> {
 
 /** The quote as the document a customer receives (the PDF renders it). */
 export async function document(ctx: ActionContext, id: string): Promise<{ quote: StoredQuote; document: BillingDocument }> {
-  const quote = await quoteOr404(ctx.db, id);
-  const [prices, customer, seller] = await Promise.all([pricesOf(ctx.db, quote.lines), getCustomer(ctx.db, quote.customerId), getMerchant(ctx.db, ctx.entity)]);
+  const { quote, prices, approval } = await loadForView(ctx.db, id);
+  const [customer, seller] = await Promise.all([getCustomer(ctx.db, quote.customerId), getMerchant(ctx.db, ctx.entity)]);
   if (!customer) throw notFound("Customer");
-  return { quote, document: quoteDocument(quoteView(quote, prices, ctx.origin), sellerOf(seller), customer, { country: ctx.entity.country }) };
+  return { quote, document: quoteDocument(quoteView(quote, prices, ctx.origin, approval), sellerOf(seller), customer, { country: ctx.entity.country }) };
 }
 
 // ---- the customer link: no login; the token names the entity and the quote ----
@@ -501,9 +505,9 @@ export async function accept(ctx: ActionContext, token: string, acceptedBy: { na
   if (before.status === "ACCEPTED" || before.status === "EXECUTED") throw new DomainError("invalid_state", "This quote has already been accepted");
   if (before.status === "DRAFT") throw new DomainError("quote_being_revised", "The seller is revising this quote; accept the new version once it is sent");
   if (before.expiresAt && Date.parse(before.expiresAt) < Date.now()) throw new DomainError("quote_expired", "This quote has expired");
-  const prices = await pricesOf(ctx.db, before.lines);
+  const [prices, approval] = await Promise.all([pricesOf(ctx.db, before.lines), approvalContext(ctx.db, [before.id])]);
   const changes = changeSetOf(ctx);
-  const after = acceptStep(changes, before, acceptedBy, prices, ctx.origin);
+  const after = acceptStep(changes, before, acceptedBy, prices, ctx.origin, approval);
   return commit(ctx, changes, publicView(after, document));
 }
 

@@ -10,6 +10,7 @@ import { catalog } from "./catalog.ts";
 import { customers } from "./customers.ts";
 import { merchant } from "./merchant.ts";
 import { approvalWorkflow } from "./approvals.ts";
+import { tasks } from "./tasks.ts";
 import { publicQuotes, quotes } from "./quotes.ts";
 import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
@@ -57,6 +58,7 @@ export function createApp() {
   v1.route("/", quotes);
   v1.route("/", merchant);
   v1.route("/", approvalWorkflow);
+  v1.route("/", tasks);
   v1.route("/", audit);
   v1.route("/", publicQuotes);
 

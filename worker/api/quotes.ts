@@ -5,6 +5,8 @@ import type { Context } from "hono";
 import type { Actor } from "../../party/protocol.ts";
 import type { ActionContext } from "../actions/context.ts";
 import * as quoteActions from "../actions/quotes.ts";
+import * as taskActions from "../actions/tasks.ts";
+import { approvalSummarySchema } from "./task-schemas.ts";
 import { findEntity } from "../db/control.ts";
 import { APPROVAL_STATUSES, DEAL_TYPES, MAX_LINES, QUOTE_STATUSES } from "../domain/quote.ts";
 import { BILLING_FREQUENCIES } from "../domain/billing.ts";
@@ -127,6 +129,10 @@ export const quoteSchema = z
       }),
     ),
     totals: quoteTotalsSchema,
+    approvedRev: z.number().int().nullable().openapi({ description: "The revision whose commercial terms were approved, while the current terms are those" }),
+    termsApproved: z.boolean().openapi({ description: "The current commercial terms are the approved ones" }),
+    approvalRequired: z.boolean().openapi({ description: "The approval workflow's rule for the current revision has steps" }),
+    approval: approvalSummarySchema.nullable().openapi({ description: "The latest submission of this quote (null if none, or it was withdrawn)" }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -186,6 +192,7 @@ export const publicQuoteSchema = z
   .openapi("PublicQuote");
 
 const tags = ["Quotes"];
+const controlPlane = (c: Context<AppEnv>) => ({ control: c.env.CONTROL, environment: c.env.ENVIRONMENT });
 const write = requirePermission("quotes:write");
 const action = (path: string, summary: string) =>
   createRoute({
@@ -240,7 +247,8 @@ const routes = {
     request: { params: idParam, headers: z.object({ "if-match": z.string().optional() }), ...jsonBody(patchBody) },
     responses: { 200: jsonResponse(quoteSchema, "The quote"), ...errorResponses },
   }),
-  submit: action("submit", "Submit the current revision for approval (runs the approval workflow)"),
+  submit: action("submit", "Submit the current revision for approval: no steps → NOT_REQUIRED; else PENDING (locked) with the first step's tasks open. 422 no_approvers if a step resolves to nobody"),
+  withdraw: action("withdraw", "Withdraw a PENDING quote: back to DRAFT, its open tasks CANCELLED (409 quote_not_pending otherwise)"),
   publish: createRoute({
     method: "post",
     path: "/entities/{entity}/quotes/{id}/publish",
@@ -313,7 +321,8 @@ export const quotes = new OpenAPIHono<AppEnv>()
   // With If-Match the caller edited one revision, and a newer one is a 409. Without it the fields
   // apply to whatever is latest, so a co-editing batch landing in between is no reason to refuse.
   .openapi(routes.patch, (c) => respond(c, 200, (ctx) => quoteActions.revise(ctx, c.req.valid("param").id, c.req.valid("json"), ifMatchOf(c))))
-  .openapi(routes.submit, (c) => respond(c, 200, (ctx) => quoteActions.submit(ctx, c.req.valid("param").id)))
+  .openapi(routes.submit, (c) => respond(c, 200, (ctx) => taskActions.submit(controlPlane(c), ctx, c.req.valid("param").id)))
+  .openapi(routes.withdraw, (c) => respond(c, 200, (ctx) => taskActions.withdraw(ctx, c.req.valid("param").id)))
   .openapi(routes.publish, (c) => respond(c, 200, (ctx) => quoteActions.publish(ctx, c.req.valid("param").id)))
   .openapi(routes.archive, (c) => respond(c, 200, (ctx) => quoteActions.archive(ctx, c.req.valid("param").id)))
   .openapi(routes.unarchive, (c) => respond(c, 200, (ctx) => quoteActions.unarchive(ctx, c.req.valid("param").id)))

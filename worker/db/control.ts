@@ -499,3 +499,14 @@ export async function memberUserIds(db: D1Database, entityId: string): Promise<S
   const rows = await orm(db).select({ userId: memberships.userId }).from(memberships).where(eq(memberships.entityId, entityId));
   return new Set(rows.map((r) => r.userId));
 }
+
+/** The entity's members with their names and roles (approvers are resolved from them), in name order. */
+export async function entityMembers(db: D1Database, entityId: string): Promise<{ userId: string; name: string; email: string; roles: Role[] }[]> {
+  const rows = await orm(db)
+    .select({ userId: memberships.userId, name: users.name, email: users.email, roles: memberships.roles })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.entityId, entityId))
+    .orderBy(asc(users.name), asc(users.id));
+  return rows.map((r) => ({ ...r, roles: rolesOf(r.roles) })).filter((m) => m.roles.length > 0);
+}

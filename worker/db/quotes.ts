@@ -10,6 +10,9 @@ import { addressLines } from "../domain/address.ts";
 import { lineDetail, unitPriceOf } from "../domain/line-label.ts";
 import { contractTotals, DEFAULT_CONTRACT_LENGTH_MONTHS } from "../domain/contract.ts";
 import type { Merchant } from "./merchant.ts";
+import { evaluateWorkflow, quoteFacts } from "../domain/approval.ts";
+import { termsApproved } from "../domain/terms.ts";
+import type { ApprovalContext } from "./tasks.ts";
 
 /** A quote as stored: its row and its lines (in position order). */
 export type StoredQuote = typeof quotes.$inferSelect & { lines: QuoteLine[] };
@@ -78,9 +81,10 @@ export async function pricesForLines(db: D1Database, priceIds: string[]): Promis
  * recomputed from the lines (prices are immutable, so they equal what was stored): rows written
  * before the contract figures existed lack them in their stored totals.
  */
-export function quoteView(quote: StoredQuote, prices: Map<string, QuotePrice>, origin: string | null) {
+export function quoteView(quote: StoredQuote, prices: Map<string, QuotePrice>, origin: string | null, approval: ApprovalContext) {
   const { lines: amounts, totals } = quoteTotals(quote.lines, prices, quote.currency, quote.contractLengthMonths);
-  return {
+  const approved = termsApproved(quote);
+  const view = {
     id: quote.id,
     object: "quote" as const,
     quoteNumber: quote.quoteNumber,
@@ -128,9 +132,17 @@ export function quoteView(quote: StoredQuote, prices: Map<string, QuotePrice>, o
       };
     }),
     totals,
+    /** The revision whose terms were approved, while the current terms are those. */
+    approvedRev: approved ? quote.approvedRev : null,
+    termsApproved: approved,
+    approvalRequired: false,
+    approval: approval.latest.get(quote.id) ?? null,
     createdAt: quote.createdAt,
     updatedAt: quote.updatedAt,
   };
+  // Whether the current revision's rule has steps: the web offers Submit and Publish from this alone.
+  view.approvalRequired = evaluateWorkflow(approval.workflow, quoteFacts(view)).steps.length > 0;
+  return view;
 }
 export type QuoteView = ReturnType<typeof quoteView>;
 

@@ -36,3 +36,12 @@ export function can(roles: readonly Role[], permission: Permission): boolean {
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }
+
+/**
+ * Who may decide an approval task: its assignee, unless read-only (a viewer); or an admin, any task.
+ * Never the submitter of the quote (checked apart: `self_approval`, even for an admin).
+ */
+export function canDecide(roles: readonly Role[], isAssignee: boolean): boolean {
+  if (roles.includes("admin")) return true;
+  return isAssignee && roles.some((role) => role !== "viewer");
+}

@@ -43,6 +43,24 @@ export interface QuoteFacts {
   pricingTypes: string[];
 }
 
+/** What the rules look at on a quote's revision (its view: lines with their price facts, and totals). */
+export function quoteFacts(quote: {
+  totalContractValue: string;
+  totals: { maxDiscountPercent: string };
+  currency: string;
+  dealType: string;
+  lines: readonly { productId: string | null; pricingType: string | null }[];
+}): QuoteFacts {
+  return {
+    totalContractValue: quote.totalContractValue,
+    maxDiscountPercent: quote.totals.maxDiscountPercent,
+    currency: quote.currency,
+    dealType: quote.dealType,
+    productIds: [...new Set(quote.lines.map((l) => l.productId).filter((id): id is string => id !== null))],
+    pricingTypes: [...new Set(quote.lines.map((l) => l.pricingType).filter((t): t is string => t !== null))],
+  };
+}
+
 /** How each field compares: exact decimals, plain strings, or sets of ids. */
 export const KIND: Record<ConditionField, "amount" | "text" | "set"> = {
   totalContractValue: "amount",

@@ -2,11 +2,12 @@
 // that they agree). Property names are the API's names; the SQL names stay snake_case. JSON columns carry
 // their TypeScript shape, so rows read from here are the domain objects.
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, sqliteView, text } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, sqliteView, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Actor } from "../../../party/protocol.ts";
 import type { BillingFrequency, BillingType } from "../../domain/billing.ts";
 import type { PriceStructure, PricingType } from "../../domain/pricing.ts";
-import type { ApprovalWorkflow } from "../../domain/approval.ts";
+import type { ApprovalMode, ApprovalWorkflow } from "../../domain/approval.ts";
+import type { SubmissionStatus, TaskStatus, TermsSnapshot } from "../../domain/tasks.ts";
 import type { ApprovalStatus, DealType, Discount, QuoteStatus, QuoteTotals } from "../../domain/quote.ts";
 import type { Address, Contact, TaxStatus } from "../customers.ts";
 import type { Merchant } from "../merchant.ts";
@@ -154,6 +155,9 @@ export const quotes = sqliteTable(
     /** The contract's first day, or null: the day the customer accepts. */
     startDate: text("start_date"),
     contractLengthMonths: integer("contract_length_months").notNull().default(12),
+    // Added by 0009.
+    /** The fingerprint of the commercial terms last approved (worker/domain/terms.ts), or null. */
+    approvedTerms: text("approved_terms"),
   },
   (t) => [index("quotes_customer").on(t.customerId, t.id), index("quotes_status").on(t.status, t.id)],
 );
@@ -223,3 +227,80 @@ export const approvalWorkflows = sqliteTable("approval_workflows", {
   updatedAt: text("updated_at").notNull(),
   updatedBy: text("updated_by", { mode: "json" }).$type<Actor>().notNull(),
 });
+
+/** The approvers of one step, resolved from the entity's members when the quote was submitted. */
+export interface ResolvedStep {
+  mode: ApprovalMode;
+  approvers: { userId: string; name: string }[];
+}
+
+/** What a submission was about, as the inbox shows it (the quote is locked while it is PENDING). */
+export interface SubmittedQuote {
+  title: string;
+  customerName: string;
+  currency: string;
+  total: string;
+  totalContractValue: string;
+  maxDiscountPercent: string;
+}
+
+/** One submission of a quote's revision to its approval workflow. */
+export const approvalSubmissions = sqliteTable(
+  "approval_submissions",
+  {
+    id: text("id").primaryKey(),
+    quoteId: text("quote_id")
+      .notNull()
+      .references(() => quotes.id),
+    quoteNumber: text("quote_number").notNull(),
+    /** The revision submitted (the quote's rev after the submit). */
+    quoteRev: integer("quote_rev").notNull(),
+    status: text("status").$type<SubmissionStatus>().notNull(),
+    ruleName: text("rule_name").notNull(),
+    steps: text("steps", { mode: "json" }).$type<ResolvedStep[]>().notNull(),
+    /** The step whose tasks are open (while PENDING). */
+    stepIndex: integer("step_index").notNull(),
+    /** The fingerprint of the submitted commercial terms. */
+    terms: text("terms").notNull(),
+    /** The submitted terms as the task detail shows them. */
+    snapshot: text("snapshot", { mode: "json" }).$type<TermsSnapshot>().notNull(),
+    quote: text("quote", { mode: "json" }).$type<SubmittedQuote>().notNull(),
+    submittedBy: text("submitted_by").notNull(),
+    submittedByName: text("submitted_by_name").notNull(),
+    submittedAt: text("submitted_at").notNull(),
+    decidedAt: text("decided_at"),
+    /** Who ended it: the last approver, the rejecter, or who withdrew it. */
+    decidedBy: text("decided_by"),
+    decidedByName: text("decided_by_name"),
+    /** The reject comment. */
+    comment: text("comment"),
+  },
+  (t) => [index("approval_submissions_quote").on(t.quoteId, t.id)],
+);
+
+/** One approver's task in one step of a submission. */
+export const approvalTasks = sqliteTable(
+  "approval_tasks",
+  {
+    id: text("id").primaryKey(),
+    submissionId: text("submission_id")
+      .notNull()
+      .references(() => approvalSubmissions.id),
+    quoteId: text("quote_id").notNull(),
+    stepIndex: integer("step_index").notNull(),
+    assigneeUserId: text("assignee_user_id").notNull(),
+    assigneeName: text("assignee_name").notNull(),
+    status: text("status").$type<TaskStatus>().notNull(),
+    createdAt: text("created_at").notNull(),
+    decidedAt: text("decided_at"),
+    decidedBy: text("decided_by"),
+    decidedByName: text("decided_by_name"),
+    comment: text("comment"),
+  },
+  (t) => [
+    // Every task is created exactly once, however many requests race.
+    uniqueIndex("approval_tasks_once").on(t.submissionId, t.stepIndex, t.assigneeUserId),
+    index("approval_tasks_assignee").on(t.assigneeUserId, t.status, t.id),
+    index("approval_tasks_quote").on(t.quoteId, t.id),
+  ],
+);
