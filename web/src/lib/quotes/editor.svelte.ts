@@ -47,6 +47,10 @@ export { applyApplied, confirmedFrom, ruleError, toQuotePrice, type Batch, type 
 
 const DEBOUNCE_MS = 300;
 
+/** Ops on what no approval rule looks at (the title, notes, expiry, a line's description). */
+const touchesTerms = (op: AppliedOp) =>
+  !(op.op === "set" && (op.field === "title" || op.field === "notes" || op.field === "expiryDays")) && !(op.op === "updateLine" && op.field === "description");
+
 export class QuoteEditor {
   readonly entityId: string;
   readonly quoteId: string;
@@ -357,7 +361,7 @@ export class QuoteEditor {
       this.#onOps(d);
       // Whether the new terms need approval is the server's call (the workflow): ask it when the
       // event does not say.
-      if (d.approvalRequired === undefined && this.#knowsApproval()) this.#refetchSoon();
+      if (d.approvalRequired === undefined && this.#knowsApproval() && d.ops.some(touchesTerms)) this.#refetchSoon();
       return;
     }
     // Any other change of this quote (submitted, approved, rejected…) without the quote: fetch it.
