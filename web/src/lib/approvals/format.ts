@@ -24,8 +24,9 @@ export const HISTORY_LABEL: Record<HistoryAction, string> = {
   APPROVED: "approved",
   REJECTED: "rejected",
   WITHDRAWN: "withdrew the request",
-  SUPERSEDED: "superseded",
-  CANCELLED: "cancelled",
+  // Said of the task's assignee: "Avery Approver's task was cancelled".
+  SUPERSEDED: "task was no longer needed",
+  CANCELLED: "task was cancelled",
 };
 
 export const FIELD_LABEL: Record<ConditionField, string> = {
