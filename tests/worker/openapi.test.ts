@@ -51,3 +51,27 @@ describe("OpenAPI", () => {
     expect(res.body).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/);
   });
 });
+
+describe("OpenAPI — approvals", () => {
+  it("documents every approval route with its schemas", async () => {
+    const { paths, components } = (await new ApiClient().get("/api/v1/openapi.json")).body;
+    const E = "/api/v1/entities/{entity}";
+    for (const [path, method] of [
+      [`${E}/quotes/{id}/submit`, "post"],
+      [`${E}/quotes/{id}/withdraw`, "post"],
+      [`${E}/tasks`, "get"],
+      [`${E}/tasks/{id}`, "get"],
+      [`${E}/tasks/{id}/approve`, "post"],
+      [`${E}/tasks/{id}/reject`, "post"],
+      [`${E}/members`, "get"],
+    ]) {
+      expect(paths[path]?.[method], `${method} ${path}`).toBeDefined();
+      expect(paths[path][method].responses["409"].content["application/json"].schema.$ref).toBe("#/components/schemas/Error");
+    }
+    expect(paths[`${E}/tasks/{id}/reject`].post.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/RejectTask");
+    expect(components.schemas.RejectTask.required).toEqual(["comment"]);
+    expect(Object.keys(components.schemas.Task.properties)).toEqual(expect.arrayContaining(["assigneeUserId", "assigneeName", "requestedByName", "mode", "stepCount", "quote", "rule"]));
+    expect(Object.keys(components.schemas.Quote.properties)).toEqual(expect.arrayContaining(["approval", "approvalRequired", "termsApproved", "approvedRev"]));
+    expect(components.schemas.TaskDetail.allOf[1].properties.detail.properties).toHaveProperty("history");
+  });
+});

@@ -8,7 +8,7 @@ const count = async () =>
   JSON.stringify(
     await Promise.all(
       [env.ENTITY_ACME_US, env.ENTITY_ACME_UK, env.ENTITY_ACME_DE].map((db) =>
-        db.prepare("SELECT (SELECT COUNT(*) FROM customers) c, (SELECT COUNT(*) FROM products) p, (SELECT COUNT(*) FROM quotes) q, (SELECT MAX(seq) FROM events) e").first(),
+        db.prepare("SELECT (SELECT COUNT(*) FROM customers) c, (SELECT COUNT(*) FROM products) p, (SELECT COUNT(*) FROM quotes) q, (SELECT MAX(seq) FROM events) e, (SELECT COUNT(*) FROM approval_tasks) t, (SELECT COUNT(*) FROM approval_workflows) w").first(),
       ),
     ).then(async (rows) => [...rows, await env.CONTROL.prepare("SELECT (SELECT COUNT(*) FROM users) u, (SELECT COUNT(*) FROM memberships) m").first()]),
   );
@@ -50,6 +50,27 @@ describe("demo data", () => {
     expect(view.status).toBe(200);
     expect(view.body.lines[0].name).toBe("Kontor Platform — Platform — yearly");
     expect(view.body.totals.total).toBe("16500.00");
+  });
+
+  it("acme-us has the pinned approval workflow and a quote submitted by sales, waiting in the approver's inbox", async () => {
+    const approver = await ApiClient.signIn("approver@acme.test");
+    const workflow = (await approver.get("/api/v1/entities/acme-us/approval-workflow")).body;
+    expect(workflow.version).toBeGreaterThan(0);
+    expect(workflow.rules.map((r: any) => [r.name, r.steps.map((s: any) => [s.approvers.roles, s.mode])])).toEqual([
+      ["Big discount", [[["approver"], "ANY"]]],
+      ["Large deal", [[["approver"], "ANY"], [["admin"], "ALL"]]],
+      ["Default", []],
+    ]);
+    const inbox = (await approver.get("/api/v1/entities/acme-us/tasks?status=OPEN&assignee=me")).body.items;
+    const seeded = inbox.find((t: any) => t.quoteId === "quo_us_approval1");
+    expect(seeded).toMatchObject({ status: "OPEN", assigneeUserId: "usr_approver", requestedBy: "usr_sales", requestedByName: "Sam Sales", rule: { name: "Big discount" }, quote: { maxDiscountPercent: "25" } });
+    const quote = (await approver.get("/api/v1/entities/acme-us/quotes/quo_us_approval1")).body;
+    expect(quote).toMatchObject({ status: "DRAFT", approvalStatus: "PENDING", quoteNumber: "Q00004", approval: { status: "PENDING", submittedBy: "usr_sales", pendingApprovers: [{ userId: "usr_approver" }] } });
+    // The other entities have no workflow, and no pending quote.
+    const uk = (await approver.get("/api/v1/entities/acme-uk/approval-workflow")).status;
+    expect(uk).toBe(404);
+    const admin = await ApiClient.signIn("admin@acme.test");
+    expect((await admin.get("/api/v1/entities/acme-de/approval-workflow")).body.version).toBe(0);
   });
 
   it("seeding again duplicates nothing", async () => {

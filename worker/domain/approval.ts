@@ -148,8 +148,9 @@ export interface Evaluation {
   considered: { index: number; name: string; matched: boolean; conditions: ConditionResult[] }[];
 }
 
+// Unbounded: a quote's figures may pass the engine's cap on inputs (a contract value over 10^15).
 const decimal = (v: string): Decimal => {
-  const read = readDecimal(v);
+  const read = readDecimal(v, { unbounded: true });
   if (typeof read === "string") throw new Error(`not a decimal: ${v} (${read})`);
   return read;
 };

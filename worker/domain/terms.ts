@@ -8,9 +8,9 @@ export type Terms = Pick<QuoteContent, "currency" | "dealType" | "startDate" | "
   lines: readonly { priceId: string; quantity: string; discount: Discount | null }[];
 };
 
-/** A decimal in one spelling ("10", "10.0", "1e1" are one number); anything else as it is. */
+/** A decimal in one spelling ("10", "10.0" and "10.000" are one number); anything else as it is. */
 function canonicalDecimal(value: string): string {
-  const read = readDecimal(value);
+  const read = readDecimal(value, { unbounded: true });
   return typeof read === "string" ? value : read.toFixed();
 }
 
