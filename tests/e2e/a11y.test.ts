@@ -77,6 +77,7 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
         ["settings", `/${ENTITY}/settings`, '[data-testid="settings"]'],
         ["inbox", `/${ENTITY}/inbox`, '[data-testid="task-list"]'],
         ["inbox done", `/${ENTITY}/inbox?status=done`, '[data-testid="task-list"]'],
+        ["inbox (everyone's)", `/${ENTITY}/inbox?who=all`, `[data-testid="task-card"][data-task-id="${task.id}"]`],
         ["approval task", `/${ENTITY}/inbox/${task.id}`, '[data-testid="decision-bar"]'],
         ["quote pending approval", `/${ENTITY}/quotes/${task.quoteId}`, '[data-testid="approval-banner"]'],
         ["approval workflow", `/${ENTITY}/settings/approvals`, '[data-testid="workflow-form"]'],

@@ -200,6 +200,41 @@ describe("approvals", () => {
     await approver.page.locator('[data-testid="history-entry"][data-action="WITHDRAWN"]').waitFor();
   });
 
+  test("a change of terms after approval needs approval again, and the reviewer sees what changed", async () => {
+    const sales = await open("sales@acme.test", DESKTOP);
+    const approver = await open("approver@acme.test", PHONE);
+    const quote = await discountedQuote(sales.context);
+    const post = (context: BrowserContext, path: string, body: unknown = {}) =>
+      apiCall<{ id: string }>(context, "POST", `/api/v1/entities/${ENTITY}${path}`, body, { "Idempotency-Key": crypto.randomUUID() });
+    expect((await post(sales.context, `/quotes/${quote.id}/submit`)).status).toBe(200);
+    const first = await apiCall<{ items: { id: string }[] }>(approver.context, "GET", `/api/v1/entities/${ENTITY}/tasks?status=OPEN&quoteId=${quote.id}`);
+    expect((await post(approver.context, `/tasks/${first.body.items[0].id}/approve`)).status).toBe(200);
+
+    await openEditor(sales.page, quote.id);
+    await sales.page.locator('[data-testid="approval-banner"][data-state="APPROVED"]').waitFor();
+    // Someone deepens the discount (here through the API): the open editor hears it, and approval is needed again.
+    const current = await apiCall<{ rev: number; lines: { id: string; priceId: string }[] }>(sales.context, "GET", `/api/v1/entities/${ENTITY}/quotes/${quote.id}`);
+    const l = current.body.lines[0];
+    const patched = await apiCall(sales.context, "PATCH", `/api/v1/entities/${ENTITY}/quotes/${quote.id}`, { lines: [{ id: l.id, priceId: l.priceId, quantity: "1", discount: { type: "PERCENTAGE", value: "30" } }] }, {
+      "If-Match": `"${current.body.rev}"`,
+    });
+    expect(patched.status).toBe(200);
+    await sales.page.locator('[data-testid="approval-banner"][data-state="REQUIRED"]').waitFor();
+    await submitInEditor(sales.page);
+
+    const second = await apiCall<{ items: { id: string }[] }>(approver.context, "GET", `/api/v1/entities/${ENTITY}/tasks?status=OPEN&quoteId=${quote.id}`);
+    expect(second.body.items).toHaveLength(1);
+    await approver.page.goto(`/${ENTITY}/inbox/${second.body.items[0].id}`);
+    await approver.page.locator('[data-testid="task-changes"]').waitFor();
+    const change = approver.page.locator('[data-testid="task-change"][data-kind="lineChanged"]');
+    expect(await change.count()).toBe(1);
+    expect(await change.textContent()).toContain("25%");
+    expect(await change.textContent()).toContain("30%");
+    expect(await approver.page.locator('[data-testid="history-entry"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.action))).toEqual(["SUBMITTED", "APPROVED", "SUBMITTED"]);
+    expect(await hasNoHorizontalScroll(approver.page)).toBe(true);
+    await screenshot(approver.page, "approvals-reapproval-phone");
+  });
+
   test("the workflow editor: the server's error paths at their fields, a rule added and removed, a quote tested condition by condition; read-only for sales", async () => {
     const admin = await open("admin@acme.test", DESKTOP);
     const quote = await discountedQuote(admin.context);
