@@ -30,8 +30,8 @@ export const HISTORY_LABEL: Record<HistoryAction, string> = {
 };
 
 export const FIELD_LABEL: Record<ConditionField, string> = {
-  totalContractValue: "Total contract value",
-  maxDiscountPercent: "Biggest discount (%)",
+  totalContractValue: "Contract value",
+  maxDiscountPercent: "Max discount %",
   currency: "Currency",
   dealType: "Deal type",
   productIds: "Products",
