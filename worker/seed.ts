@@ -21,6 +21,7 @@ import { eq, sql } from "drizzle-orm";
 import { orm, statementOf } from "./db/orm.ts";
 import { entities, memberships, users } from "./db/schema/control.ts";
 import { counters } from "./db/schema/entity.ts";
+import { defaultMerchant, putMerchant, type Merchant } from "./db/merchant.ts";
 
 export const DEMO_PASSWORD = "kontor-demo-password";
 
@@ -38,6 +39,28 @@ export const DEMO_USERS: { id: string; email: string; name: string; roles: Recor
   { id: "usr_approver", email: "approver@acme.test", name: "Avery Approver", roles: { "acme-us": ["approver"] } },
   { id: "usr_uk", email: "uk@acme.test", name: "Una UK", roles: { "acme-uk": ["admin"] } },
 ];
+
+/** Each demo entity as a seller: what its public quote pages and PDFs show (fictional details). */
+const DEMO_MERCHANTS: Record<string, Omit<Merchant, "rev" | "updatedAt" | "legalName" | "displayName" | "invoicePrefix">> = {
+  "acme-us": {
+    email: "billing@acme-us.test", phone: "+1 415 555 0100", website: "https://acme-us.test",
+    address: { line1: "500 Market Street", line2: "Suite 1200", city: "San Francisco", region: "CA", postalCode: "94105", country: "US" },
+    taxRegistrations: [{ country: "US", taxId: "12-3456789", type: "EIN" }], bankDetails: { bankName: "First Demo Bank", accountName: "Acme Inc", accountNumber: "000123456789", routingNumber: "121000358" },
+    logo: null, brandColor: "#1f5fbf",
+  },
+  "acme-uk": {
+    email: "billing@acme-uk.test", phone: "+44 20 7946 0100", website: "https://acme-uk.test",
+    address: { line1: "1 Finsbury Avenue", city: "London", postalCode: "EC2M 2PF", country: "GB" },
+    taxRegistrations: [{ country: "GB", taxId: "GB123456789", type: "VAT" }], bankDetails: { bankName: "Demo Bank plc", accountName: "Acme Ltd", sortCode: "20-00-00", accountNumber: "12345678" },
+    logo: null, brandColor: "#0f6b5c",
+  },
+  "acme-de": {
+    email: "rechnung@acme-de.test", phone: "+49 30 1234560", website: "https://acme-de.test",
+    address: { line1: "Friedrichstraße 100", city: "Berlin", postalCode: "10117", country: "DE" },
+    taxRegistrations: [{ country: "DE", taxId: "DE123456789", type: "USt-IdNr." }], bankDetails: { bankName: "Demobank AG", accountName: "Acme GmbH", iban: "DE89370400440532013000", bic: "COBADEFFXXX" },
+    logo: null, brandColor: "#7a3db8",
+  },
+};
 
 const DEMO_CUSTOMERS: Record<string, CustomerInput[]> = {
   "acme-us": [
@@ -164,10 +187,13 @@ export async function seedEntity(db: D1Database, slug: string): Promise<boolean>
         prices.set(created.id, { ...created, productName: product.name });
       }
     }
+    const record: EntityRecord = { ...entity, environment: "local", status: "ACTIVE" };
+    const base = defaultMerchant(record);
+    const seller = putMerchant(changes, base, { ...base, ...DEMO_MERCHANTS[slug] });
     const workflow = DEMO_WORKFLOWS[slug];
     if (workflow) insertWorkflowVersion(changes, { ...DEFAULT_WORKFLOW, version: 0, updatedAt: null }, workflow);
     const approval: ApprovalContext = { workflow: workflow ?? DEFAULT_WORKFLOW, latest: new Map() };
-    seedQuotes(changes, { ...entity, environment: "local", status: "ACTIVE" }, customers.filter((c) => c.currency === entity.currency), prices, key, approval);
+    seedQuotes(changes, record, customers.filter((c) => c.currency === entity.currency), prices, key, { seller, approval });
   }
   changes.add(changes.orm.insert(counters).values({ name: DEMO_SEED_MARKER, value: 1 }));
   await changes.commit();
@@ -175,7 +201,14 @@ export async function seedEntity(db: D1Database, slug: string): Promise<boolean>
 }
 
 /** A draft, a published and an accepted quote per entity, through the same domain rules as the API. */
-function seedQuotes(changes: ChangeSet, entity: EntityRecord, customers: { id: string; legalName: string; email: string }[], prices: Map<string, QuotePrice>, key: string, approval: ApprovalContext) {
+function seedQuotes(
+  changes: ChangeSet,
+  entity: EntityRecord,
+  customers: { id: string; legalName: string; email: string }[],
+  prices: Map<string, QuotePrice>,
+  key: string,
+  { seller, approval }: { seller: Merchant; approval: ApprovalContext },
+) {
   const line = (priceKey: string, quantity: string, discount: { type: "PERCENTAGE" | "NOMINAL"; value: string } | null = null) => ({ priceId: `price_${key}_${priceKey}`, quantity, discount });
   const demo = [
     { title: "Platform + seats — first year", status: "DRAFT", lines: [line("platform_monthly", "1"), line("seats_monthly", "12", { type: "PERCENTAGE", value: "10" })] },
@@ -200,7 +233,7 @@ function seedQuotes(changes: ChangeSet, entity: EntityRecord, customers: { id: s
     let { quote, view } = draftStep(changes, { id, quoteNumber: `Q${String(number).padStart(5, "0")}`, customerId: customer.id, content }, prices, null, approval);
     if (d.status === "DRAFT") return;
     if (d.status === "PENDING") return seedSubmission(changes, { quote, view, prices, approval, customerName: customer.legalName, slug: entity.slug });
-    quote = publishStep(changes, quote, { entity, customer, prices, token: `${entity.id}.demo-${key}-${number}`, origin: null, approval }).quote;
+    quote = publishStep(changes, quote, { entity, customer, seller, prices, token: `${entity.id}.demo-${key}-${number}`, origin: null, approval }).quote;
     if (d.status === "ACCEPTED") acceptStep(changes, quote, { name: "Dana Buyer", email: customer.email }, prices, null, approval);
   });
   changes.add(

@@ -29,6 +29,8 @@ beforeAll(async () => {
 
 describe("merchant", () => {
   it("defaults from the entity, is replaced with PUT, and brands the quote PDF", async () => {
+    // An entity that never set its details (the demo seed sets them, so remove the row here).
+    await env.ENTITY_ACME_UK.prepare("DELETE FROM merchant").run();
     const uk = await finance.get("/api/v1/entities/acme-uk/merchant");
     expect(uk.body).toMatchObject({ legalName: "Acme Ltd", displayName: "Acme Ltd", invoicePrefix: "ACME-UK", rev: 0, logo: null });
     const current = (await finance.get(DE)).body;

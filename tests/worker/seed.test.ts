@@ -50,6 +50,19 @@ describe("demo data", () => {
     expect(view.status).toBe(200);
     expect(view.body.lines[0].name).toBe("Kontor Platform — Platform — yearly");
     expect(view.body.totals.total).toBe("16500.00");
+    // The seller on a demo customer's page is a real seller: address and VAT number, not just a name.
+    expect(view.body.seller.addressLines).toEqual(["1 Finsbury Avenue", "London", "EC2M 2PF", "United Kingdom"]);
+    expect(view.body.seller.taxIds).toEqual(["VAT GB123456789"]);
+  });
+
+  it("each demo entity has its seller details in Settings", async () => {
+    const finance = await ApiClient.signIn("finance@acme.test");
+    for (const [slug, city] of [["acme-us", "San Francisco"], ["acme-uk", "London"], ["acme-de", "Berlin"]]) {
+      const merchant = (await finance.get(`/api/v1/entities/${slug}/merchant`)).body;
+      expect(merchant.address.city, slug).toBe(city);
+      expect(merchant.taxRegistrations.length, slug).toBe(1);
+      expect(merchant.rev, slug).toBe(1);
+    }
   });
 
   it("acme-us has the pinned approval workflow and a quote submitted by sales, waiting in the approver's inbox", async () => {

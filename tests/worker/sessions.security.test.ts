@@ -209,6 +209,35 @@ describe("3. no secret is stored in plaintext, and keys can be revoked", () => {
     expect(await everything()).not.toContain(token.body.token);
   });
 
+  it("concurrent creations with one Idempotency-Key make one key; the others wait for it or replay it", async () => {
+    const idem = unique("race");
+    const name = unique("raced key");
+    const answers = await Promise.all(Array.from({ length: 8 }, () => admin.post(`${US}/api-keys`, { name, role: "viewer" }, { "idempotency-key": idem })));
+    const created = answers.filter((a) => a.status === 201 && a.body.key);
+    expect(created.length).toBe(1);
+    for (const a of answers.filter((x) => x !== created[0])) {
+      if (a.status === 201) expect(a.body).toMatchObject({ id: created[0].body.id, key: null, redacted: true });
+      else expectError(a, 409, "idempotency_key_in_use");
+    }
+    const keys = (await admin.get(`${US}/api-keys?limit=100`)).body.items.filter((k: any) => k.name === name);
+    expect(keys.length).toBe(1);
+    // Once the first has answered, the key replays.
+    const after = await admin.post(`${US}/api-keys`, { name, role: "viewer" }, { "idempotency-key": idem });
+    expect(after.status).toBe(201);
+    expect(after.body).toMatchObject({ id: created[0].body.id, key: null, redacted: true });
+  });
+
+  it("a failed creation does not hold its Idempotency-Key", async () => {
+    const idem = unique("fail");
+    const sales = await ApiClient.signIn("sales@acme.test");
+    expectError(await sales.post(`${US}/api-keys`, { name: unique("nope"), role: "viewer" }, { "idempotency-key": idem }), 403, "forbidden");
+    const bad = await admin.post(`${US}/api-keys`, { name: "", role: "viewer" }, { "idempotency-key": idem });
+    expect(bad.status).toBe(400);
+    const good = await admin.post(`${US}/api-keys`, { name: unique("after a failure"), role: "viewer" }, { "idempotency-key": idem });
+    expect(good.status).toBe(201);
+    expect(good.body.key).toMatch(/^kk_local_/);
+  });
+
   it("a revoked key stops at once, and its open sockets close", async () => {
     const created = await admin.post(`${US}/api-keys`, { name: unique("to revoke"), role: "admin" });
     const key = ApiClient.withKey(created.body.key);

@@ -6,6 +6,7 @@ import type { Actor } from "../../party/protocol.ts";
 import type { ChangeSet } from "../db/changes.ts";
 import { getCustomer, requireUsableCustomer, UNUSABLE_CUSTOMER, type Customer } from "../db/customers.ts";
 import { getMerchant, sellerOf, type Merchant } from "../db/merchant.ts";
+import { cachedPrices, cachedWorkflow, forgetPrices, forgetWorkflow, requireLivePrices, requireWorkflowVersion, STALE_PRICES } from "../db/isolate-copies.ts";
 import type { Page } from "../db/paging.ts";
 import {
   claimQuoteNumber,
@@ -27,6 +28,7 @@ import {
 import { quoteDocument } from "../documents/quote.ts";
 import { approvalContext, type ApprovalContext } from "../db/tasks.ts";
 import { approvalAfterEdit } from "../domain/terms.ts";
+import type { ApprovalWorkflow } from "../domain/approval.ts";
 import { DEFAULT_CONTRACT_LENGTH_MONTHS } from "../domain/contract.ts";
 import { addDaysTo } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
@@ -307,7 +309,34 @@ export async function list(ctx: ActionContext, query: { limit: number; after?: s
 /** A DRAFT quote, numbered per entity without gaps: the number is claimed inside the quote's batch. */
 export async function create(ctx: ActionContext, input: CreateQuoteInput): Promise<QuoteView> {
   const currency = ruled(() => checkCurrency(input.currency));
-  const [prices, approval] = await Promise.all([pricesOf(ctx.db, input.lines), approvalContext(ctx.db, [])]);
+  const priceIds = input.lines.map((l) => l.priceId);
+  // The prices and the workflow come from the isolate's copies when it has them; the batch re-checks
+  // what a copy can miss. A stale copy (or a price archived meanwhile) fails the batch: forget, read,
+  // and try again — the fresh read then says exactly what is wrong.
+  for (let attempt = 0; ; attempt++) {
+    const [{ prices, fromCache }, workflow] = await Promise.all([cachedPrices(ctx.db, ctx.entity.id, priceIds), cachedWorkflow(ctx.db, ctx.entity.id)]);
+    try {
+      return await createWith(ctx, input, currency, prices, workflow);
+    } catch (error) {
+      // One batch guard failed (the batch cannot say which): a copy, the customer, or a price archived
+      // after the read.
+      if (!(error instanceof DomainError && (error.code === UNUSABLE_CUSTOMER || error.code === STALE_PRICES))) throw error;
+      forgetPrices(ctx.entity.id, priceIds);
+      forgetWorkflow(ctx.entity.id);
+      if (fromCache || workflow.fromCache) continue;
+      await customerFor(ctx.db, input.customerId, currency); // says exactly why when it is the customer
+      if (attempt >= 2) throw new DomainError("conflict", "The quote's customer or prices changed while it was being created; try again");
+    }
+  }
+}
+
+async function createWith(
+  ctx: ActionContext,
+  input: CreateQuoteInput,
+  currency: string,
+  prices: Map<string, QuotePrice>,
+  workflow: { version: number; workflow: ApprovalWorkflow },
+): Promise<QuoteView> {
   const empty: QuoteContent = {
     title: input.title,
     currency,
@@ -323,16 +352,13 @@ export async function create(ctx: ActionContext, input: CreateQuoteInput): Promi
   // The customer is checked inside the batch (one round trip fewer on the hot path); only when the
   // check fails is it read, to say exactly why.
   requireUsableCustomer(changes, input.customerId, currency);
+  requireLivePrices(changes, prices);
+  requireWorkflowVersion(changes, workflow.version);
   const id = newId("quo");
   const quoteNumber = claimQuoteNumber(changes);
+  const approval: ApprovalContext = { workflow: workflow.workflow, latest: new Map() };
   const { view } = draftStep(changes, { id, quoteNumber, customerId: input.customerId, content }, prices, ctx.origin, approval);
-  try {
-    return await commit(ctx, changes, view);
-  } catch (error) {
-    if (!(error instanceof DomainError && error.code === UNUSABLE_CUSTOMER)) throw error;
-    await customerFor(ctx.db, input.customerId, currency);
-    throw new DomainError("conflict", "The customer changed while the quote was being created; try again");
-  }
+  return commit(ctx, changes, view);
 }
 
 /**

@@ -181,7 +181,7 @@ export function withdraw(ctx: ActionContext, id: string): Promise<QuoteView> {
     const open = pending.tasks.filter((t) => t.status === "OPEN");
     const ended: Submission = { ...submission, status: "WITHDRAWN", decidedAt: changes.at, decidedBy: ctx.actor.id, decidedByName: nameOf(ctx.actor) };
     updateSubmission(changes, submission, { status: "WITHDRAWN", decidedAt: changes.at, decidedBy: ctx.actor.id, decidedByName: nameOf(ctx.actor) }, RACE);
-    closeTasks(changes, submission.id, open.map((t) => t.id), "CANCELLED", RACE);
+    closeTasks(changes, { submissionId: submission.id }, open.length, "CANCELLED", RACE);
     for (const task of open) completed(changes, { ...task, status: "CANCELLED", decidedAt: changes.at }, ended);
     const after: StoredQuote = { ...before, status: "DRAFT", approvalStatus: "NOT_REQUIRED", updatedAt: changes.at, rev: before.rev + 1 };
     updateQuote(changes, before, after);
@@ -218,7 +218,7 @@ export function decide(ctx: ActionContext, roles: readonly Role[], taskId: strin
       completed(changes, decided, submission);
       return commit(ctx, changes, taskView(decided, submission));
     }
-    closeTasks(changes, submission.id, outcome.superseded, "SUPERSEDED", RACE);
+    closeTasks(changes, { submissionId: submission.id, stepIndex: task.stepIndex, except: task.id }, outcome.superseded.length, "SUPERSEDED", RACE);
     const last = task.stepIndex === submission.steps.length - 1;
     if (verdict === "APPROVED" && !last) {
       const next: Submission = { ...submission, stepIndex: task.stepIndex + 1 };

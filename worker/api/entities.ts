@@ -5,7 +5,7 @@ import * as access from "../actions/access.ts";
 import { ROLES } from "../domain/access.ts";
 import type { AppEnv, Principal } from "../env.ts";
 import { roomsOf } from "../live.ts";
-import { redactForReplay, requirePermission } from "./middleware.ts";
+import { reserveForReplay, requirePermission } from "./middleware.ts";
 import { actionContext, read } from "./respond.ts";
 import { entityParam, errorResponses, idParam, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
 
@@ -162,7 +162,7 @@ const sessionIdOf = (principal: Principal) => (principal.kind === "user" ? princ
 export const entities = new OpenAPIHono<AppEnv>()
   .openapi(listEntitiesRoute, async (c) => c.json({ items: await access.visibleEntities(controlPlane(c), c.get("principal")!), pagination: { after: null } }, 200))
   .openapi(createApiKeyRoute, async (c) => {
-    redactForReplay(c, (body) => ({ ...body, key: null, redacted: true }));
+    await reserveForReplay(c, (body) => ({ ...body, key: null, redacted: true }));
     return c.json(await access.createApiKey(controlPlane(c), actionContext(c), c.req.valid("json")), 201);
   })
   .openapi(listApiKeysRoute, async (c) => {
@@ -174,7 +174,7 @@ export const entities = new OpenAPIHono<AppEnv>()
     return c.json({ ...revoked, role: revoked.role as (typeof ROLES)[number] }, 200);
   })
   .openapi(liveTokenRoute, async (c) => {
-    redactForReplay(c, (body) => ({ ...body, token: null, redacted: true }));
+    await reserveForReplay(c, (body) => ({ ...body, token: null, redacted: true }));
     const principal = c.get("principal")!;
     return c.json(await access.liveToken(controlPlane(c), actionContext(c), principal, sessionIdOf(principal)), 201);
   })

@@ -30,6 +30,7 @@ const STATUS_BY_CODE = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
+  idempotency_key_in_use: 409,
   unprocessable: 422,
   currency_mismatch: 422,
   customer_archived: 422,

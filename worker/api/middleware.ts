@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { actorOf } from "../actions/context.ts";
 import type { ChangeSet } from "../db/changes.ts";
 import { apiKeyTouchDue, principalFromApiKey, principalFromSession, resolveEntityAccess, touchApiKey } from "../db/control.ts";
-import { storedResponse, storeResponse, type StoredResponse } from "../db/idempotency.ts";
+import { completeReservation, IN_PROGRESS, releaseReservation, reserveKey, storedResponse, storeResponse, type StoredResponse } from "../db/idempotency.ts";
 import { can, type Permission } from "../domain/access.ts";
 import { presentedCredential, unauthenticatedMessage, type Credential } from "../credentials.ts";
 import type { AppEnv, EntityScope, Principal } from "../env.ts";
@@ -111,6 +111,8 @@ interface PendingIdempotency {
   stored: boolean;
   /** A response that carries a secret is stored (and so replayed) as this returns it. */
   redact?: (body: Record<string, unknown>) => unknown;
+  /** The key was reserved before the route's work (`reserveForReplay`). */
+  reserved?: boolean;
 }
 const pending = new WeakMap<Request, PendingIdempotency>();
 
@@ -122,11 +124,14 @@ function replay(row: StoredResponse, bodyHash: string) {
   if (row.bodyHash !== bodyHash) {
     throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used with a different request");
   }
+  if (row.status === IN_PROGRESS) throw inProgress();
   return new Response(row.response, {
     status: row.status,
     headers: { "content-type": "application/json; charset=utf-8", "idempotent-replayed": "true" },
   });
 }
+
+const inProgress = () => new ApiError("idempotency_key_in_use", "A request with this Idempotency-Key is still in progress; retry shortly");
 
 /**
  * Idempotency-Key for the routes `where` scopes: it names the database the records live in (the
@@ -154,11 +159,15 @@ export function idempotencyWith(where: (c: Context<AppEnv>) => Promise<{ db: D1D
     const state: PendingIdempotency = { db, principal, key, bodyHash, stored: false };
     pending.set(c.req.raw, state);
     await next();
+    const ok = c.res.status < 300 && c.res.status >= 200;
+    if (state.reserved && !ok) await releaseReservation(db, principal, key);
     // Responses not written inside a change batch (2xx only) are stored after the fact.
-    if (!state.stored && c.res.status < 300 && c.res.status >= 200) {
+    if (!state.stored && ok) {
       const sent = (await c.res.clone().json()) as Record<string, unknown>;
       const body = state.redact ? state.redact(sent) : sent;
-      await storeResponse(db, { principal, key, method: c.req.method, path: new URL(c.req.url).pathname, bodyHash, status: c.res.status, body });
+      const record = { principal, key, method: c.req.method, path: new URL(c.req.url).pathname, bodyHash, status: c.res.status, body };
+      if (state.reserved) await completeReservation(db, record, new Date().toISOString());
+      else await storeResponse(db, record);
     }
   };
 }
@@ -167,12 +176,18 @@ export function idempotencyWith(where: (c: Context<AppEnv>) => Promise<{ db: D1D
 export const idempotency = idempotencyWith(async (c) => ({ db: scopeOf(c).db, principal: principalKey(c.get("principal")!) }));
 
 /**
- * This route's response carries a secret (an API key, a live token): the Idempotency-Key record
- * keeps `redact(body)` instead, so the secret is never stored and a replay shows it redacted.
+ * This route's response carries a secret (an API key, a live token) and its work is not in the
+ * entity's database: the Idempotency-Key record keeps `redact(body)` instead, so the secret is never
+ * stored and a replay shows it redacted; and the key is reserved before the work, so two concurrent
+ * requests with one key cannot both do it (the second gets 409 `idempotency_key_in_use`).
  */
-export function redactForReplay(c: Context<AppEnv>, redact: (body: Record<string, unknown>) => unknown) {
+export async function reserveForReplay(c: Context<AppEnv>, redact: (body: Record<string, unknown>) => unknown) {
   const state = pending.get(c.req.raw);
-  if (state) state.redact = redact;
+  if (!state) return;
+  state.redact = redact;
+  const request = { principal: state.principal, key: state.key, method: c.req.method, path: new URL(c.req.url).pathname, bodyHash: state.bodyHash };
+  if (!(await reserveKey(state.db, request, new Date().toISOString()))) throw inProgress();
+  state.reserved = true;
 }
 
 /** Attach the pending Idempotency-Key (if any) to the change batch that produces this response. */

@@ -44,7 +44,7 @@ export function idempotencyInsert(db: D1Database, r: IdempotencyRecord, at: stri
 }
 
 /** The delete of this key's expired record, for a caller that writes the insert itself. */
-export const deleteExpiredRecord = (db: D1Database, r: IdempotencyRecord, at: string) => deleteExpired(db, { principal: r.principal, key: r.key, at });
+export const deleteExpiredRecord = (db: D1Database, r: Pick<IdempotencyRecord, "principal" | "key">, at: string) => deleteExpired(db, { principal: r.principal, key: r.key, at });
 
 /** The row of a record made at `at`: it expires IDEMPOTENCY_TTL_MS later. */
 export function idempotencyValues(r: IdempotencyRecord, at: string) {
@@ -61,7 +61,44 @@ export function idempotencyValues(r: IdempotencyRecord, at: string) {
   };
 }
 
-/** A response stored for this principal and key that has not expired. */
+/**
+ * How long a reservation holds a key while its request runs (see `reserveKey`): long enough for any
+ * request, short enough that a request that died mid-way frees its key soon.
+ */
+export const RESERVATION_TTL_MS = 60 * 1000;
+/** The status of a reservation: the request is still running, there is no response yet. */
+export const IN_PROGRESS = 0;
+
+/**
+ * Reserve a key before a request whose writes are not in this database (an API key, a live token in
+ * the control plane), so two concurrent requests with one key cannot both do the work: true when this
+ * request holds the key now. `completeReservation` turns it into the stored response.
+ */
+export async function reserveKey(db: D1Database, r: Omit<IdempotencyRecord, "status" | "body">, at: string): Promise<boolean> {
+  const values = { ...idempotencyValues({ ...r, status: IN_PROGRESS, body: { inProgress: true } }, at), expiresAt: new Date(Date.parse(at) + RESERVATION_TTL_MS).toISOString() };
+  const [, inserted] = await db.batch([deleteExpiredRecord(db, r, at), insertOrIgnore(db, values)]);
+  return inserted.meta.changes === 1;
+}
+
+/** The reserved key's response, kept for 24 h from now. */
+export async function completeReservation(db: D1Database, r: IdempotencyRecord, at: string): Promise<void> {
+  const values = idempotencyValues(r, at);
+  await orm(db)
+    .update(idempotencyKeys)
+    .set({ status: values.status, response: values.response, createdAt: values.createdAt, expiresAt: values.expiresAt })
+    .where(and(eq(idempotencyKeys.principal, r.principal), eq(idempotencyKeys.key, r.key), eq(idempotencyKeys.status, IN_PROGRESS)))
+    .run();
+}
+
+/** The request failed: free its key (a failure is not stored, like any other non-2xx). */
+export async function releaseReservation(db: D1Database, principal: string, key: string): Promise<void> {
+  await orm(db)
+    .delete(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key), eq(idempotencyKeys.status, IN_PROGRESS)))
+    .run();
+}
+
+/** A response stored for this principal and key that has not expired (status IN_PROGRESS: a reservation). */
 export async function storedResponse(db: D1Database, principal: string, key: string, now = new Date().toISOString()): Promise<StoredResponse | null> {
   const row = await orm(db)
     .select({ bodyHash: idempotencyKeys.bodyHash, status: idempotencyKeys.status, response: idempotencyKeys.response })

@@ -49,7 +49,13 @@ export function approvalSummary(submission: Submission | undefined, openTasks: r
     submittedAt: submission.submittedAt,
     decidedAt: submission.decidedAt,
     comment: submission.comment,
-    pendingApprovers: submission.status === "PENDING" ? openTasks.filter((t) => t.submissionId === submission.id).map((t) => ({ userId: t.assigneeUserId, name: t.assigneeName })) : [],
+    pendingApprovers:
+      submission.status === "PENDING"
+        ? openTasks
+            .filter((t) => t.submissionId === submission.id)
+            .map((t) => ({ userId: t.assigneeUserId, name: t.assigneeName }))
+            .sort((a, b) => (a.name === b.name ? (a.userId < b.userId ? -1 : 1) : a.name < b.name ? -1 : 1))
+        : [],
   };
 }
 export type ApprovalSummary = ReturnType<typeof approvalSummary>;
@@ -75,7 +81,8 @@ export async function approvalContext(db: D1Database, quoteIds: string[]): Promi
       .select()
       .from(approvalSubmissions)
       .where(and(inArray(approvalSubmissions.quoteId, ids), eq(approvalSubmissions.id, sql`(SELECT MAX(s.id) FROM approval_submissions s WHERE s.quote_id = ${approvalSubmissions.quoteId})`))),
-    d.select().from(approvalTasks).where(and(inArray(approvalTasks.quoteId, ids), eq(approvalTasks.status, "OPEN"))),
+    // 'OPEN' inline: a page of 100 quotes already takes D1's 100 bound parameters.
+    d.select().from(approvalTasks).where(and(inArray(approvalTasks.quoteId, ids), sql`${approvalTasks.status} = 'OPEN'`)),
   ]);
   return { workflow: row?.document ?? DEFAULT_WORKFLOW, latest: new Map(submissions.map((s) => [s.quoteId, approvalSummary(s, open)])) };
 }
@@ -151,7 +158,8 @@ export function insertSubmission(changes: ChangeSet, submission: Submission) {
 
 /** New OPEN tasks; the unique (submission, step, assignee) index makes a second copy fail the batch. */
 export function insertTasks(changes: ChangeSet, tasks: Task[]) {
-  if (tasks.length) changes.add(changes.orm.insert(approvalTasks).values(tasks));
+  // One statement per task: a step of many approvers would pass D1's 100 bound parameters in one.
+  for (const task of tasks) changes.add(changes.orm.insert(approvalTasks).values(task));
 }
 
 /** A decision on one task, guarded on it still being OPEN. */
@@ -163,16 +171,32 @@ export function decideTaskRow(changes: ChangeSet, task: Task, set: Pick<Task, "s
   );
 }
 
-/** Close these OPEN tasks (superseded or cancelled); the batch holds only if all of them were still OPEN. */
-export function closeTasks(changes: ChangeSet, submissionId: string, ids: string[], status: Extract<TaskStatus, "SUPERSEDED" | "CANCELLED">, code: string) {
-  if (!ids.length) return;
+/**
+ * Close the OPEN tasks of a submission (of one step, but for one task) as superseded or cancelled; the
+ * batch holds only if they are exactly the `expected` ones read (no id list: a step may have many approvers).
+ */
+export function closeTasks(
+  changes: ChangeSet,
+  scope: { submissionId: string; stepIndex?: number; except?: string },
+  expected: number,
+  status: Extract<TaskStatus, "SUPERSEDED" | "CANCELLED">,
+  code: string,
+) {
+  if (!expected) return;
   changes.add(
     changes.orm
       .update(approvalTasks)
       .set({ status, decidedAt: changes.at })
-      .where(and(eq(approvalTasks.submissionId, submissionId), inArray(approvalTasks.id, ids), eq(approvalTasks.status, "OPEN"))),
+      .where(
+        allOf(
+          eq(approvalTasks.submissionId, scope.submissionId),
+          scope.stepIndex !== undefined && eq(approvalTasks.stepIndex, scope.stepIndex),
+          scope.except !== undefined && ne(approvalTasks.id, scope.except),
+          sql`${approvalTasks.status} = 'OPEN'`,
+        ),
+      ),
   );
-  changes.require("SELECT changes() = ?", [ids.length], code, "The tasks changed meanwhile");
+  changes.require("SELECT changes() = ?", [expected], code, "The tasks changed meanwhile");
 }
 
 /** Abort unless the submission's step has exactly `open` OPEN tasks now (a concurrent decision changed them). */
