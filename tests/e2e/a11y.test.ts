@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // Accessibility: axe-core (npm, injected from node_modules) finds no serious or critical violation
-// on any screen, on a desktop and on a phone, signed in as an admin (who sees every control).
+// on any screen, on a desktop and on a phone, signed in as an admin (who sees every control), the
+// approval screens included (inbox, a task with its decision bar, the editor's banner, the workflow).
 import { describe, expect, test } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { BASE_URL, DESKTOP, PHONE, apiCall, axeViolations, createCustomer, uniqueName, useBrowser, waitForLive } from "./support.ts";
@@ -60,6 +61,10 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
       const quote = await publishedQuote(context);
       const customers = await apiCall<{ items: { id: string }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/customers?limit=1`);
       const products = await apiCall<{ items: { id: string }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/products?limit=1`);
+      // Approvals: an open task (the demo data has one) and the quote waiting on it.
+      const tasks = await apiCall<{ items: { id: string; quoteId: string }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/tasks?status=OPEN`);
+      const task = tasks.body.items[0];
+      expect(task).toBeDefined();
 
       const screens: [string, string, string][] = [
         ["customers", `/${ENTITY}/customers`, '[data-testid="customer-row"]'],
@@ -70,6 +75,12 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
         ["quote editor", `/${ENTITY}/quotes/${draft.body.items[0]?.id ?? quote.id}`, '[data-testid="quote-lines"]'],
         ["published quote", `/${ENTITY}/quotes/${quote.id}`, '[data-testid="public-url"]'],
         ["settings", `/${ENTITY}/settings`, '[data-testid="settings"]'],
+        ["inbox", `/${ENTITY}/inbox`, '[data-testid="task-list"]'],
+        ["inbox done", `/${ENTITY}/inbox?status=done`, '[data-testid="task-list"]'],
+        ["inbox (everyone's)", `/${ENTITY}/inbox?who=all`, `[data-testid="task-card"][data-task-id="${task.id}"]`],
+        ["approval task", `/${ENTITY}/inbox/${task.id}`, '[data-testid="decision-bar"]'],
+        ["quote pending approval", `/${ENTITY}/quotes/${task.quoteId}`, '[data-testid="approval-banner"]'],
+        ["approval workflow", `/${ENTITY}/settings/approvals`, '[data-testid="workflow-form"]'],
       ];
       for (const [screen, path, ready] of screens) {
         await page.goto(path);
@@ -80,6 +91,18 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
           await page.locator('[data-testid="add-price"]').click();
           await page.locator('[data-testid="price-editor"]').waitFor();
           await expectNoViolations(page, "price editor");
+        }
+        if (screen === "approval task") {
+          await page.locator('[data-testid="reject-task"]').click();
+          await page.locator('[data-testid="confirm-reject"]').click(); // empty: the error shows
+          await page.locator('[data-testid="reject-error"]').waitFor();
+          await expectNoViolations(page, "reject comment");
+        }
+        if (screen === "approval workflow") {
+          await page.locator('[data-testid="evaluate-quote"]').selectOption(task.quoteId);
+          await page.locator('[data-testid="evaluate-run"]').click();
+          await page.locator('[data-testid="evaluate-result"]').waitFor();
+          await expectNoViolations(page, "workflow evaluation");
         }
         if (screen === "quotes") {
           await page.locator('[data-testid="new-quote"]').click();

@@ -2,6 +2,7 @@
 // The web app imports these (types only, through $worker/api/types.ts): one source for both sides.
 import type { z } from "@hono/zod-openapi";
 import type { Hono } from "hono";
+import type { evaluationSchema, workflowSchema } from "./approvals.ts";
 import type { auditEntrySchema } from "./audit.ts";
 import type { me } from "./auth.ts";
 import type { catalog, productSchema, priceSchema } from "./catalog.ts";
@@ -14,6 +15,8 @@ import type { invoices, invoiceSchema, outboxSchema, publicInvoiceSchema } from 
 import type { creditNoteSchema } from "./credit-notes.ts";
 import type { taxRateSchema } from "./tax-rates.ts";
 import type { executedQuoteSchema, scheduleSchema, schedules } from "./schedules.ts";
+import type { approvalSummarySchema, historyEntrySchema, memberSchema, taskSchema, termsChangeSchema, termsSnapshotSchema } from "./task-schemas.ts";
+import type { tasks } from "./tasks.ts";
 
 // Where a schema is not exported, the route's declared JSON body or 200 answer is read from the
 // exported app's route table (hono keeps it in the app's type), so nothing is restated here.
@@ -76,6 +79,23 @@ export type UpcomingInvoice = BillingSchedule["upcomingInvoices"][number];
 export type BillingScheduleCreate = JsonBody<Route<typeof schedules, "/entities/:entity/billing-schedules", "$post">>;
 /** POST /quotes/{id}/execute: the EXECUTED quote with billingScheduleId and its schedule. */
 export type ExecutedQuote = z.infer<typeof executedQuoteSchema>;
+/** GET /approval-workflow: the ordered rules, their version (If-Match) and when they were saved. */
+export type ApprovalWorkflowView = z.infer<typeof workflowSchema>;
+/** POST /approval-workflow/evaluate: the rule a quote hits, condition by condition. */
+export type ApprovalEvaluation = z.infer<typeof evaluationSchema>;
+export type ConditionResult = ApprovalEvaluation["conditions"][number];
+/** An approval task (GET /tasks), and with its detail (GET /tasks/{id}). */
+export type Task = z.infer<typeof taskSchema>;
+export type TaskStatus = Task["status"];
+export type TaskWithDetail = Ok<Route<typeof tasks, "/entities/:entity/tasks/:id", "$get">>;
+export type TaskDetail = TaskWithDetail["detail"];
+export type TaskChange = z.infer<typeof termsChangeSchema>;
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+export type HistoryAction = HistoryEntry["action"];
+export type ApprovedTerms = z.infer<typeof termsSnapshotSchema>;
+/** A quote's latest submission (Quote.approval). */
+export type QuoteApproval = z.infer<typeof approvalSummarySchema>;
+export type Member = z.infer<typeof memberSchema>;
 export interface Page<T> {
   items: T[];
   pagination: { after: string | null };

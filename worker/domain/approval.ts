@@ -62,7 +62,7 @@ export function quoteFacts(quote: {
 }
 
 /** How each field compares: exact decimals, plain strings, or sets of ids. */
-const KIND: Record<ConditionField, "amount" | "text" | "set"> = {
+export const KIND: Record<ConditionField, "amount" | "text" | "set"> = {
   totalContractValue: "amount",
   maxDiscountPercent: "amount",
   currency: "text",
@@ -72,7 +72,7 @@ const KIND: Record<ConditionField, "amount" | "text" | "set"> = {
 };
 
 /** The ops each kind of field takes. */
-const OPS_OF: Record<"amount" | "text" | "set", readonly ConditionOp[]> = {
+export const OPS_OF: Record<"amount" | "text" | "set", readonly ConditionOp[]> = {
   amount: ["gt", "gte", "lt", "lte", "eq", "neq", "in"],
   text: ["eq", "neq", "in"],
   set: ["in", "eq", "neq"],

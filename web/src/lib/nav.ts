@@ -12,6 +12,8 @@ export const NAV: NavItem[] = [
   { segment: "customers", label: "Customers", icon: "users" },
   { segment: "products", label: "Products", icon: "box" },
   { segment: "quotes", label: "Quotes", icon: "file" },
+  // Approval tasks assigned to me; the layout adds the live count (#lib/approvals/inbox.svelte.ts).
+  { segment: "inbox", label: "Inbox", icon: "inbox" },
   { segment: "settings", label: "Settings", icon: "sliders" },
   // { segment: "invoices", label: "Invoices", icon: "receipt" },
 ];

@@ -128,6 +128,10 @@ export interface OpsEventData {
   lineAmounts?: Record<string, LineAmounts>;
   totals?: QuoteTotals;
   updatedAt?: string;
+  /** Where approval stands after the batch (a commercial term resets it; the title keeps it). */
+  approvalStatus?: Quote["approvalStatus"];
+  approvalRequired?: boolean;
+  termsApproved?: boolean;
 }
 
 export function toQuotePrice(p: Price, productNames: Map<string, string>): QuotePrice {

@@ -47,6 +47,10 @@ export { applyApplied, confirmedFrom, ruleError, toQuotePrice, type Batch, type 
 
 const DEBOUNCE_MS = 300;
 
+/** Ops on what no approval rule looks at (the title, notes, expiry, a line's description). */
+const touchesTerms = (op: AppliedOp) =>
+  !(op.op === "set" && (op.field === "title" || op.field === "notes" || op.field === "expiryDays")) && !(op.op === "updateLine" && op.field === "description");
+
 export class QuoteEditor {
   readonly entityId: string;
   readonly quoteId: string;
@@ -355,7 +359,28 @@ export class QuoteEditor {
       const mine = typeof d.clientOpId === "string" && this.pending.some((b) => b.clientOpId === d.clientOpId);
       if (!mine && e.actor?.id !== this.myUserId) this.#noticeOverwrites(d.ops, e.actor?.name ?? "Someone");
       this.#onOps(d);
+      // Whether the new terms need approval is the server's call (the workflow): ask it when the
+      // event does not say.
+      if (d.approvalRequired === undefined && this.#knowsApproval() && d.ops.some(touchesTerms)) this.#refetchSoon();
+      return;
     }
+    // Any other change of this quote (submitted, approved, rejected…) without the quote: fetch it.
+    void this.refetch();
+  }
+
+  /** The API tells this quote's approval needs (the approvals contract's QuoteView fields). */
+  #knowsApproval(): boolean {
+    return "approvalRequired" in this.confirmed.quote;
+  }
+
+  #soon: ReturnType<typeof setTimeout> | null = null;
+  /** One refetch for a burst of co-editing events. */
+  #refetchSoon() {
+    if (this.#soon) return;
+    this.#soon = setTimeout(() => {
+      this.#soon = null;
+      if (!this.#disposed) void this.refetch();
+    }, 400);
   }
 
   /** A value this user set, changed by someone else to something else: say who and what, quietly. */
@@ -431,7 +456,11 @@ export class QuoteEditor {
         contractLengthMonths: content.contractLengthMonths,
         rev: d.rev,
         updatedAt: d.updatedAt ?? c.quote.updatedAt,
-        approvalStatus: "NOT_REQUIRED", // every co-edited revision needs approval afresh
+        // The server says where approval stands after the batch; an older event that does not
+        // is a change of terms, which needs approval afresh.
+        approvalStatus: d.approvalStatus ?? "NOT_REQUIRED",
+        ...(d.approvalRequired !== undefined ? { approvalRequired: d.approvalRequired } : {}),
+        ...(d.termsApproved !== undefined ? { termsApproved: d.termsApproved } : {}),
         totals: d.totals ?? c.totals,
       },
       content,
