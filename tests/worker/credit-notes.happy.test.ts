@@ -66,7 +66,7 @@ describe("credit notes — happy path", () => {
     expect(after.amountDue).toBe("560.00"); // 720.01 − 160.01
     expect((await finance.get(`${UK}/credit-notes/${note.id}`)).body).toEqual(fin.body);
     expect((await finance.get(`${UK}/credit-notes?invoiceId=${inv.id}`)).body.items.map((n: any) => n.id)).toEqual([note.id]);
-    expect(await eventsOf(note.id)).toEqual(["credit_note.created", "credit_note.finalized"]);
+    expect(await eventsOf(note.id)).toEqual(["credit_note.created", "credit_note.finalized", "credit_note.updated"]);
     // A FINAL note cannot be finalized twice; an invoice with notes cannot be voided.
     expectError(await finance.post(`${UK}/credit-notes/${note.id}/finalize`), 409, "invalid_state");
     expectError(await finance.post(`${UK}/invoices/${inv.id}/void`), 409, "invalid_state");

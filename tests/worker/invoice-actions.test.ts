@@ -34,7 +34,9 @@ describe("invoice actions without HTTP", () => {
       ["customer.created", "customer"],
       ["invoice.created", "invoice"],
       ["invoice.finalized", "invoice"],
+      ["invoice.updated", "invoice"], // its PDF attached, right after the finalize batch
     ]);
+    expect((published[3].data.invoice as { pdfSha256: string }).pdfSha256).toBe(final.pdfSha256);
     // The published event carries the real number, not the batch's placeholder for it.
     expect((published[2].data.invoice as { invoiceNumber: string }).invoiceNumber).toBe(final.invoiceNumber);
     expect(published[2].seq).toBeGreaterThan(published[1].seq);

@@ -1,8 +1,9 @@
 // The invoice lifecycle through the Worker: draft, edit, finalize (gapless numbers, frozen parties,
 // reverse charge), send (outbox, public link), payments, void; the events in the same batches.
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ApiClient, unique } from "../support/client.ts";
+import { ApiClient, ORIGIN, unique } from "../support/client.ts";
+import { sha256Of } from "../../worker/actions/documents.ts";
 
 const UK = "/api/v1/entities/acme-uk";
 let finance: ApiClient;
@@ -116,7 +117,7 @@ describe("invoices — happy path", () => {
     const again = await finance.post(`${UK}/invoices/${inv.id}/finalize`, {}, key);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    expect(await eventsOf(inv.id)).toEqual(["invoice.created", "invoice.finalized"]);
+    expect(await eventsOf(inv.id)).toEqual(["invoice.created", "invoice.finalized", "invoice.updated"]);
   });
 
   it("a reverse-charged buyer: 0 % on every rate, the statement and the buyer's tax id in notes", async () => {
@@ -152,7 +153,7 @@ describe("invoices — happy path", () => {
     const pdf = await anonymous.get(`/api/v1/public/invoices/${token}/pdf`);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
-    expect(await eventsOf(inv.id)).toEqual(["invoice.created", "invoice.finalized", "invoice.sent"]);
+    expect(await eventsOf(inv.id)).toEqual(["invoice.created", "invoice.finalized", "invoice.updated", "invoice.sent"]);
   });
 
   it("payments: PARTIALLY_PAID and PAID agree with amountPaid; amountDue follows", async () => {
@@ -163,7 +164,7 @@ describe("invoices — happy path", () => {
     expect(partly.body).toMatchObject({ paymentStatus: "PARTIALLY_PAID", amountPaid: "20.01", amountDue: "100.00" });
     const paid = await finance.put(`${UK}/invoices/${inv.id}/payment-status`, { paymentStatus: "PAID" });
     expect(paid.body).toMatchObject({ paymentStatus: "PAID", amountPaid: "120.01", amountDue: "0.00" });
-    expect(await eventsOf(inv.id)).toEqual(["invoice.created", "invoice.finalized", "invoice.payment_status_changed", "invoice.payment_status_changed"]);
+    expect(await eventsOf(inv.id)).toEqual(["invoice.created", "invoice.finalized", "invoice.updated", "invoice.payment_status_changed", "invoice.payment_status_changed"]);
   });
 
   it("void: a final invoice keeps its number; a voided draft takes the next one", async () => {
@@ -176,6 +177,19 @@ describe("invoices — happy path", () => {
     expect(voidedDraft.status).toBe("VOIDED");
     expect(Number(voidedDraft.invoiceNumber.slice(-6))).toBe(Number(fin.invoiceNumber.slice(-6)) + 1);
     expect(await eventsOf(b.id)).toEqual(["invoice.created", "invoice.voided"]);
+  });
+
+  it("a final invoice whose PDF was not attached (the finalizing request ended) gets it on its first download, once", async () => {
+    const inv = await draft();
+    const fin = (await finance.post(`${UK}/invoices/${inv.id}/finalize`)).body;
+    await env.ENTITY_ACME_UK.prepare("UPDATE invoices SET pdf_key = NULL, pdf_sha256 = NULL WHERE id = ?").bind(inv.id).run();
+    const downloads = await Promise.all([1, 2, 3].map(() => SELF.fetch(`${ORIGIN}${UK}/invoices/${inv.id}/pdf`, { headers: { cookie: finance.cookie! } })));
+    for (const d of downloads) expect(d.status).toBe(200);
+    const hashes = new Set(await Promise.all(downloads.map(async (d) => sha256Of(new Uint8Array(await d.arrayBuffer())))));
+    expect(hashes.size).toBe(1);
+    const again = (await finance.get(`${UK}/invoices/${inv.id}`)).body;
+    expect(again.pdfSha256).toBe([...hashes][0]);
+    expect(again.pdfSha256).toBe(fin.pdfSha256); // the same document as the one first drawn: drawn from the snapshot
   });
 
   it("30 concurrent finalizations of 30 drafts take 30 distinct, gapless numbers", async () => {

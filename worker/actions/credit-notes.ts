@@ -5,7 +5,7 @@ import {
   alreadyCredited,
   claimCreditNoteNumber,
   CREDIT_GUARD,
-  CREDIT_NOTE_COUNTER,
+  recordCreditNotePdf,
   creditNoteView,
   insertCreditNote,
   listCreditNotes,
@@ -14,7 +14,7 @@ import {
   type CreditNoteView,
   type StoredCreditNote,
 } from "../db/credit-notes.ts";
-import { invoiceNumbers, invoiceView, loadInvoice, nextNumber, requireCounterAt, type StoredInvoice } from "../db/invoices.ts";
+import { invoiceNumbers, invoiceView, loadInvoice, PDF_RECORDED, type StoredInvoice } from "../db/invoices.ts";
 import type { Page } from "../db/paging.ts";
 import { renderDocumentPdf } from "../documents/document.ts";
 import { creditNoteDocument } from "../documents/invoice.ts";
@@ -112,45 +112,64 @@ export async function create(ctx: ActionContext, input: CreateCreditNoteInput): 
   }
 }
 
-/** Finalize a DRAFT note: its own gapless number (prefix-CN-000001) and its PDF, like an invoice's finalize. */
-export function finalize(ctx: ActionContext, id: string, store: DocumentStore): Promise<CreditNoteView> {
-  return retryOn(
-    "number_taken",
-    async () => {
-      const before = await noteOr404(ctx.db, id);
-      if (before.status !== "DRAFT") throw new DomainError("invalid_state", `Only a DRAFT credit note can be finalized (it is ${before.status})`);
-      const [{ invoice, credited }, merchant, next] = await Promise.all([invoiceOf(ctx.db, before.invoiceId), getMerchant(ctx.db, ctx.entity), nextNumber(ctx.db, CREDIT_NOTE_COUNTER)]);
-      const changes = changeSetOf(ctx);
-      const after: StoredCreditNote = {
-        ...before,
-        creditNoteNumber: `${merchant.invoicePrefix}-CN-${String(next).padStart(6, "0")}`,
-        status: "FINAL",
-        issueDate: localDate(changes.at, ctx.entity.timezone),
-        finalizedAt: changes.at,
-        updatedAt: changes.at,
-        rev: before.rev + 1,
-      };
-      const logo = sellerOf(merchant).logoPng;
-      const seller = invoice.merchantSnapshot ? sellerFromSnapshot(invoice.merchantSnapshot, logo) : sellerOf(merchant);
-      const buyer = invoice.customerSnapshot ?? { legalName: invoice.customerId, email: "", taxId: null, addressLines: [] };
-      const document = creditNoteDocument(creditNoteView(after, invoice.invoiceNumber), invoiceView(invoice, credited, ctx.origin), seller, buyer, { country: ctx.entity.country });
-      const pdf = await storeDocument(store, ctx.entity, "credit-notes", await renderDocumentPdf(document, { now: new Date(changes.at) }));
-      after.creditNoteNumber = claimCreditNoteNumber(changes, merchant.invoicePrefix);
-      requireCounterAt(changes, CREDIT_NOTE_COUNTER, next);
-      after.pdfKey = pdf.key;
-      after.pdfSha256 = pdf.sha256;
-      updateCreditNote(changes, before, after);
-      const view = creditNoteView(after, invoice.invoiceNumber);
-      changes.record({ kind: "credit_note.finalized", subject: { type: "credit_note", id }, data: { creditNote: view }, before: { rev: before.rev, status: before.status }, after: view });
-      return commit(ctx, changes, view);
-    },
-    200,
-  );
+/**
+ * Finalize a DRAFT note: its own gapless number (prefix-CN-000001), claimed inside the batch like an
+ * invoice's; its PDF is drawn right after from the invoice's frozen parties and attached once.
+ */
+export async function finalize(ctx: ActionContext, id: string, store: DocumentStore): Promise<CreditNoteView> {
+  // The logo stays out of the batch's result (which is resolved through JSON): bytes kept aside.
+  let logoPng: Uint8Array | null = null;
+  const finalized = await retryOn("rev_conflict", async () => {
+    const before = await noteOr404(ctx.db, id);
+    if (before.status !== "DRAFT") throw new DomainError("invalid_state", `Only a DRAFT credit note can be finalized (it is ${before.status})`);
+    const [{ invoice }, merchant] = await Promise.all([invoiceOf(ctx.db, before.invoiceId), getMerchant(ctx.db, ctx.entity)]);
+    const changes = changeSetOf(ctx);
+    const after: StoredCreditNote = {
+      ...before,
+      creditNoteNumber: claimCreditNoteNumber(changes, merchant.invoicePrefix),
+      status: "FINAL",
+      issueDate: localDate(changes.at, ctx.entity.timezone),
+      finalizedAt: changes.at,
+      updatedAt: changes.at,
+      rev: before.rev + 1,
+    };
+    updateCreditNote(changes, before, after);
+    const view = creditNoteView(after, invoice.invoiceNumber);
+    changes.record({ kind: "credit_note.finalized", subject: { type: "credit_note", id }, data: { creditNote: view }, before: { rev: before.rev, status: before.status }, after: view });
+    // The Idempotency-Key record waits for the response with the PDF (below).
+    logoPng = sellerOf(merchant).logoPng;
+    return commit({ ...ctx, beforeCommit: undefined }, changes, { note: after });
+  });
+  return attachPdf(ctx, finalized.note, logoPng, store);
+}
+
+/** Draw a FINAL note's PDF, store it in R2 and record it — once (see invoices' attachPdf). */
+async function attachPdf(ctx: ActionContext, note: StoredCreditNote, logoPng: Uint8Array | null, store: DocumentStore): Promise<CreditNoteView> {
+  const { invoice, credited } = await invoiceOf(ctx.db, note.invoiceId);
+  const seller = invoice.merchantSnapshot ? sellerFromSnapshot(invoice.merchantSnapshot, logoPng) : sellerOf(await getMerchant(ctx.db, ctx.entity));
+  const buyer = invoice.customerSnapshot ?? { legalName: invoice.customerId, email: "", taxId: null, addressLines: [] };
+  const document = creditNoteDocument(creditNoteView(note, invoice.invoiceNumber), invoiceView(invoice, credited, ctx.origin), seller, buyer, { country: ctx.entity.country });
+  const pdf = await storeDocument(store, ctx.entity, "credit-notes", await renderDocumentPdf(document, { now: new Date(note.finalizedAt!) }));
+  const changes = changeSetOf(ctx);
+  recordCreditNotePdf(changes, note.id, pdf);
+  const view = creditNoteView({ ...note, pdfKey: pdf.key, pdfSha256: pdf.sha256 }, invoice.invoiceNumber);
+  changes.record({ kind: "credit_note.updated", subject: { type: "credit_note", id: note.id }, data: { creditNote: view }, before: { pdfSha256: null }, after: { pdfSha256: pdf.sha256 } });
+  try {
+    return await commit(ctx, changes, view);
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === PDF_RECORDED)) throw error;
+    return get(ctx, note.id);
+  }
 }
 
 /** The PDF: a final note's stored bytes; a draft drawn now. */
 export async function pdf(ctx: ActionContext, id: string, store: DocumentStore): Promise<{ note: StoredCreditNote; bytes: Uint8Array }> {
-  const note = await noteOr404(ctx.db, id);
+  let note = await noteOr404(ctx.db, id);
+  if (!note.pdfKey && note.finalizedAt) {
+    // Final, but the request that finalized it ended before its PDF was attached: attach it now.
+    await attachPdf(ctx, note, sellerOf(await getMerchant(ctx.db, ctx.entity)).logoPng, store);
+    note = await noteOr404(ctx.db, id);
+  }
   if (note.pdfKey) {
     const object = await store.get(note.pdfKey);
     if (!object) throw new DomainError("internal_error", "The credit note's stored PDF is missing");

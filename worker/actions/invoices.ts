@@ -7,14 +7,13 @@ import { orm } from "../db/orm.ts";
 import { getCustomer, requireUsableCustomer, type Customer } from "../db/customers.ts";
 import {
   claimInvoiceNumber,
+  PDF_RECORDED,
+  recordInvoicePdf,
   findInvoiceByToken,
   insertInvoice,
-  INVOICE_COUNTER,
   invoiceView,
   listInvoices,
   loadInvoice,
-  nextNumber,
-  requireCounterAt,
   updateInvoice,
   type CustomerSnapshot,
   type InvoiceLineRow,
@@ -294,60 +293,71 @@ export const sellerFromSnapshot = (s: MerchantSnapshot, logoPng: Uint8Array | nu
   bankDetails: s.bankDetails,
 });
 
-const formatNumber = (prefix: string, n: number, width: number) => prefix + String(n).padStart(width, "0");
-
 /**
  * Finalize a DRAFT: the buyer's tax treatment applied (exempt and reverse charged at 0 % with the
  * statement and the buyer's tax id), both parties' details frozen, issue date today in the entity's
- * zone, due after the payment terms, and the number claimed inside the batch. The PDF is rendered
- * first, with the number the counter will give, and put in R2 under its SHA-256; the batch then
- * requires the counter to give exactly that number, so a concurrent finalize makes this attempt fail
- * whole (its R2 object is an orphan, harmless) and it is rendered again with the next number.
+ * zone, due after the payment terms, and the number claimed inside the batch (DESIGN.md §4: no read,
+ * no retry, gapless under any concurrency). The PDF needs the number, so it is drawn right after the
+ * batch from the frozen snapshot, put in R2 under its SHA-256, and attached (`attachPdf`); the
+ * Idempotency-Key record joins that second batch, so a replay answers the response with the PDF's hash.
  */
-export function finalize(ctx: ActionContext, id: string, store: DocumentStore): Promise<InvoiceView> {
-  return retryOn(
-    "number_taken",
-    async () => {
-      const { invoice: before } = await invoiceOr404(ctx.db, id);
-      if (before.status !== "DRAFT") throw new DomainError("invalid_state", `Only a DRAFT invoice can be finalized (it is ${before.status})`);
-      if (before.lines.length === 0) throw new DomainError("invoice_empty", "An invoice needs at least one line", [{ path: "lines", message: "empty" }]);
-      const [customer, merchant, next] = await Promise.all([customerFor(ctx.db, before.customerId, before.currency), getMerchant(ctx.db, ctx.entity), nextNumber(ctx.db, INVOICE_COUNTER)]);
-      const inputs = before.lines.map((l) => ({ ...inputOf(l), id: l.id }));
-      const priced = pricedInvoice(inputs, await ratesFor(ctx.db, inputs), before.currency, customer.taxStatus);
-      const changes = changeSetOf(ctx);
-      const issueDate = localDate(changes.at, ctx.entity.timezone);
-      const note = taxTreatmentNote(customer.taxStatus, customer.taxId);
-      const prefix = `${merchant.invoicePrefix}-`;
-      const after: StoredInvoice = {
-        ...before,
-        ...totalsOf(priced),
-        lines: priced.rows,
-        invoiceNumber: formatNumber(prefix, next, 6),
-        status: "FINAL",
-        issueDate,
-        dueDate: addDaysToDate(issueDate, DEFAULT_PAYMENT_TERMS_DAYS),
-        notes: note ? [note] : [],
-        customerSnapshot: customerSnapshot(customer),
-        merchantSnapshot: merchantSnapshot(ctx.entity, merchant),
-        finalizedAt: changes.at,
-        updatedAt: changes.at,
-        rev: before.rev + 1,
-      };
-      const document = invoiceDocument(invoiceView(after, "0", ctx.origin), sellerFromSnapshot(after.merchantSnapshot!, sellerOf(merchant).logoPng), after.customerSnapshot!, { country: ctx.entity.country });
-      const pdf = await storeDocument(store, ctx.entity, "invoices", await renderDocumentPdf(document, { now: new Date(changes.at) }));
-      // The number, claimed in this batch; the guard right after it makes it the one the PDF shows.
-      after.invoiceNumber = claimInvoiceNumber(changes, merchant.invoicePrefix);
-      requireCounterAt(changes, INVOICE_COUNTER, next);
-      after.pdfKey = pdf.key;
-      after.pdfSha256 = pdf.sha256;
-      updateInvoice(changes, before, after, { replaceLines: true });
-      const view = invoiceView(after, "0", ctx.origin);
-      changes.record({ kind: "invoice.finalized", subject: { type: "invoice", id }, data: { invoice: view }, before: { rev: before.rev, status: before.status }, after: view });
-      return commit(ctx, changes, view);
-    },
-    // Every concurrent finalize of the entity takes the number this one rendered: as many tries as there are racers.
-    200,
-  );
+export async function finalize(ctx: ActionContext, id: string, store: DocumentStore): Promise<InvoiceView> {
+  // The logo stays out of the batch's result (which is resolved through JSON): bytes kept aside.
+  let logoPng: Uint8Array | null = null;
+  const finalized = await retryOn("rev_conflict", async () => {
+    const { invoice: before } = await invoiceOr404(ctx.db, id);
+    if (before.status !== "DRAFT") throw new DomainError("invalid_state", `Only a DRAFT invoice can be finalized (it is ${before.status})`);
+    if (before.lines.length === 0) throw new DomainError("invoice_empty", "An invoice needs at least one line", [{ path: "lines", message: "empty" }]);
+    const [customer, merchant] = await Promise.all([customerFor(ctx.db, before.customerId, before.currency), getMerchant(ctx.db, ctx.entity)]);
+    const inputs = before.lines.map((l) => ({ ...inputOf(l), id: l.id }));
+    const priced = pricedInvoice(inputs, await ratesFor(ctx.db, inputs), before.currency, customer.taxStatus);
+    const changes = changeSetOf(ctx);
+    const issueDate = localDate(changes.at, ctx.entity.timezone);
+    const note = taxTreatmentNote(customer.taxStatus, customer.taxId);
+    const after: StoredInvoice = {
+      ...before,
+      ...totalsOf(priced),
+      lines: priced.rows,
+      invoiceNumber: claimInvoiceNumber(changes, merchant.invoicePrefix),
+      status: "FINAL",
+      issueDate,
+      dueDate: addDaysToDate(issueDate, DEFAULT_PAYMENT_TERMS_DAYS),
+      notes: note ? [note] : [],
+      customerSnapshot: customerSnapshot(customer),
+      merchantSnapshot: merchantSnapshot(ctx.entity, merchant),
+      finalizedAt: changes.at,
+      updatedAt: changes.at,
+      rev: before.rev + 1,
+    };
+    updateInvoice(changes, before, after, { replaceLines: true });
+    const view = invoiceView(after, "0", ctx.origin);
+    changes.record({ kind: "invoice.finalized", subject: { type: "invoice", id }, data: { invoice: view }, before: { rev: before.rev, status: before.status }, after: view });
+    // The Idempotency-Key record waits for the response with the PDF (below).
+    logoPng = sellerOf(merchant).logoPng;
+    return commit({ ...ctx, beforeCommit: undefined }, changes, { invoice: after });
+  });
+  return attachPdf(ctx, finalized.invoice, logoPng, store);
+}
+
+/**
+ * Draw a FINAL invoice's PDF from its snapshot, store it in R2 and record its key and hash — once:
+ * the record is guarded on there being none, so a second drawing (a retry, a concurrent download)
+ * leaves the first in place and answers with it.
+ */
+async function attachPdf(ctx: ActionContext, invoice: StoredInvoice, logoPng: Uint8Array | null, store: DocumentStore): Promise<InvoiceView> {
+  const document = invoiceDocument(invoiceView(invoice, "0", ctx.origin), sellerFromSnapshot(invoice.merchantSnapshot!, logoPng), invoice.customerSnapshot!, { country: ctx.entity.country });
+  const pdf = await storeDocument(store, ctx.entity, "invoices", await renderDocumentPdf(document, { now: new Date(invoice.finalizedAt!) }));
+  const changes = changeSetOf(ctx);
+  const after: StoredInvoice = { ...invoice, pdfKey: pdf.key, pdfSha256: pdf.sha256 };
+  recordInvoicePdf(changes, invoice.id, pdf);
+  const view = invoiceView(after, "0", ctx.origin);
+  changes.record({ kind: "invoice.updated", subject: { type: "invoice", id: invoice.id }, data: { invoice: view }, before: { pdfSha256: null }, after: { pdfSha256: pdf.sha256 } });
+  try {
+    return await commit(ctx, changes, view);
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === PDF_RECORDED)) throw error;
+    return get(ctx, invoice.id); // another drawing was recorded first: that one is the invoice's
+  }
 }
 
 /** Void: a final invoice keeps its number; a voided draft takes one (DESIGN.md §3: never reused, never skipped). */
@@ -443,6 +453,14 @@ export async function pdf(ctx: ActionContext, id: string, store: DocumentStore):
 }
 
 async function pdfOf(ctx: ActionContext, invoice: StoredInvoice, credited: string, store: DocumentStore): Promise<Uint8Array> {
+  if (!invoice.pdfKey && invoice.finalizedAt && invoice.merchantSnapshot && invoice.customerSnapshot) {
+    // Final, but the request that finalized it ended before its PDF was attached: attach it now.
+    const merchant = await getMerchant(ctx.db, ctx.entity);
+    const attached = await attachPdf(ctx, invoice, sellerOf(merchant).logoPng, store);
+    const stored = attached.pdfSha256 ? await store.get(`${ctx.entity.id}/invoices/${attached.pdfSha256}.pdf`) : null;
+    if (!stored) throw new DomainError("internal_error", "The invoice's stored PDF is missing");
+    return new Uint8Array(await stored.arrayBuffer());
+  }
   if (invoice.pdfKey) {
     const object = await store.get(invoice.pdfKey);
     if (!object) throw new DomainError("internal_error", "The invoice's stored PDF is missing");

@@ -2,7 +2,8 @@
 // each invoice line is enforced twice: by the domain on what was read, and by a SQL guard in the
 // note's own batch over every DRAFT and FINAL note's lines (in minor units, exact), so two notes
 // written at once cannot together credit more than the line.
-import { and, desc, eq, getTableColumns, inArray } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull } from "drizzle-orm";
+import { PDF_RECORDED } from "./invoices.ts";
 import type { ChangeSet } from "./changes.ts";
 import { allOf, orm } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
@@ -86,6 +87,15 @@ export function creditNoteView(note: StoredCreditNote, invoiceNumber: string | n
 export type CreditNoteView = ReturnType<typeof creditNoteView>;
 
 export const CREDIT_NOTE_COUNTER = "credit_note_number";
+/** Record a final note's stored PDF, once (guarded on there being none yet). */
+export function recordCreditNotePdf(changes: ChangeSet, id: string, pdf: { key: string; sha256: string }) {
+  changes.guard(
+    changes.orm.update(creditNotes).set({ pdfKey: pdf.key, pdfSha256: pdf.sha256 }).where(and(eq(creditNotes.id, id), isNull(creditNotes.pdfSha256), isNotNull(creditNotes.creditNoteNumber))),
+    PDF_RECORDED,
+    "The credit note's PDF was recorded meanwhile",
+  );
+}
+
 export const claimCreditNoteNumber = (changes: ChangeSet, prefix: string): string => changes.claimNumber(CREDIT_NOTE_COUNTER, { prefix: `${prefix}-CN-`, width: 6 });
 
 /** The code of the one guard of a credit note's batch: the invoice is creditable and no line is over-credited. */

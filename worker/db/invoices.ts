@@ -1,5 +1,5 @@
 // Invoices of one entity: loading, the API view, and the rows of each change.
-import { and, desc, eq, getTableColumns, inArray, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull, type SQL } from "drizzle-orm";
 import type { ChangeSet } from "./changes.ts";
 import { allOf, orm } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
@@ -152,16 +152,18 @@ const INVOICE_NUMBER = "invoice_number";
 /** The merchant's prefix + a gapless per-entity sequence (ACME-UK-000042), claimed inside the batch. */
 export const claimInvoiceNumber = (changes: ChangeSet, prefix: string): string => changes.claimNumber(INVOICE_NUMBER, { prefix: `${prefix}-`, width: 6 });
 
-/** The number the next claim will take, for a document rendered before its batch (see finalize). */
-export async function nextNumber(db: D1Database, counter: string): Promise<number> {
-  const row = await db.prepare("SELECT value FROM counters WHERE name = ?").bind(counter).first<{ value: number }>();
-  return (row?.value ?? 0) + 1;
-}
 export const INVOICE_COUNTER = INVOICE_NUMBER;
 
-/** Abort the batch unless `counter` stands at `value` (the number a pre-rendered document carries). */
-export function requireCounterAt(changes: ChangeSet, counter: string, value: number) {
-  changes.require("SELECT (SELECT value FROM counters WHERE name = ?) = ?", [counter, value], "number_taken", "Another document took this number meanwhile; try again");
+/** A final document's PDF was recorded already (the first drawing stays the document's). */
+export const PDF_RECORDED = "pdf_recorded";
+
+/** Record a final invoice's stored PDF, once (guarded on there being none yet). */
+export function recordInvoicePdf(changes: ChangeSet, id: string, pdf: { key: string; sha256: string }) {
+  changes.guard(
+    changes.orm.update(invoices).set({ pdfKey: pdf.key, pdfSha256: pdf.sha256 }).where(and(eq(invoices.id, id), isNull(invoices.pdfSha256), isNotNull(invoices.invoiceNumber))),
+    PDF_RECORDED,
+    "The invoice's PDF was recorded meanwhile",
+  );
 }
 
 function lineRows(changes: ChangeSet, invoiceId: string, lines: InvoiceLineRow[]) {
