@@ -22,6 +22,8 @@ describe("a PENDING quote is locked", () => {
     await refused(() => c.sales.patch(`${US}/quotes/${quote.id}`, { title: "Sneaky" }, { "if-match": `"${quote.rev}"` }), 409, "quote_pending_approval");
     await refused(() => c.sales.post(`${US}/quotes/${quote.id}/submit`), 409, "quote_pending_approval");
     await refused(() => c.sales.post(`${US}/quotes/${quote.id}/publish`), 422, "approval_required");
+    // Archiving would leave its open tasks in the approvers' inboxes: withdraw first.
+    await refused(() => c.sales.post(`${US}/quotes/${quote.id}/archive`), 409, "quote_pending_approval");
     expect((await c.sales.get(`${US}/quotes/${quote.id}`)).body).toEqual(quote);
   });
 });

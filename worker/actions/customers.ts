@@ -5,6 +5,17 @@ import type { Page } from "../db/paging.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
 
+/** The customer a quote or an invoice is for: of this entity, live, billed in its currency. */
+export async function billableCustomer(database: D1Database, customerId: string, currency: string): Promise<Customer> {
+  const customer = await db.getCustomer(database, customerId);
+  if (!customer) throw notFound("Customer", [{ path: "customerId", message: "No such customer in this entity" }]);
+  if (customer.archivedAt) throw new DomainError("customer_archived", "The customer is archived", [{ path: "customerId", message: "archived" }]);
+  if (customer.currency !== currency) {
+    throw new DomainError("currency_mismatch", `The customer is billed in ${customer.currency}, not ${currency}`, [{ path: "currency", message: `must be ${customer.currency}` }]);
+  }
+  return customer;
+}
+
 export async function get(ctx: ActionContext, id: string): Promise<Customer> {
   const customer = await db.getCustomer(ctx.db, id);
   if (!customer) throw notFound("Customer");

@@ -46,6 +46,7 @@ import { newId, randomToken } from "../lib/crypto.ts";
 import { sellerParty } from "../db/quotes.ts";
 import type { EntityRecord } from "../env.ts";
 import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
+import { billableCustomer } from "./customers.ts";
 import { storeDocument, type DocumentStore } from "./documents.ts";
 
 /** Payment terms when the merchant names none: due 30 days after the issue date. */
@@ -92,16 +93,6 @@ async function invoiceOr404(db: D1Database, id: string) {
   return found;
 }
 
-/** The customer an invoice is for: of this entity, live, billed in the invoice's currency. */
-async function customerFor(db: D1Database, customerId: string, currency: string): Promise<Customer> {
-  const customer = await getCustomer(db, customerId);
-  if (!customer) throw notFound("Customer", [{ path: "customerId", message: "No such customer in this entity" }]);
-  if (customer.archivedAt) throw new DomainError("customer_archived", "The customer is archived", [{ path: "customerId", message: "archived" }]);
-  if (customer.currency !== currency) {
-    throw new DomainError("currency_mismatch", `The customer is billed in ${customer.currency}, not ${currency}`, [{ path: "currency", message: `must be ${customer.currency}` }]);
-  }
-  return customer;
-}
 
 const inputOf = (l: InvoiceLineRow): InvoiceLineInput => ({
   title: l.title,
@@ -221,7 +212,7 @@ export async function list(ctx: ActionContext, query: { limit: number; after?: s
 // ---- the verbs ----
 
 export async function create(ctx: ActionContext, input: CreateInvoiceInput): Promise<InvoiceView> {
-  const [customer, rates] = await Promise.all([customerFor(ctx.db, input.customerId, input.currency), ratesFor(ctx.db, input.lines)]);
+  const [customer, rates] = await Promise.all([billableCustomer(ctx.db, input.customerId, input.currency), ratesFor(ctx.db, input.lines)]);
   const changes = changeSetOf(ctx);
   // The customer is checked again inside the batch: archived or re-currencied meanwhile, nothing is written.
   requireUsableCustomer(changes, customer.id, input.currency);
@@ -236,7 +227,7 @@ export function revise(ctx: ActionContext, id: string, patch: InvoicePatch, expe
     assertRev(before, expectedRev, "Invoice");
     if (before.status !== "DRAFT") throw new DomainError("invoice_not_editable", `Only a DRAFT invoice can be changed (it is ${before.status}); correct a final one with a credit note`);
     const currency = patch.currency ?? before.currency;
-    const customer = await customerFor(ctx.db, patch.customerId ?? before.customerId, currency);
+    const customer = await billableCustomer(ctx.db, patch.customerId ?? before.customerId, currency);
     const inputs = patch.lines ?? before.lines.map(inputOf);
     const priced = pricedInvoice(inputs, await ratesFor(ctx.db, inputs), currency, customer.taxStatus);
     const changes = changeSetOf(ctx);
@@ -308,7 +299,7 @@ export async function finalize(ctx: ActionContext, id: string, store: DocumentSt
     const { invoice: before } = await invoiceOr404(ctx.db, id);
     if (before.status !== "DRAFT") throw new DomainError("invalid_state", `Only a DRAFT invoice can be finalized (it is ${before.status})`);
     if (before.lines.length === 0) throw new DomainError("invoice_empty", "An invoice needs at least one line", [{ path: "lines", message: "empty" }]);
-    const [customer, merchant] = await Promise.all([customerFor(ctx.db, before.customerId, before.currency), getMerchant(ctx.db, ctx.entity)]);
+    const [customer, merchant] = await Promise.all([billableCustomer(ctx.db, before.customerId, before.currency), getMerchant(ctx.db, ctx.entity)]);
     const inputs = before.lines.map((l) => ({ ...inputOf(l), id: l.id }));
     const priced = pricedInvoice(inputs, await ratesFor(ctx.db, inputs), before.currency, customer.taxStatus);
     const changes = changeSetOf(ctx);

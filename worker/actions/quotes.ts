@@ -57,6 +57,7 @@ import type { EntityRecord } from "../env.ts";
 import { newId, randomToken } from "../lib/crypto.ts";
 import type { BillingDocument } from "../documents/document.ts";
 import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
+import { billableCustomer } from "./customers.ts";
 
 export interface LineInput {
   id?: string;
@@ -130,16 +131,6 @@ export async function loadForView(db: D1Database, id: string): Promise<{ quote: 
 /** While approval is PENDING the quote is locked (API.md): no PATCH, no co-editing op. */
 export const pendingApproval = () => new DomainError("quote_pending_approval", "The quote is waiting for approval; withdraw it to change it");
 
-/** The customer a quote is for: live, of this entity, billed in the quote's currency. */
-async function customerFor(db: D1Database, customerId: string, currency: string): Promise<Customer> {
-  const customer = await getCustomer(db, customerId);
-  if (!customer) throw notFound("Customer", [{ path: "customerId", message: "No such customer in this entity" }]);
-  if (customer.archivedAt) throw new DomainError("customer_archived", "The customer is archived", [{ path: "customerId", message: "archived" }]);
-  if (customer.currency !== currency) {
-    throw new DomainError("currency_mismatch", `The customer is billed in ${customer.currency}, not ${currency}`, [{ path: "currency", message: `must be ${customer.currency}` }]);
-  }
-  return customer;
-}
 
 export function assertEditable(quote: StoredQuote) {
   if (quote.archivedAt) throw new DomainError("quote_not_editable", "An archived quote cannot be changed");
@@ -326,7 +317,7 @@ export async function create(ctx: ActionContext, input: CreateQuoteInput): Promi
       forgetPrices(ctx.entity.id, priceIds);
       forgetWorkflow(ctx.entity.id);
       if (fromCache || workflow.fromCache) continue;
-      await customerFor(ctx.db, input.customerId, currency); // says exactly why when it is the customer
+      await billableCustomer(ctx.db, input.customerId, currency); // says exactly why when it is the customer
       if (attempt >= 2) throw new DomainError("conflict", "The quote's customer or prices changed while it was being created; try again");
     }
   }
@@ -375,7 +366,7 @@ export function revise(ctx: ActionContext, id: string, patch: QuotePatch, expect
     if (before.approvalStatus === "PENDING") throw pendingApproval();
     const currency = ruled(() => checkCurrency(patch.currency ?? before.currency));
     const customerId = patch.customerId ?? before.customerId;
-    if (patch.customerId !== undefined || patch.currency !== undefined) await customerFor(ctx.db, customerId, currency);
+    if (patch.customerId !== undefined || patch.currency !== undefined) await billableCustomer(ctx.db, customerId, currency);
     const prices = await pricesOf(ctx.db, before.lines, patch.lines ?? []);
     const lines = patch.lines ? ruled(() => replacementLines(patch.lines!, currency), opsPathToLines) : before.lines;
     // Prices and currency through the same rules the co-editing ops use.
@@ -449,7 +440,7 @@ export function publish(ctx: ActionContext, id: string): Promise<QuoteView> {
     if (before.approvalStatus === "PENDING" || (current.approvalRequired && !current.termsApproved)) {
       throw new DomainError("approval_required", "This revision needs approval before it can be published");
     }
-    const [customer, seller] = await Promise.all([customerFor(ctx.db, before.customerId, before.currency), getMerchant(ctx.db, ctx.entity)]);
+    const [customer, seller] = await Promise.all([billableCustomer(ctx.db, before.customerId, before.currency), getMerchant(ctx.db, ctx.entity)]);
     const changes = changeSetOf(ctx);
     const { view } = publishStep(changes, before, { entity: ctx.entity, customer, seller, prices, origin: ctx.origin, approval });
     return commit(ctx, changes, view);
@@ -461,6 +452,8 @@ export function archive(ctx: ActionContext, id: string): Promise<QuoteView> {
     const { quote: before, prices, approval } = await loadForView(ctx.db, id);
     if (before.archivedAt) throw new DomainError("invalid_state", "The quote is already archived");
     if (before.status === "EXECUTED") throw new DomainError("invalid_state", "An executed quote cannot be archived");
+    // Its open tasks would stay in approvers' inboxes: withdraw it first.
+    if (before.approvalStatus === "PENDING") throw pendingApproval();
     const changes = changeSetOf(ctx);
     const after: StoredQuote = { ...before, archivedAt: changes.at, updatedAt: changes.at, rev: before.rev + 1 };
     const view = quoteView(after, prices, ctx.origin, approval);
