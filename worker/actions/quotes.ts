@@ -4,9 +4,9 @@
 import type { QuoteOp } from "../../party/protocol.ts";
 import type { Actor } from "../../party/protocol.ts";
 import type { ChangeSet } from "../db/changes.ts";
-import { getCustomer, requireUsableCustomer, UNUSABLE_CUSTOMER, type Customer } from "../db/customers.ts";
+import { getCustomer, requireAll, UNUSABLE_CUSTOMER, usableCustomer, type Customer } from "../db/customers.ts";
 import { getMerchant, sellerOf, type Merchant } from "../db/merchant.ts";
-import { cachedPrices, cachedWorkflow, forgetPrices, forgetWorkflow, requireLivePrices, requireWorkflowVersion, STALE_PRICES } from "../db/isolate-copies.ts";
+import { cachedPrices, cachedWorkflow, forgetPrices, forgetWorkflow, livePrices, workflowAt } from "../db/isolate-copies.ts";
 import type { Page } from "../db/paging.ts";
 import {
   claimQuoteNumber,
@@ -311,9 +311,8 @@ export async function create(ctx: ActionContext, input: CreateQuoteInput): Promi
     try {
       return await createWith(ctx, input, currency, prices, workflow);
     } catch (error) {
-      // One batch guard failed (the batch cannot say which): a copy, the customer, or a price archived
-      // after the read.
-      if (!(error instanceof DomainError && (error.code === UNUSABLE_CUSTOMER || error.code === STALE_PRICES))) throw error;
+      // The batch's one guard failed: a copy, the customer, or a price archived after the read.
+      if (!(error instanceof DomainError && error.code === UNUSABLE_CUSTOMER)) throw error;
       forgetPrices(ctx.entity.id, priceIds);
       forgetWorkflow(ctx.entity.id);
       if (fromCache || workflow.fromCache) continue;
@@ -344,9 +343,7 @@ async function createWith(
   const changes = changeSetOf(ctx);
   // The customer is checked inside the batch (one round trip fewer on the hot path); only when the
   // check fails is it read, to say exactly why.
-  requireUsableCustomer(changes, input.customerId, currency);
-  requireLivePrices(changes, prices);
-  requireWorkflowVersion(changes, workflow.version);
+  requireAll(changes, [usableCustomer(input.customerId, currency), livePrices(prices), workflowAt(workflow.version)], UNUSABLE_CUSTOMER, "The customer, a price or the workflow changed; try again");
   const id = newId("quo");
   const quoteNumber = claimQuoteNumber(changes);
   const approval: ApprovalContext = { workflow: workflow.workflow, latest: new Map() };

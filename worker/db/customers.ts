@@ -121,12 +121,24 @@ export const unarchiveCustomer = (changes: ChangeSet, before: Customer): Custome
 
 export const UNUSABLE_CUSTOMER = "customer_unusable";
 
+/** A condition for a batch guard: SQL that is true or false, and its parameters in order. */
+export interface GuardCondition {
+  sql: string;
+  params: unknown[];
+}
+
+/** True while the customer exists here, is live and is billed in `currency`. */
+export const usableCustomer = (customerId: string, currency: string): GuardCondition => ({
+  sql: "EXISTS (SELECT 1 FROM customers WHERE id = ? AND archived_at IS NULL AND currency = ?)",
+  params: [customerId, currency],
+});
+
 /** Abort the batch unless the customer exists here, is live and is billed in `currency`. */
 export function requireUsableCustomer(changes: ChangeSet, customerId: string, currency: string) {
-  changes.require(
-    "SELECT EXISTS (SELECT 1 FROM customers WHERE id = ? AND archived_at IS NULL AND currency = ?)",
-    [customerId, currency],
-    UNUSABLE_CUSTOMER,
-    "The customer cannot take this quote",
-  );
+  requireAll(changes, [usableCustomer(customerId, currency)], UNUSABLE_CUSTOMER, "The customer cannot take this quote");
+}
+
+/** ONE guard statement for several conditions (a batch cannot say which guard failed anyway). */
+export function requireAll(changes: ChangeSet, conditions: GuardCondition[], code: string, message: string) {
+  changes.require(`SELECT ${conditions.map((c) => `(${c.sql})`).join(" AND ")}`, conditions.flatMap((c) => c.params), code, message);
 }

@@ -3,23 +3,21 @@
 // Prices: a price never changes once created (there is no
 // price PATCH) except for being archived and unarchived, and its product's name can change: so a
 // per-isolate copy of LIVE prices is exact in everything but those two facts, and the quote's own batch
-// re-checks both (`requireLivePrices`). A copy that is wrong there fails the batch, which writes nothing;
+// re-checks both (`livePrices`). A copy that is wrong there fails the batch, which writes nothing;
 // the caller then reads the prices and tries again. The same guard closes the race of a price archived
 // between the read and the write.
 // The workflow: a per-isolate copy of the newest version, and the batch requires that version to be
-// still the newest (`requireWorkflowVersion`).
+// still the newest (`workflowAt`).
 import type { ApprovalWorkflow } from "../domain/approval.ts";
 import type { QuotePrice } from "../domain/quote.ts";
 import { currentWorkflow } from "./approvals.ts";
-import type { ChangeSet } from "./changes.ts";
+import type { GuardCondition } from "./customers.ts";
 import { pricesForLines } from "./quotes.ts";
 
 /** Bounded: the oldest entries go first (a Map iterates in insertion order). */
 const MAX_ENTRIES = 2000;
 const cache = new Map<string, QuotePrice>();
 const keyOf = (entityId: string, priceId: string) => `${entityId}\u0000${priceId}`;
-
-export const STALE_PRICES = "stale_prices";
 
 /** The prices of `priceIds`: from the copy when every one is there, else read (and remembered when live). */
 export async function cachedPrices(db: D1Database, entityId: string, priceIds: string[]): Promise<{ prices: Map<string, QuotePrice>; fromCache: boolean }> {
@@ -44,18 +42,16 @@ export function forgetPrices(entityId: string, priceIds: Iterable<string>) {
   for (const id of priceIds) cache.delete(keyOf(entityId, id));
 }
 
-/** In the batch: every price is still live and its product still has the name the quote's event shows. */
-export function requireLivePrices(changes: ChangeSet, prices: Map<string, QuotePrice>) {
-  if (prices.size === 0) return;
+/** True while every price is still live and its product still has the name the quote's event shows. */
+export function livePrices(prices: Map<string, QuotePrice>): GuardCondition {
+  if (prices.size === 0) return { sql: "1", params: [] };
   const expected = JSON.stringify([...prices.values()].map((p) => [p.id, p.productName ?? null]));
-  changes.require(
-    `SELECT COUNT(*) = json_array_length(?1) FROM json_each(?1) AS j
+  return {
+    sql: `(SELECT COUNT(*) FROM json_each(?) AS j
        JOIN prices AS p ON p.id = json_extract(j.value, '$[0]') AND p.archived_at IS NULL
-       JOIN products AS pr ON pr.id = p.product_id AND pr.name IS json_extract(j.value, '$[1]')`,
-    [expected],
-    STALE_PRICES,
-    "A price changed while the quote was being created; try again",
-  );
+       JOIN products AS pr ON pr.id = p.product_id AND pr.name IS json_extract(j.value, '$[1]')) = ?`,
+    params: [expected, prices.size],
+  };
 }
 
 const workflows = new Map<string, { version: number; workflow: ApprovalWorkflow }>();
@@ -73,7 +69,5 @@ export function forgetWorkflow(entityId: string) {
   workflows.delete(entityId);
 }
 
-/** In the batch: the workflow the quote's view was computed with is still the newest version. */
-export function requireWorkflowVersion(changes: ChangeSet, version: number) {
-  changes.require("SELECT COALESCE(MAX(version), 0) = ? FROM approval_workflows", [version], STALE_PRICES, "The approval workflow changed while the quote was being created; try again");
-}
+/** True while the workflow the quote's view was computed with is still the newest version. */
+export const workflowAt = (version: number): GuardCondition => ({ sql: "(SELECT COALESCE(MAX(version), 0) FROM approval_workflows) = ?", params: [version] });
