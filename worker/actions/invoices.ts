@@ -447,10 +447,8 @@ async function pdfOf(ctx: ActionContext, invoice: StoredInvoice, credited: strin
   if (!invoice.pdfKey && invoice.finalizedAt && invoice.merchantSnapshot && invoice.customerSnapshot) {
     // Final, but the request that finalized it ended before its PDF was attached: attach it now.
     const merchant = await getMerchant(ctx.db, ctx.entity);
-    const attached = await attachPdf(ctx, invoice, sellerOf(merchant).logoPng, store);
-    const stored = attached.pdfSha256 ? await store.get(`${ctx.entity.id}/invoices/${attached.pdfSha256}.pdf`) : null;
-    if (!stored) throw new DomainError("internal_error", "The invoice's stored PDF is missing");
-    return new Uint8Array(await stored.arrayBuffer());
+    await attachPdf(ctx, invoice, sellerOf(merchant).logoPng, store);
+    invoice = (await invoiceOr404(ctx.db, invoice.id)).invoice; // the PDF recorded first (this or a concurrent one)
   }
   if (invoice.pdfKey) {
     const object = await store.get(invoice.pdfKey);

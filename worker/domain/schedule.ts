@@ -12,6 +12,7 @@ import { readDecimal } from "./decimal.ts";
 import { fitsCurrency, isCurrency, minorUnits } from "./money.ts";
 import { isPeriodBoundary, isRecurrenceDay, monthsPerPeriod, periodGrid } from "./periods.ts";
 import { compilePrice, PricingError, type PriceStructure } from "./pricing.ts";
+import type { QuotePrice } from "./quote.ts";
 
 export const SCHEDULE_STATUSES = ["DRAFT", "PENDING", "ACTIVE", "SUSPENDED", "CANCELLED", "COMPLETED"] as const;
 export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
@@ -80,19 +81,8 @@ export interface BillingSchedule {
   phases: SchedulePhase[];
 }
 
-/** The catalog facts a schedule needs about each price (as quote.ts's QuotePrice). */
-export interface SchedulePrice {
-  id: string;
-  productId: string;
-  productName?: string;
-  name: string;
-  currency: string;
-  billingFrequency: string;
-  billingType: string;
-  pricingType: string;
-  structure: PriceStructure;
-  archivedAt: string | null;
-}
+/** The catalog facts a schedule needs about each price: the same as a quote's. */
+export type SchedulePrice = QuotePrice;
 
 export interface ScheduleIssue {
   path: string;
