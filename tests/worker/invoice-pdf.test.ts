@@ -72,7 +72,7 @@ describe("the invoice PDF", () => {
     expect(pdf.getTitle()).toBe(`Invoice ${fin.invoiceNumber}`);
     expect(runs).toContain(fin.invoiceNumber);
     for (const line of ["Acme GmbH", "Friedrichstraße 100", "10117 Berlin", "USt-IdNr. DE811111111"]) expect(runs).toContain(line);
-    expect(runs).toContain(reverseCharged.legalName);
+    expect(flowing).toContain(reverseCharged.legalName); // a long unique name may wrap onto two runs
     expect(runs).toContain("12 Rue de Rivoli");
     expect(flowing).toContain("Tax ID: FR12345678901");
     expect(flowing).toContain("TAX SUMMARY");
@@ -119,6 +119,6 @@ describe("the invoice PDF", () => {
     expect(runs).toContain(final.creditNoteNumber);
     expect(flowing).toContain(`Credits invoice ${fin.invoiceNumber}`);
     expect(flowing).toContain("1,250.00");
-    expect(runs).toContain(reverseCharged.legalName);
+    expect(flowing).toContain(reverseCharged.legalName); // a long unique name may wrap onto two runs
   });
 });
