@@ -82,6 +82,7 @@ export async function benchApprovals(url: string, adminCookie: string, customerI
   const bareSocket = await open(`${wsUrl}/__bare/fanout`);
   const ours: number[] = [];
   const bare: number[] = [];
+  const authed: number[] = [];
   for (let i = 0; i < rounds + 5; i++) {
     const quoteId = await draft(i);
     let start = performance.now();
@@ -95,9 +96,16 @@ export async function benchApprovals(url: string, adminCookie: string, customerI
     const res = await fetch(`${url}/__bare/publish-via-bare`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ marker }) });
     await res.arrayBuffer();
     const b = (await bareArrived) - start;
+    const authedMarker = `${marker}-authed`;
+    start = performance.now();
+    const authedArrived = first(bareSocket, (m) => m.data?.marker === authedMarker);
+    const written = await fetch(`${url}/__bare/authed-write`, { method: "POST", headers: { cookie: sales, "content-type": "application/json" }, body: JSON.stringify({ marker: authedMarker, quoteId }) });
+    if (written.status !== 200) throw new Error(`authed floor answered ${written.status}: ${await written.text()}`);
+    const w = (await authedArrived) - start;
     if (i < 5) continue; // warm-up
     ours.push(a);
     bare.push(b);
+    authed.push(w);
   }
   approverSocket.close();
   bareSocket.close();
@@ -105,6 +113,10 @@ export async function benchApprovals(url: string, adminCookie: string, customerI
     `approvals: submit -> task.created on the approver's socket p50 ${ms(percentile(ours, 50))} p95 ${ms(percentile(ours, 95))}` +
       ` | bare write + fan-out p50 ${ms(percentile(bare, 50))} p95 ${ms(percentile(bare, 95))}` +
       ` | ratio p50 ${(percentile(ours, 50) / percentile(bare, 50)).toFixed(2)}x p95 ${(percentile(ours, 95) / percentile(bare, 95)).toFixed(2)}x (target <= 1.5x)`,
+  );
+  console.log(
+    `approvals: bare authenticated read + write + fan-out p50 ${ms(percentile(authed, 50))} p95 ${ms(percentile(authed, 95))}` +
+      ` = ${(percentile(authed, 50) / percentile(bare, 50)).toFixed(2)}x the bare broadcast floor at p50 | submit against it: p50 ${(percentile(ours, 50) / percentile(authed, 50)).toFixed(2)}x p95 ${(percentile(ours, 95) / percentile(authed, 95)).toFixed(2)}x`,
   );
 
   // 2. 50 submitted at once: every task exactly once; then the approver decides all 50 at once.

@@ -6,6 +6,8 @@ import worker from "../worker/index.ts";
 import { publishEvents } from "../worker/live.ts";
 import type { EntityEvent } from "../party/protocol.ts";
 import type { Env } from "../worker/env.ts";
+import { presentedCredential } from "../worker/credentials.ts";
+import { resolveEntityAccess } from "../worker/db/control.ts";
 
 export { EntityRoom } from "../party/entity-room.ts";
 
@@ -125,6 +127,28 @@ bare.post("/__bare/publish-via-room", async (c) => {
   await publishEvents(c.env, entity, [event]);
   return c.json({ seq: event.seq });
 });
+// The least an authenticated decision on a record does, bare: the caller's session and membership (the
+// same control-plane query the Worker runs), one read of the record it decides on, one event write,
+// the bare fan-out. No workflow, no tasks, no audit: it shows how much of the gap to the bare broadcast
+// floor is the three round trips any authenticated submit needs.
+bare.post("/__bare/authed-write", async (c) => {
+  const { marker, quoteId } = await c.req.json<{ marker: string; quoteId: string }>();
+  const presented = presentedCredential(c.req.raw.headers);
+  const access = presented?.credential ? await resolveEntityAccess(c.env.CONTROL, presented.credential, "acme-us", c.env.ENVIRONMENT) : null;
+  if (!access?.entity) return c.json({ error: "unauthenticated" }, 401);
+  const quote = await c.env.ENTITY_ACME_US.prepare("SELECT id, rev, status FROM quotes WHERE id = ?").bind(quoteId).first();
+  if (!quote) return c.json({ error: "not found" }, 404);
+  const at = new Date().toISOString();
+  const row = await c.env.ENTITY_ACME_US.prepare(
+    "INSERT INTO bench_events (kind, subject_type, subject_id, actor, data, at) VALUES ('bench.broadcast', 'bench', ?, '{}', ?, ?) RETURNING seq",
+  )
+    .bind(marker, JSON.stringify({ marker }), at)
+    .first<{ seq: number }>();
+  const message = JSON.stringify({ type: "event", seq: row!.seq, kind: "bench.broadcast", subject: { type: "bench", id: marker }, actor: { type: "system", id: "bench" }, at, data: { marker } });
+  await c.env.BareFanout.get(c.env.BareFanout.idFromName("bench")).fetch("http://bare/fanout", { method: "POST", body: message });
+  return c.json({ seq: row!.seq });
+});
+
 // The same event write, then the bare fan-out.
 bare.post("/__bare/publish-via-bare", async (c) => {
   const { marker } = await c.req.json<{ marker: string }>();
