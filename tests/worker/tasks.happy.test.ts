@@ -131,9 +131,11 @@ describe("decisions", () => {
     const from = await latestSeq(c.admin);
     await c.approver.post(`${US}/tasks/${tasks[0].id}/approve`, {});
     const events = await eventsAfter(c.admin, from);
-    expect(events.map((e) => e.kind)).toEqual(["task.completed", "task.created"]);
-    expect(events[0].at).toBe(events[1].at);
+    expect(events.map((e) => e.kind)).toEqual(["task.completed", "task.created", "quote.updated"]);
+    expect(events[0].at).toBe(events[2].at);
     expect(events[1].data).toMatchObject({ assigneeUserId: "usr_admin", stepIndex: 1, mode: "ALL", status: "OPEN" });
+    // Open editors learn who must decide now without asking.
+    expect(events[2].data).toMatchObject({ approvalStep: 1, quote: { id: quote.id, approvalStatus: "PENDING", approval: { stepIndex: 1, pendingApprovers: [{ userId: "usr_admin" }] } } });
     expect((await c.sales.get(`${US}/quotes/${quote.id}`)).body.approval).toMatchObject({ status: "PENDING", stepIndex: 1, pendingApprovers: [{ userId: "usr_admin" }] });
     const res = await c.admin.post(`${US}/tasks/${events[1].subject.id}/approve`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);

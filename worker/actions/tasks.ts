@@ -227,7 +227,11 @@ export function decide(ctx: ActionContext, roles: readonly Role[], taskId: strin
       updateSubmission(changes, submission, { stepIndex: next.stepIndex }, RACE);
       completed(changes, decided, next);
       for (const id of outcome.superseded) completed(changes, { ...stepTasks.find((t) => t.id === id)!, status: "SUPERSEDED", decidedAt: at }, next);
-      openStep(changes, next, stepTasksOf(next, next.stepIndex, at));
+      const opened = stepTasksOf(next, next.stepIndex, at);
+      openStep(changes, next, opened);
+      // The quote row stays as it is (locked), but who must decide changed: open editors say so live.
+      const view = quoteView(before, prices, ctx.origin, withLatest(approval, before.id, next, opened));
+      changes.record({ kind: "quote.updated", subject: { type: "quote", id: before.id }, data: { quote: view, approvalStep: next.stepIndex }, after: view });
       return commit(ctx, changes, taskView(decided, next));
     }
     const ended: Submission = { ...submission, status: verdict, decidedAt: at, decidedBy: me, decidedByName: nameOf(ctx.actor), comment: verdict === "REJECTED" ? comment : null };
