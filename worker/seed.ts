@@ -11,8 +11,8 @@ import { quoteView } from "./db/quotes.ts";
 import type { ApprovalContext } from "./db/tasks.ts";
 import { DEFAULT_WORKFLOW, evaluateWorkflow, quoteFacts, type ApprovalWorkflow } from "./domain/approval.ts";
 import { resolveApprovers } from "./domain/tasks.ts";
-import { draftStep as invoiceDraftStep } from "./actions/invoices.ts";
-import { insertTaxRate, type TaxRate } from "./db/tax-rates.ts";
+import type { DocumentStore } from "./actions/documents.ts";
+import { DEMO_BILLING_MARKER, seedBillingLifecycle, seedBillingStep } from "./seed-billing.ts";
 import { applyOps, type QuotePrice } from "./domain/quote.ts";
 import type { QuoteOp } from "../party/protocol.ts";
 import type { EntityRecord } from "./env.ts";
@@ -173,9 +173,24 @@ export async function seedControlPlane(control: D1Database, environment: string)
   await control.batch(statements);
 }
 
-export async function seedEntity(db: D1Database, slug: string): Promise<boolean> {
-  const marker = await orm(db).select().from(counters).where(eq(counters.name, DEMO_SEED_MARKER)).get();
-  if (marker) return false;
+/**
+ * One entity's demo rows in one batch; then (with a document store) its invoices' lifecycle, once.
+ * Returns whether the batch was written now.
+ */
+export async function seedEntity(db: D1Database, slug: string, store?: DocumentStore): Promise<boolean> {
+  const seeded = await seedEntityBatch(db, slug);
+  const entity = DEMO_ENTITIES.find((e) => e.slug === slug);
+  if (entity && store && !(await hasMarker(db, DEMO_BILLING_MARKER))) {
+    await seedBillingLifecycle(db, { ...entity, environment: "local", status: "ACTIVE" }, SEED_ACTOR, store, slug.replace("acme-", ""));
+    await orm(db).insert(counters).values({ name: DEMO_BILLING_MARKER, value: 1 }).onConflictDoNothing();
+  }
+  return seeded;
+}
+
+const hasMarker = async (db: D1Database, name: string) => Boolean(await orm(db).select().from(counters).where(eq(counters.name, name)).get());
+
+async function seedEntityBatch(db: D1Database, slug: string): Promise<boolean> {
+  if (await hasMarker(db, DEMO_SEED_MARKER)) return false;
   const changes = new ChangeSet(db, SEED_ACTOR, null);
   const customers = (DEMO_CUSTOMERS[slug] ?? []).map((customer) => createCustomer(changes, customer));
   const entity = DEMO_ENTITIES.find((e) => e.slug === slug);
@@ -196,7 +211,7 @@ export async function seedEntity(db: D1Database, slug: string): Promise<boolean>
     if (workflow) insertWorkflowVersion(changes, { ...DEFAULT_WORKFLOW, version: 0, updatedAt: null }, workflow);
     const approval: ApprovalContext = { workflow: workflow ?? DEFAULT_WORKFLOW, latest: new Map() };
     seedQuotes(changes, record, customers.filter((c) => c.currency === entity.currency), prices, key, { seller, approval });
-    seedInvoices(changes, customers.filter((c) => c.currency === entity.currency), key);
+    seedBillingStep(changes, record, customers.filter((c) => c.currency === entity.currency), prices, key);
   }
   changes.add(changes.orm.insert(counters).values({ name: DEMO_SEED_MARKER, value: 1 }));
   await changes.commit();
@@ -263,38 +278,7 @@ function seedSubmission(
   );
 }
 
-/** Each entity's tax rates, and two DRAFT invoices (one taxed, one to the entity's last customer). */
-const DEMO_TAX_RATES: Record<string, Omit<TaxRate, "id" | "createdAt">[]> = {
-  us: [{ name: "Sales tax (NY)", percentage: "8.875", country: "US", category: "standard" }],
-  uk: [
-    { name: "VAT 20%", percentage: "20", country: "GB", category: "standard" },
-    { name: "VAT 5%", percentage: "5", country: "GB", category: "reduced" },
-  ],
-  de: [
-    { name: "USt 19%", percentage: "19", country: "DE", category: "standard" },
-    { name: "USt 7%", percentage: "7", country: "DE", category: "reduced" },
-  ],
-};
-
-function seedInvoices(changes: ChangeSet, customers: { id: string; taxStatus: CustomerInput["taxStatus"] }[], key: string) {
-  const rates = new Map<string, TaxRate>();
-  (DEMO_TAX_RATES[key] ?? []).forEach((r, i) => {
-    const rate = { ...r, id: `txr_${key}_${i + 1}`, createdAt: changes.at };
-    insertTaxRate(changes, rate);
-    rates.set(rate.id, rate);
-  });
-  const standard = rates.size ? `txr_${key}_1` : null;
-  const demo = [
-    { customer: customers[0], lines: [{ title: "Implementation services", quantity: "12", rate: "150.00", taxRateId: standard }, { title: "Training day", quantity: "1", rate: "1200.00", taxRateId: standard }] },
-    { customer: customers[customers.length - 1], lines: [{ title: "Platform licence — annual", quantity: "1", rate: "24000.00", taxRateId: standard }] },
-  ];
-  demo.forEach((d, i) => {
-    if (!d.customer) return;
-    invoiceDraftStep(changes, { id: `inv_${key}_demo${i + 1}`, customer: d.customer, currency: DEMO_ENTITIES.find((e) => e.slug === `acme-${key}`)!.currency, lines: d.lines }, rates, null);
-  });
-}
-
 export async function seedDemo(env: Record<string, unknown>, environment: string) {
   await seedControlPlane(env.CONTROL as D1Database, environment);
-  for (const e of DEMO_ENTITIES) await seedEntity(env[e.binding] as D1Database, e.slug);
+  for (const e of DEMO_ENTITIES) await seedEntity(env[e.binding] as D1Database, e.slug, env.DOCUMENTS as DocumentStore | undefined);
 }

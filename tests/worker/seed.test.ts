@@ -8,7 +8,7 @@ const count = async () =>
   JSON.stringify(
     await Promise.all(
       [env.ENTITY_ACME_US, env.ENTITY_ACME_UK, env.ENTITY_ACME_DE].map((db) =>
-        db.prepare("SELECT (SELECT COUNT(*) FROM customers) c, (SELECT COUNT(*) FROM products) p, (SELECT COUNT(*) FROM quotes) q, (SELECT MAX(seq) FROM events) e, (SELECT COUNT(*) FROM approval_tasks) t, (SELECT COUNT(*) FROM approval_workflows) w").first(),
+        db.prepare("SELECT (SELECT COUNT(*) FROM customers) c, (SELECT COUNT(*) FROM products) p, (SELECT COUNT(*) FROM quotes) q, (SELECT MAX(seq) FROM events) e, (SELECT COUNT(*) FROM approval_tasks) t, (SELECT COUNT(*) FROM approval_workflows) w, (SELECT COUNT(*) FROM invoices) i, (SELECT COUNT(*) FROM credit_notes) n, (SELECT COUNT(*) FROM billing_schedules) s, (SELECT COUNT(*) FROM outbox) o").first(),
       ),
     ).then(async (rows) => [...rows, await env.CONTROL.prepare("SELECT (SELECT COUNT(*) FROM users) u, (SELECT COUNT(*) FROM memberships) m").first()]),
   );
@@ -84,6 +84,54 @@ describe("demo data", () => {
     expect(uk).toBe(404);
     const admin = await ApiClient.signIn("admin@acme.test");
     expect((await admin.get("/api/v1/entities/acme-de/approval-workflow")).body.version).toBe(0);
+  });
+
+  it("each entity has schedules (ACTIVE ramp, PENDING, DRAFT) and invoices in every state, with a final credit note and stored PDFs", async () => {
+    const finance = await ApiClient.signIn("finance@acme.test");
+    for (const [slug, key] of [["acme-us", "us"], ["acme-uk", "uk"], ["acme-de", "de"]]) {
+      const base = `/api/v1/entities/${slug}`;
+      const schedules = (await finance.get(`${base}/billing-schedules?limit=100`)).body.items;
+      expect(schedules.map((s: any) => s.status).sort(), slug).toEqual(["ACTIVE", "DRAFT", "PENDING"]);
+      const ramp = schedules.find((s: any) => s.id === `bsch_${key}_demo1`);
+      expect(ramp.phases, slug).toHaveLength(2);
+      expect(ramp.phases[0].discounts, slug).toEqual([expect.objectContaining({ type: "PERCENTAGE", value: "20" })]);
+      expect(ramp.nextInvoiceDate, slug).not.toBeNull();
+
+      const invoices = (await finance.get(`${base}/invoices?limit=100`)).body.items;
+      const byId = new Map(invoices.map((i: any) => [i.id, i]));
+      const at = (n: number) => byId.get(`inv_${key}_demo${n}`) as any;
+      expect([1, 2, 3, 4, 5, 6].map((n) => [at(n).status, at(n).paymentStatus]), slug).toEqual([
+        ["DRAFT", "UNPAID"],
+        ["DRAFT", "UNPAID"],
+        ["FINAL", "UNPAID"],
+        ["SENT", "UNPAID"],
+        ["SENT", "PAID"],
+        ["VOIDED", "UNPAID"],
+      ]);
+      // Gapless: the three finalized ones and the voided draft took 1–4, in that order.
+      const prefix = at(3).invoiceNumber.replace(/\d+$/, "");
+      expect([3, 4, 5, 6].map((n) => at(n).invoiceNumber), slug).toEqual([1, 2, 3, 4].map((n) => `${prefix}${String(n).padStart(6, "0")}`));
+      expect(at(5).amountDue, slug).toMatch(/^0(\.0+)?$/);
+      for (const n of [3, 4, 5]) expect(at(n).pdfSha256, `${slug} ${n}`).toMatch(/^[0-9a-f]{64}$/);
+
+      const notes = (await finance.get(`${base}/credit-notes?invoiceId=inv_${key}_demo4`)).body.items;
+      expect(notes, slug).toHaveLength(1);
+      expect(notes[0]).toMatchObject({ status: "FINAL", invoiceId: `inv_${key}_demo4` });
+      expect(notes[0].creditNoteNumber).toMatch(/-CN-000001$/);
+      // The credit note (one workshop day) lowers what the sent invoice asks for.
+      const sent = (await finance.get(`${base}/invoices/inv_${key}_demo4`)).body;
+      expect(sent.amountDue).not.toBe(sent.total);
+      const pdf = await finance.get(`${base}/invoices/inv_${key}_demo4/pdf`);
+      expect(pdf.status).toBe(200);
+      expect(String(pdf.body).slice(0, 5)).toBe("%PDF-");
+    }
+    // acme-de's sent invoice is to a reverse-charged French business: 0 % and the statement.
+    const de = (await finance.get("/api/v1/entities/acme-de/invoices/inv_de_demo4")).body;
+    expect(de.tax).toMatch(/^0(\.0+)?$/);
+    expect(de.notes.join(" ")).toMatch(/reverse charge/i);
+    // The sent ones went out through the outbox.
+    const outbox = (await finance.get("/api/v1/entities/acme-us/outbox")).body.items;
+    expect(outbox.map((m: any) => m.subjectId).sort()).toEqual(["inv_us_demo4", "inv_us_demo5"]);
   });
 
   it("seeding again duplicates nothing", async () => {
