@@ -70,6 +70,7 @@ bare.use(async (c, next) => {
   benchEventsReady ??= c.env.ENTITY_ACME_US.batch([
     c.env.ENTITY_ACME_US.prepare("CREATE TABLE IF NOT EXISTS bench_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, actor TEXT NOT NULL, data TEXT NOT NULL, at TEXT NOT NULL)"),
     c.env.ENTITY_ACME_US.prepare("CREATE INDEX IF NOT EXISTS bench_events_subject ON bench_events(subject_id, seq)"),
+    c.env.ENTITY_ACME_US.prepare("CREATE TABLE IF NOT EXISTS bench_invoices (id TEXT PRIMARY KEY, status TEXT NOT NULL, number INTEGER UNIQUE)"),
   ]);
   await benchEventsReady;
   await next();
@@ -110,6 +111,25 @@ bare.post("/__bare/quotes", async (c) => {
     db.prepare("INSERT INTO batch_guards (matched) VALUES (changes())"),
   ]);
   return c.json({ id, number: (counter.results[0] as { value: number }).value }, 201);
+});
+
+// The finalize floor: drafts to finalize, then a bare guarded counter increment — one batch claims the
+// next number and sets it on a DRAFT row, failing whole if the row was not a draft.
+bare.post("/__bare/invoices", async (c) => {
+  const { n } = await c.req.json<{ n: number }>();
+  const db = c.env.ENTITY_ACME_US;
+  const ids = Array.from({ length: n }, () => `inv_bare_${crypto.randomUUID()}`);
+  await db.batch(ids.map((id) => db.prepare("INSERT INTO bench_invoices (id, status) VALUES (?, 'DRAFT')").bind(id)));
+  return c.json({ ids }, 201);
+});
+bare.post("/__bare/invoices/:id/finalize", async (c) => {
+  const db = c.env.ENTITY_ACME_US;
+  const [counter] = await db.batch([
+    db.prepare("INSERT INTO counters (name, value) VALUES ('bench_invoice', 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value"),
+    db.prepare("UPDATE bench_invoices SET status = 'FINAL', number = (SELECT value FROM counters WHERE name = 'bench_invoice') WHERE id = ? AND status = 'DRAFT'").bind(c.req.param("id")),
+    db.prepare("INSERT INTO batch_guards (matched) VALUES (changes())"),
+  ]);
+  return c.json({ number: (counter.results[0] as { value: number }).value });
 });
 
 // The same event write, then OUR broadcast path (EntityRoom.publish: ordering, gap check, fan-out).

@@ -7,7 +7,11 @@ import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./c
 
 /** The customer a quote or an invoice is for: of this entity, live, billed in its currency. */
 export async function billableCustomer(database: D1Database, customerId: string, currency: string): Promise<Customer> {
-  const customer = await db.getCustomer(database, customerId);
+  return billable(await db.getCustomer(database, customerId), currency);
+}
+
+/** `billableCustomer` for a customer already read. */
+export function billable(customer: Customer | null | undefined, currency: string): Customer {
   if (!customer) throw notFound("Customer", [{ path: "customerId", message: "No such customer in this entity" }]);
   if (customer.archivedAt) throw new DomainError("customer_archived", "The customer is archived", [{ path: "customerId", message: "archived" }]);
   if (customer.currency !== currency) {

@@ -13,6 +13,7 @@ import {
   insertInvoice,
   invoiceView,
   listInvoices,
+  loadForFinalize,
   loadInvoice,
   updateInvoice,
   type CustomerSnapshot,
@@ -46,7 +47,7 @@ import { newId, randomToken } from "../lib/crypto.ts";
 import { sellerParty } from "../db/quotes.ts";
 import type { EntityRecord } from "../env.ts";
 import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
-import { billableCustomer } from "./customers.ts";
+import { billable, billableCustomer } from "./customers.ts";
 import { storeDocument, type DocumentStore } from "./documents.ts";
 
 /** Payment terms when the merchant names none: due 30 days after the issue date. */
@@ -296,12 +297,14 @@ export async function finalize(ctx: ActionContext, id: string, store: DocumentSt
   // The logo stays out of the batch's result (which is resolved through JSON): bytes kept aside.
   let logoPng: Uint8Array | null = null;
   const finalized = await retryOn("rev_conflict", async () => {
-    const { invoice: before } = await invoiceOr404(ctx.db, id);
+    const loaded = await loadForFinalize(ctx.db, id, ctx.entity);
+    if (!loaded) throw notFound("Invoice");
+    const { invoice: before, merchant, rates } = loaded;
     if (before.status !== "DRAFT") throw new DomainError("invalid_state", `Only a DRAFT invoice can be finalized (it is ${before.status})`);
     if (before.lines.length === 0) throw new DomainError("invoice_empty", "An invoice needs at least one line", [{ path: "lines", message: "empty" }]);
-    const [customer, merchant] = await Promise.all([billableCustomer(ctx.db, before.customerId, before.currency), getMerchant(ctx.db, ctx.entity)]);
+    const customer = billable(loaded.customer, before.currency);
     const inputs = before.lines.map((l) => ({ ...inputOf(l), id: l.id }));
-    const priced = pricedInvoice(inputs, await ratesFor(ctx.db, inputs), before.currency, customer.taxStatus);
+    const priced = pricedInvoice(inputs, rates, before.currency, customer.taxStatus);
     const changes = changeSetOf(ctx);
     const issueDate = localDate(changes.at, ctx.entity.timezone);
     const note = taxTreatmentNote(customer.taxStatus, customer.taxId);

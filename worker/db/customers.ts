@@ -27,7 +27,7 @@ export interface Contact {
 
 /** A customer as the API shows it: its row, without the search column. */
 export type Customer = Omit<typeof customers.$inferSelect, "search">;
-const { search: _search, ...customerColumns } = getTableColumns(customers);
+export const { search: _search, ...customerColumns } = getTableColumns(customers);
 
 export interface CustomerInput {
   legalName: string;

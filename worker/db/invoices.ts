@@ -3,7 +3,11 @@ import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull, type SQL } 
 import type { ChangeSet } from "./changes.ts";
 import { allOf, orm } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
-import { creditNotes, invoiceLines, invoices } from "./schema/entity.ts";
+import { creditNotes, customers, invoiceLines, invoices, merchant as merchantTable, taxRates } from "./schema/entity.ts";
+import { customerColumns, type Customer } from "./customers.ts";
+import { MERCHANT_ROW, merchantOf, type Merchant } from "./merchant.ts";
+import type { TaxRate } from "./tax-rates.ts";
+import type { EntityRecord } from "../env.ts";
 import type { Address, TaxStatus } from "./customers.ts";
 import { amountDue, type InvoiceStatus } from "../domain/invoice.ts";
 import { subtractMoney, sumMoney } from "../domain/money.ts";
@@ -50,6 +54,23 @@ export async function loadInvoice(db: D1Database, id: string): Promise<{ invoice
   ]);
   if (!row) return null;
   return { invoice: { ...row, lines: lines.sort(byPosition) }, credited: sumMoney(credits.map((c) => c.total).concat("0"), row.currency) };
+}
+
+/**
+ * What finalizing reads, in one round trip: the invoice and its lines, its customer, the merchant's
+ * details and the tax rates its lines name (finalize then writes in one more).
+ */
+export async function loadForFinalize(db: D1Database, id: string, entity: EntityRecord): Promise<{ invoice: StoredInvoice; customer: Customer | null; merchant: Merchant; rates: Map<string, TaxRate> } | null> {
+  const d = orm(db);
+  const [[row], lines, [customer], [merchantRow], rates] = await d.batch([
+    d.select().from(invoices).where(eq(invoices.id, id)),
+    d.select(lineColumns).from(invoiceLines).where(eq(invoiceLines.invoiceId, id)),
+    d.select(customerColumns).from(customers).where(inArray(customers.id, d.select({ id: invoices.customerId }).from(invoices).where(eq(invoices.id, id)))),
+    d.select().from(merchantTable).where(eq(merchantTable.id, MERCHANT_ROW)),
+    d.select().from(taxRates).where(inArray(taxRates.id, d.select({ id: invoiceLines.taxRateId }).from(invoiceLines).where(eq(invoiceLines.invoiceId, id)))),
+  ]);
+  if (!row) return null;
+  return { invoice: { ...row, lines: lines.sort(byPosition) }, customer: customer ?? null, merchant: merchantOf(merchantRow, entity), rates: new Map(rates.map((r) => [r.id, r])) };
 }
 
 export async function findInvoiceByToken(db: D1Database, token: string) {

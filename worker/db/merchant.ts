@@ -44,10 +44,14 @@ export function defaultMerchant(entity: EntityRecord): Merchant {
 }
 
 /** The table holds one row (CHECK id = 1). */
-const MERCHANT_ROW = 1;
+export const MERCHANT_ROW = 1;
 
 export async function getMerchant(db: D1Database, entity: EntityRecord): Promise<Merchant> {
-  const row = await orm(db).select().from(merchantTable).where(eq(merchantTable.id, MERCHANT_ROW)).get();
+  return merchantOf(await orm(db).select().from(merchantTable).where(eq(merchantTable.id, MERCHANT_ROW)).get(), entity);
+}
+
+/** The merchant row as read (absent: never set, the entity's defaults). */
+export function merchantOf(row: typeof merchantTable.$inferSelect | undefined, entity: EntityRecord): Merchant {
   if (!row) return defaultMerchant(entity);
   return { ...defaultMerchant(entity), ...row.data, rev: row.rev, updatedAt: row.updatedAt };
 }
