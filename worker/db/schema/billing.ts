@@ -42,10 +42,6 @@ export const invoices = sqliteTable(
     billingScheduleId: text("billing_schedule_id"),
     billingPeriodStart: text("billing_period_start"),
     billingPeriodEnd: text("billing_period_end"),
-    /** A billing run's key, `<scheduleId>:<billingDate>` (domain/billing-run.ts): unique per schedule. */
-    billingKey: text("billing_key"),
-    /** The run that created it (null for manual invoices). */
-    billingRunId: text("billing_run_id"),
     publicToken: text("public_token").unique(),
     /** the final PDF in R2 (DOCUMENTS), content-addressed, and its SHA-256 */
     pdfKey: text("pdf_key"),
@@ -56,6 +52,10 @@ export const invoices = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     rev: integer("rev").notNull(),
+    /** A billing run's key, `<scheduleId>:<billingDate>` (domain/billing-run.ts): unique per schedule. */
+    billingKey: text("billing_key"),
+    /** The run that created it (null for manual invoices). */
+    billingRunId: text("billing_run_id"),
   },
   (t) => [
     uniqueIndex("invoices_schedule_billing_key").on(t.billingScheduleId, t.billingKey),
