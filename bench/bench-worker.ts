@@ -6,6 +6,7 @@ import worker from "../worker/index.ts";
 import { publishEvents } from "../worker/live.ts";
 import type { EntityEvent } from "../party/protocol.ts";
 import type { Env } from "../worker/env.ts";
+import { billingRunBench } from "./billing-run-floor.ts";
 
 export { EntityRoom } from "../party/entity-room.ts";
 
@@ -213,7 +214,10 @@ bare.post("/__bench/coedit", async (c) => {
   return c.json({ latencies, perSecond: latencies.length / seconds, rejected });
 });
 
+bare.route("/", billingRunBench);
+
 export default {
+  queue: worker.queue,
   fetch(request, env, ctx) {
     const path = new URL(request.url).pathname;
     if (path.startsWith("/__bare/") || path.startsWith("/__bench/")) return bare.fetch(request, env, ctx);
