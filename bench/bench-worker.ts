@@ -8,6 +8,7 @@ import type { EntityEvent } from "../party/protocol.ts";
 import type { Env } from "../worker/env.ts";
 import { presentedCredential } from "../worker/credentials.ts";
 import { resolveEntityAccess } from "../worker/db/control.ts";
+import { billingRunBench } from "./billing-run-floor.ts";
 
 export { EntityRoom } from "../party/entity-room.ts";
 
@@ -257,7 +258,10 @@ bare.post("/__bench/coedit", async (c) => {
   return c.json({ latencies, perSecond: latencies.length / seconds, rejected });
 });
 
+bare.route("/", billingRunBench);
+
 export default {
+  queue: worker.queue,
   fetch(request, env, ctx) {
     const path = new URL(request.url).pathname;
     if (path.startsWith("/__bare/") || path.startsWith("/__bench/")) return bare.fetch(request, env, ctx);

@@ -12,12 +12,13 @@ import { benchCoeditClients } from "../bench/coedit-clients.bench.ts";
 import { benchQuotes } from "../bench/quotes.bench.ts";
 import { benchApprovals } from "../bench/approvals.bench.ts";
 import { benchFinalize } from "../bench/finalize.bench.ts";
+import { benchBillingRun } from "../bench/billing-run.bench.ts";
 
 const only = process.argv[2];
 
 if (!only || only === "pricing") run(BIN("node"), [join(ROOT, "bench/pricing.bench.ts")]);
 
-if (!only || only === "http" || only === "live" || only === "coedit" || only === "quotes" || only === "approvals" || only === "finalize") {
+if (!only || only === "http" || only === "live" || only === "coedit" || only === "quotes" || only === "approvals" || only === "finalize" || only === "billing-run") {
   buildWeb();
   // The bench Worker: wrangler.toml with the bench entry point and the bare fan-out object added.
   const config = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
@@ -56,6 +57,7 @@ if (!only || only === "http" || only === "live" || only === "coedit" || only ===
     if (!only || only === "quotes") await benchQuotes(url, cookie, id);
     if (!only || only === "approvals") await benchApprovals(url, cookie, id);
     if (!only || only === "finalize") await benchFinalize(url, cookie, id);
+    if (!only || only === "billing-run") await benchBillingRun(url, cookie);
     if (!only || only === "coedit") {
       await benchCoeditClients(url, cookie);
       await benchCoedit(url, cookie);

@@ -13,6 +13,8 @@ declare global {
       ASSETS?: Fetcher;
       /** Final invoice and credit-note PDFs, content-addressed (worker/actions/documents.ts). */
       DOCUMENTS: R2Bucket;
+      /** Chunks of billing runs (worker/jobs/billing-run.ts consumes them). */
+      BILLING_RUNS: Queue<import("./actions/billing-runs.ts").BillingRunMessage>;
       ENVIRONMENT: Environment;
       SANDBOX_URL: string;
       PRODUCTION_URL: string;

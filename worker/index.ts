@@ -1,10 +1,12 @@
 // Entry: /api/* -> Hono, /parties/* -> EntityRoom (after auth), everything else -> the web app;
-// Cron Triggers -> worker/jobs/scheduled.ts.
+// Cron Triggers -> worker/jobs/scheduled.ts; queue messages -> worker/jobs/ by queue.
 import { routePartykitRequest } from "partyserver";
 import { createApp } from "./api/app.ts";
 import { errorBody } from "./api/errors.ts";
 import { authorizeRoomConnection } from "./live-auth.ts";
 import { scheduled } from "./jobs/scheduled.ts";
+import { billingRunQueue } from "./jobs/billing-run.ts";
+import type { BillingRunMessage } from "./actions/billing-runs.ts";
 import type { Env } from "./env.ts";
 
 export { EntityRoom } from "../party/entity-room.ts";
@@ -27,6 +29,12 @@ export default {
     return json(404, errorBody("req_static", "not_found", "Not found"));
   },
   scheduled,
+  async queue(batch, env) {
+    // Each environment names its queues kontor-<environment>-<purpose> (wrangler.toml).
+    if (batch.queue.endsWith("-billing-runs")) return billingRunQueue(batch as MessageBatch<BillingRunMessage>, env);
+    console.error("no consumer for queue", batch.queue);
+    batch.retryAll();
+  },
 } satisfies ExportedHandler<Env>;
 
 function json(status: number, body: unknown) {

@@ -51,7 +51,8 @@ describe("invoices — happy path", () => {
       { title: "Seats", quantity: "3", rate: "0.125", taxRateId: vat20.id },
       { title: "Support", quantity: "1", rate: "0.125", taxRateId: vat20.id },
       { title: "Books", quantity: "2", rate: "10", taxRateId: vat5.id },
-      { title: "Postage", quantity: "1", rate: "2.50", description: "Royal Mail", servicePeriod: { start: "2027-01-01", end: "2027-01-31" } },
+      // taxRateId null: no tax (an absent one would be chosen: VAT 5% has no category and fits).
+      { title: "Postage", quantity: "1", rate: "2.50", taxRateId: null, description: "Royal Mail", servicePeriod: { start: "2027-01-01", end: "2027-01-31" } },
     ]);
     expect(inv).toMatchObject({ object: "invoice", status: "DRAFT", paymentStatus: "UNPAID", invoiceNumber: null, currency: "GBP", rev: 1, customer: null, merchant: null });
     expect(inv.lines.map((l: any) => [l.amount, l.taxRate, l.tax])).toEqual([

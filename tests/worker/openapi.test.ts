@@ -32,6 +32,8 @@ describe("OpenAPI", () => {
       "/api/v1/entities/{entity}/billing-schedules/{id}/resume",
       "/api/v1/entities/{entity}/billing-schedules/{id}/cancel",
       "/api/v1/entities/{entity}/quotes/{id}/execute",
+      "/api/v1/entities/{entity}/billing-runs",
+      "/api/v1/entities/{entity}/billing-runs/{id}",
     ]) {
       expect(Object.keys(res.body.paths)).toContain(path);
     }
@@ -41,6 +43,10 @@ describe("OpenAPI", () => {
     expect(res.body.components.schemas.Customer.properties.legalName).toBeDefined();
     expect(res.body.components.schemas.BillingSchedule.properties.nextInvoiceDate).toBeDefined();
     expect(JSON.stringify(res.body.components.schemas.ExecutedQuote)).toContain("billingSchedule");
+    const start = res.body.paths["/api/v1/entities/{entity}/billing-runs"].post;
+    expect(Object.keys(start.responses)).toEqual(expect.arrayContaining(["200", "202", "400", "403", "404"]));
+    expect(res.body.components.schemas.BillingRun.properties).toMatchObject({ asOf: expect.anything(), status: expect.anything(), schedules: expect.anything(), invoicesCreated: expect.anything(), invoiceIds: expect.anything() });
+    expect(res.body.components.schemas.BillingRunPreview.properties.warnings).toBeDefined();
   });
 
   it("documents LINEAR prices with pricePerUnit (API.md price structures)", async () => {

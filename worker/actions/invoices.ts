@@ -49,6 +49,7 @@ import type { EntityRecord } from "../env.ts";
 import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
 import { billable, billableCustomer } from "./customers.ts";
 import { storeDocument, type DocumentStore } from "./documents.ts";
+import { taxFactsFor, withChosenTax } from "./invoice-tax.ts";
 
 /** Payment terms when the merchant names none: due 30 days after the issue date. */
 export const DEFAULT_PAYMENT_TERMS_DAYS = 30;
@@ -150,18 +151,22 @@ function minorOf(amount: string, currency: string, path: string): string {
 
 const ratesFor = (db: D1Database, lines: InvoiceLineInput[]) => taxRatesByIds(db, lines.map((l) => l.taxRateId));
 
-/**
- * A new DRAFT invoice (manual, or a billing run's with its schedule and period: the unique index on
- * them makes a second one for the same period fail the batch); records invoice.created.
- */
-export function draftStep(
-  changes: ChangeSet,
-  input: { id?: string; customer: Pick<Customer, "id" | "taxStatus">; currency: string; lines: InvoiceLineInput[]; billingScheduleId?: string | null; billingPeriod?: { start: string; end: string } | null },
-  rates: Map<string, TaxRate>,
-  origin: string | null,
-): InvoiceView {
+export interface DraftInput {
+  id?: string;
+  customer: Pick<Customer, "id" | "taxStatus"> & { taxId?: string | null };
+  currency: string;
+  lines: InvoiceLineInput[];
+  billingScheduleId?: string | null;
+  billingPeriod?: { start: string; end: string } | null;
+  /** A billing run's invoice: its key (`<scheduleId>:<billingDate>`, unique per schedule) and its run. */
+  billingKey?: string | null;
+  billingRunId?: string | null;
+}
+
+/** A new DRAFT invoice as stored, priced under the buyer's tax treatment (nothing written). */
+export function draftInvoice(input: DraftInput, rates: Map<string, TaxRate>, at: string): StoredInvoice {
   const priced = pricedInvoice(input.lines, rates, input.currency, input.customer.taxStatus);
-  const invoice: StoredInvoice = {
+  return {
     id: input.id ?? newId("inv"),
     invoiceNumber: null,
     customerId: input.customer.id,
@@ -175,27 +180,44 @@ export function draftStep(
     tax: priced.tax,
     total: priced.total,
     taxSummary: priced.taxSummary,
-    notes: [],
+    notes: draftNotes(input.customer),
     customerSnapshot: null,
     merchantSnapshot: null,
     billingScheduleId: input.billingScheduleId ?? null,
     billingPeriodStart: input.billingPeriod?.start ?? null,
     billingPeriodEnd: input.billingPeriod?.end ?? null,
+    billingKey: input.billingKey ?? null,
+    billingRunId: input.billingRunId ?? null,
     publicToken: null,
     pdfKey: null,
     pdfSha256: null,
     finalizedAt: null,
     sentAt: null,
     voidedAt: null,
-    createdAt: changes.at,
-    updatedAt: changes.at,
+    createdAt: at,
+    updatedAt: at,
     rev: 1,
     lines: priced.rows,
   };
+}
+
+/**
+ * A new DRAFT invoice (manual, or a run's with its schedule and key: the unique index on them makes a
+ * second one for the same billing day fail the batch); records invoice.created. Billing runs insert
+ * theirs with ON CONFLICT DO NOTHING instead (worker/db/billing-runs.ts).
+ */
+export function draftStep(changes: ChangeSet, input: DraftInput, rates: Map<string, TaxRate>, origin: string | null): InvoiceView {
+  const invoice = draftInvoice(input, rates, changes.at);
   insertInvoice(changes, invoice);
   const view = invoiceView(invoice, "0", origin);
   changes.record({ kind: "invoice.created", subject: { type: "invoice", id: invoice.id }, data: { invoice: view }, after: view });
   return view;
+}
+
+/** A draft already carries the exempt or reverse-charge statement the final invoice will (finalize writes it again from the customer then). */
+export function draftNotes(customer: { taxStatus: Customer["taxStatus"]; taxId?: string | null }): string[] {
+  const note = taxTreatmentNote(customer.taxStatus, customer.taxId ?? null);
+  return note ? [note] : [];
 }
 
 // ---- reads ----
@@ -212,12 +234,20 @@ export async function list(ctx: ActionContext, query: { limit: number; after?: s
 
 // ---- the verbs ----
 
+/** Lines that name no tax rate get the one chooseTax picks for this customer (invoice-tax.ts). */
+async function choosingTax(ctx: ActionContext, customer: Customer, lines: InvoiceLineInput[]): Promise<InvoiceLineInput[]> {
+  if (lines.every((l) => l.taxRateId !== undefined)) return lines;
+  return withChosenTax(lines, customer, await taxFactsFor(ctx.db, ctx.entity, lines.map((l) => l.priceId))).lines;
+}
+
 export async function create(ctx: ActionContext, input: CreateInvoiceInput): Promise<InvoiceView> {
-  const [customer, rates] = await Promise.all([billableCustomer(ctx.db, input.customerId, input.currency), ratesFor(ctx.db, input.lines)]);
+  const customer = await billableCustomer(ctx.db, input.customerId, input.currency);
+  const lines = await choosingTax(ctx, customer, input.lines);
+  const rates = await ratesFor(ctx.db, lines);
   const changes = changeSetOf(ctx);
   // The customer is checked again inside the batch: archived or re-currencied meanwhile, nothing is written.
   requireUsableCustomer(changes, customer.id, input.currency);
-  const view = draftStep(changes, { customer, currency: input.currency, lines: input.lines }, rates, ctx.origin);
+  const view = draftStep(changes, { customer, currency: input.currency, lines }, rates, ctx.origin);
   return commit(ctx, changes, view);
 }
 
@@ -229,10 +259,19 @@ export function revise(ctx: ActionContext, id: string, patch: InvoicePatch, expe
     if (before.status !== "DRAFT") throw new DomainError("invoice_not_editable", `Only a DRAFT invoice can be changed (it is ${before.status}); correct a final one with a credit note`);
     const currency = patch.currency ?? before.currency;
     const customer = await billableCustomer(ctx.db, patch.customerId ?? before.customerId, currency);
-    const inputs = patch.lines ?? before.lines.map(inputOf);
+    const inputs = patch.lines ? await choosingTax(ctx, customer, patch.lines) : before.lines.map(inputOf);
     const priced = pricedInvoice(inputs, await ratesFor(ctx.db, inputs), currency, customer.taxStatus);
     const changes = changeSetOf(ctx);
-    const after: StoredInvoice = { ...before, customerId: customer.id, currency, ...totalsOf(priced), lines: priced.rows, updatedAt: changes.at, rev: before.rev + 1 };
+    const after: StoredInvoice = {
+      ...before,
+      customerId: customer.id,
+      currency,
+      ...totalsOf(priced),
+      notes: draftNotes(customer),
+      lines: priced.rows,
+      updatedAt: changes.at,
+      rev: before.rev + 1,
+    };
     updateInvoice(changes, before, after, { replaceLines: true });
     const view = invoiceView(after, "0", ctx.origin);
     const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);

@@ -16,6 +16,7 @@ import { invoices, publicInvoices } from "./invoices.ts";
 import { creditNotes } from "./credit-notes.ts";
 import { taxRates } from "./tax-rates.ts";
 import { schedules } from "./schedules.ts";
+import { billingRuns } from "./billing-runs.ts";
 import { entities } from "./entities.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
 import { DomainError } from "../domain/errors.ts";
@@ -69,6 +70,7 @@ export function createApp() {
   v1.route("/", invoices);
   v1.route("/", creditNotes);
   v1.route("/", schedules);
+  v1.route("/", billingRuns);
   v1.route("/", publicInvoices);
 
   app.route("/api", auth);

@@ -1,8 +1,39 @@
-// The Worker's Cron Triggers (wrangler.toml [triggers]): one schedule today, the hourly purge.
+// The Worker's Cron Triggers (wrangler.toml [triggers]): the hourly tick purges expired rows and starts
+// every entity's CRON billing run for its local date (once a day per entity: the run's unique cron day).
+import { startCron, type ChunkQueue } from "../actions/billing-runs.ts";
 import { purgeExpired } from "../actions/housekeeping.ts";
+import { entityBindings, findEntity } from "../db/control.ts";
+import { cronRunDate } from "../domain/billing-run-plan.ts";
 import type { Env } from "../env.ts";
+import { publishEvents } from "../live.ts";
 
-export async function scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+export const CRON_ACTOR = { type: "system" as const, id: "cron", name: "Billing cron" };
+
+export async function scheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   const report = await purgeExpired(env);
   console.log("purged expired rows", JSON.stringify(report));
+  const started = await startCronRuns(env, new Date(controller.scheduledTime), env.BILLING_RUNS);
+  console.log("billing runs started", JSON.stringify(started));
+}
+
+/** Each entity's run for its local date at `at`, unless it has one: entity id → the run's id, or null. */
+export async function startCronRuns(env: Env, at: Date, queue: ChunkQueue): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  for (const { id } of await entityBindings(env.CONTROL, env.ENVIRONMENT)) {
+    try {
+      const entity = await findEntity(env.CONTROL, id, env.ENVIRONMENT);
+      const db = entity ? (env[entity.binding] as D1Database | undefined) : undefined;
+      if (!entity || !db) continue; // registered but not bound to this deployment (yet)
+      const run = await startCron(
+        { entity, db, actor: CRON_ACTOR, requestId: null, origin: null, publish: (events) => publishEvents(env, entity, events) },
+        cronRunDate(at, entity.timezone),
+        queue,
+      );
+      out[id] = run?.id ?? null;
+    } catch (error) {
+      // One entity failing must not stop the others; the next hourly tick tries again.
+      console.error("billing cron failed", id, error);
+    }
+  }
+  return out;
 }

@@ -38,7 +38,7 @@ export const invoices = sqliteTable(
     /** the customer's and merchant's details as they were at finalize */
     customerSnapshot: text("customer_snapshot", { mode: "json" }).$type<CustomerSnapshot>(),
     merchantSnapshot: text("merchant_snapshot", { mode: "json" }).$type<MerchantSnapshot>(),
-    /** a billing run's invoice: one per schedule and period (the unique index below) */
+    /** a billing run's invoice: one per schedule and billing day (billing_key, the unique index below) */
     billingScheduleId: text("billing_schedule_id"),
     billingPeriodStart: text("billing_period_start"),
     billingPeriodEnd: text("billing_period_end"),
@@ -52,9 +52,14 @@ export const invoices = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     rev: integer("rev").notNull(),
+    /** A billing run's key, `<scheduleId>:<billingDate>` (domain/billing-run.ts): unique per schedule. */
+    billingKey: text("billing_key"),
+    /** The run that created it (null for manual invoices). */
+    billingRunId: text("billing_run_id"),
   },
   (t) => [
-    uniqueIndex("invoices_schedule_period").on(t.billingScheduleId, t.billingPeriodStart),
+    uniqueIndex("invoices_schedule_billing_key").on(t.billingScheduleId, t.billingKey),
+    index("invoices_billing_run").on(t.billingRunId, t.id),
     index("invoices_status").on(t.status, t.id),
     index("invoices_customer").on(t.customerId, t.id),
   ],

@@ -1,0 +1,266 @@
+// Billing runs of one entity: the run rows, the schedules of a chunk, and the statements a chunk writes.
+// A chunk's invoices go in with INSERT … ON CONFLICT(billing_schedule_id, billing_key) DO NOTHING: the
+// unique key decides, never a read. Each invoice's lines, event and audit row are written only if the
+// invoice row with this attempt's fresh id exists at that point of the batch — that is, only by the
+// batch that created it — so a concurrent or repeated run writes nothing for an invoice it did not make.
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, type SQL } from "drizzle-orm";
+import type { Actor, EntityEvent } from "../../party/protocol.ts";
+import type { Chunk } from "../domain/billing-run-plan.ts";
+import type { IsoDate } from "../domain/dates.ts";
+import type { QuoteLine } from "../domain/quote.ts";
+import { newId } from "../lib/crypto.ts";
+import { bounded, type ChangeSet } from "./changes.ts";
+import type { Customer } from "./customers.ts";
+import { invoiceView, type StoredInvoice } from "./invoices.ts";
+import { allOf, orm, statementOf } from "./orm.ts";
+import { page, type Page } from "./paging.ts";
+import { billingRunChunks, billingRuns, billingSchedules, customers, invoiceLines, invoices, quoteLines } from "./schema/entity.ts";
+import type { StoredSchedule } from "./schedules.ts";
+
+export type StoredRun = typeof billingRuns.$inferSelect;
+
+/** Statuses a run bills (billing-run.ts BILLING): PENDING ones once their start has come. */
+const BILLABLE = ["PENDING", "ACTIVE", "CANCELLED"] as const;
+const billable = (asOf: IsoDate) => and(inArray(billingSchedules.status, [...BILLABLE]), lte(billingSchedules.startDate, asOf));
+
+export function runView(run: StoredRun, invoiceIds?: string[]) {
+  return {
+    id: run.id,
+    object: "billing_run" as const,
+    asOf: run.asOf,
+    status: run.status,
+    trigger: run.trigger,
+    schedules: run.schedules,
+    invoicesCreated: run.invoicesCreated,
+    chunksTotal: run.chunksTotal,
+    chunksDone: run.chunksDone,
+    createdBy: run.createdBy,
+    createdAt: run.createdAt,
+    completedAt: run.completedAt,
+    error: run.error,
+    ...(invoiceIds ? { invoiceIds } : {}),
+  };
+}
+export type RunView = ReturnType<typeof runView>;
+
+export async function loadRun(db: D1Database, id: string): Promise<StoredRun | null> {
+  return (await orm(db).select().from(billingRuns).where(eq(billingRuns.id, id)).get()) ?? null;
+}
+
+export async function cronRunOn(db: D1Database, asOf: IsoDate): Promise<StoredRun | null> {
+  return (await orm(db).select().from(billingRuns).where(and(eq(billingRuns.asOf, asOf), eq(billingRuns.trigger, "CRON"))).get()) ?? null;
+}
+
+export function listRuns(db: D1Database, o: { limit: number; after?: string; asOf?: IsoDate }): Promise<Page<StoredRun>> {
+  return page(billingRuns.id, o, (cursor, take) =>
+    orm(db)
+      .select()
+      .from(billingRuns)
+      .where(allOf(cursor, o.asOf && eq(billingRuns.asOf, o.asOf)))
+      .orderBy(desc(billingRuns.id))
+      .limit(take),
+  );
+}
+
+/** The invoices a run created, oldest first. */
+export async function runInvoiceIds(db: D1Database, runId: string): Promise<string[]> {
+  const rows = await orm(db).select({ id: invoices.id }).from(invoices).where(eq(invoices.billingRunId, runId)).orderBy(asc(invoices.id));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * How many schedules a run for `asOf` covers and the first id of every chunk of `size`, in one query
+ * (a window over the billable schedules by id).
+ */
+export async function chunkBoundaries(db: D1Database, asOf: IsoDate, size: number): Promise<{ schedules: number; boundaries: string[] }> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, n FROM (
+         SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS rn, COUNT(*) OVER () AS n
+         FROM billing_schedules WHERE status IN ('PENDING', 'ACTIVE', 'CANCELLED') AND start_date <= ?
+       ) WHERE rn % ? = 0 ORDER BY id`,
+    )
+    .bind(asOf, size)
+    .all<{ id: string; n: number }>();
+  return { schedules: results[0]?.n ?? 0, boundaries: results.map((r) => r.id) };
+}
+
+const inRange = (fromId: string, beforeId: string | null) => allOf(gte(billingSchedules.id, fromId), beforeId !== null && lt(billingSchedules.id, beforeId));
+
+/** Up to `limit` billable schedules of a chunk from `fromId` on (keyset by id). */
+export function schedulesOfRange(db: D1Database, range: Pick<Chunk, "fromId" | "beforeId">, asOf: IsoDate, limit: number): Promise<StoredSchedule[]> {
+  return orm(db)
+    .select()
+    .from(billingSchedules)
+    .where(allOf(inRange(range.fromId, range.beforeId), billable(asOf)))
+    .orderBy(asc(billingSchedules.id))
+    .limit(limit);
+}
+
+/** The billing keys already invoiced for schedules with ids in [first, last] (one range query). */
+export async function invoicedKeys(db: D1Database, first: string, last: string): Promise<Set<string>> {
+  const rows = await orm(db)
+    .select({ key: invoices.billingKey })
+    .from(invoices)
+    .where(and(gte(invoices.billingScheduleId, first), lte(invoices.billingScheduleId, last), isNotNull(invoices.billingKey)));
+  return new Set(rows.map((r) => r.key as string));
+}
+
+/** The customers of these schedules, in queries of at most 100 ids (D1's bound-parameter limit). */
+export async function customersOf(db: D1Database, ids: string[]): Promise<Map<string, Customer>> {
+  const wanted = [...new Set(ids)];
+  const out = new Map<string, Customer>();
+  for (let i = 0; i < wanted.length; i += 100) {
+    const { search: _search, ...columns } = getTableColumns(customers);
+    const rows = await orm(db).select(columns).from(customers).where(inArray(customers.id, wanted.slice(i, i + 100)));
+    for (const row of rows) out.set(row.id, row);
+  }
+  return out;
+}
+
+/** The lines of the quotes these schedules were executed from. */
+export async function quoteLinesOf(db: D1Database, quoteIds: string[]): Promise<Map<string, QuoteLine[]>> {
+  const wanted = [...new Set(quoteIds)];
+  const out = new Map<string, QuoteLine[]>();
+  const { quoteId: _q, ...columns } = getTableColumns(quoteLines);
+  for (let i = 0; i < wanted.length; i += 100) {
+    const rows = await orm(db).select({ quoteId: quoteLines.quoteId, ...columns }).from(quoteLines).where(inArray(quoteLines.quoteId, wanted.slice(i, i + 100)));
+    for (const { quoteId, ...line } of rows) out.set(quoteId, [...(out.get(quoteId) ?? []), line]);
+  }
+  return out;
+}
+
+// ---- writes ----
+
+export function insertRun(changes: ChangeSet, run: StoredRun) {
+  changes.add(changes.orm.insert(billingRuns).values(run));
+}
+
+export function failRun(db: D1Database, id: string, at: string, error: string) {
+  return orm(db)
+    .update(billingRuns)
+    .set({ status: "FAILED", completedAt: at, error: error.slice(0, 500) })
+    .where(and(eq(billingRuns.id, id), eq(billingRuns.status, "RUNNING")));
+}
+
+const EVENT_COLUMNS = "kind, subject_type, subject_id, actor, data, at";
+const AUDIT_COLUMNS = "id, at, actor, action, subject_type, subject_id, before, after, request_id";
+const { invoiceId: _invoiceId, ...lineColumns } = getTableColumns(invoiceLines);
+const LINE_COLUMNS = ["invoice_id", ...Object.values(lineColumns).map((c) => c.name)];
+const LINE_KEYS = Object.keys(lineColumns) as (keyof typeof lineColumns)[];
+
+/** A set of statements for one batch, with the positions of the events whose RETURNING seq says they were written. */
+export class RunBatch {
+  readonly statements: D1PreparedStatement[] = [];
+  /** Each event's statement; `data` null when SQL computes it (read back through RETURNING). */
+  private readonly events: { position: number; kind: string; subject: { type: string; id: string }; data: Record<string, unknown> | null }[] = [];
+  readonly db: D1Database;
+  readonly actor: Actor;
+  readonly at: string;
+  constructor(db: D1Database, actor: Actor, at: string) {
+    this.db = db;
+    this.actor = actor;
+    this.at = at;
+  }
+
+  get size() {
+    return this.statements.length;
+  }
+
+  /**
+   * An event and its audit row, written only when `condition` (SQL over the batch so far) holds. The
+   * event's data is `data`, or — when `dataSql` is given — what that SQL expression computes then.
+   */
+  recordIf(condition: { sql: string; params: unknown[] }, kind: string, subject: { type: string; id: string }, data: Record<string, unknown> | { sql: string; params: unknown[] }, audit: { before?: unknown; after?: unknown } = {}) {
+    const actor = JSON.stringify(this.actor);
+    const computed = "sql" in data && typeof data.sql === "string" ? (data as { sql: string; params: unknown[] }) : null;
+    const dataSql = computed ? computed.sql : "?";
+    const dataParams = computed ? computed.params : [JSON.stringify(bounded(data))];
+    this.events.push({ position: this.statements.length, kind, subject, data: computed ? null : (bounded(data) as Record<string, unknown>) });
+    this.statements.push(
+      this.db
+        .prepare(`INSERT INTO events (${EVENT_COLUMNS}) SELECT ?, ?, ?, ?, ${dataSql}, ? WHERE ${condition.sql} RETURNING seq, data`)
+        .bind(kind, subject.type, subject.id, actor, ...dataParams, this.at, ...condition.params),
+    );
+    const after = computed ? { sql: `(SELECT data FROM events WHERE seq = last_insert_rowid())`, params: [] as unknown[] } : { sql: "?", params: [JSON.stringify(bounded(audit.after ?? data))] };
+    this.statements.push(
+      this.db
+        .prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ${after.sql}, NULL WHERE ${condition.sql}`)
+        .bind(newId("aud"), this.at, actor, kind, subject.type, subject.id, audit.before === undefined ? null : JSON.stringify(bounded(audit.before)), ...after.params, ...condition.params),
+    );
+  }
+
+  /** A run's invoice: inserted unless its key exists; its lines, event and audit row only if it was. */
+  invoice(invoice: StoredInvoice) {
+    const { lines, ...row } = invoice;
+    this.statements.push(statementOf(this.db, orm(this.db).insert(invoices).values(row).onConflictDoNothing({ target: [invoices.billingScheduleId, invoices.billingKey] })));
+    const made = { sql: "EXISTS (SELECT 1 FROM invoices WHERE id = ?)", params: [invoice.id] };
+    const marks = LINE_COLUMNS.map(() => "?").join(", ");
+    for (const line of lines) {
+      this.statements.push(
+        this.db.prepare(`INSERT INTO invoice_lines (${LINE_COLUMNS.join(", ")}) SELECT ${marks} WHERE ${made.sql}`).bind(invoice.id, ...LINE_KEYS.map((k) => line[k] ?? null), ...made.params),
+      );
+    }
+    const view = invoiceView(invoice, "0", null);
+    this.recordIf(made, "invoice.created", { type: "invoice", id: invoice.id }, { invoice: view, billingRunId: invoice.billingRunId }, { after: view });
+  }
+
+  /** A schedule past its last period: COMPLETED, guarded on the revision it was read at. */
+  completeSchedule(before: StoredSchedule, view: Record<string, unknown>) {
+    this.statements.push(
+      statementOf(
+        this.db,
+        orm(this.db)
+          .update(billingSchedules)
+          .set({ status: "COMPLETED", updatedAt: this.at, rev: before.rev + 1 })
+          .where(and(eq(billingSchedules.id, before.id), eq(billingSchedules.rev, before.rev), eq(billingSchedules.status, before.status))),
+      ),
+    );
+    const done = { sql: "EXISTS (SELECT 1 FROM billing_schedules WHERE id = ? AND rev = ? AND status = 'COMPLETED' AND updated_at = ?)", params: [before.id, before.rev + 1, this.at] };
+    this.recordIf(done, "billing_schedule.completed", { type: "billing_schedule", id: before.id }, { billingSchedule: view }, { before: { status: before.status, rev: before.rev }, after: view });
+  }
+
+  /**
+   * The chunk is done: its row (once — a second attempt's insert does nothing), the run's counters
+   * recomputed from the chunk rows and the invoices naming the run, the progress event of the attempt
+   * that finished the chunk; and, when every chunk is done, COMPLETED and billing_run.completed, once.
+   */
+  finishChunk(runId: string, chunkIndex: number, attempt: string) {
+    this.statements.push(
+      this.db.prepare("INSERT INTO billing_run_chunks (run_id, chunk_index, attempt, completed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING").bind(runId, chunkIndex, attempt, this.at),
+      this.db
+        .prepare(
+          "UPDATE billing_runs SET chunks_done = (SELECT COUNT(*) FROM billing_run_chunks WHERE run_id = ?1), invoices_created = (SELECT COUNT(*) FROM invoices WHERE billing_run_id = ?1) WHERE id = ?1",
+        )
+        .bind(runId),
+    );
+    const finished = { sql: "EXISTS (SELECT 1 FROM billing_run_chunks WHERE run_id = ? AND chunk_index = ? AND attempt = ?)", params: [runId, chunkIndex, attempt] };
+    this.recordIf(finished, "billing_run.progress", { type: "billing_run", id: runId }, runData(runId, { chunkIndex }));
+    this.statements.push(
+      this.db.prepare("UPDATE billing_runs SET status = 'COMPLETED', completed_at = ? WHERE id = ? AND status = 'RUNNING' AND chunks_done >= chunks_total").bind(this.at, runId),
+    );
+    const completed = { sql: "EXISTS (SELECT 1 FROM billing_runs WHERE id = ? AND status = 'COMPLETED' AND completed_at = ?) AND EXISTS (SELECT 1 FROM billing_run_chunks WHERE run_id = ? AND chunk_index = ? AND attempt = ?)", params: [runId, this.at, runId, chunkIndex, attempt] };
+    this.recordIf(completed, "billing_run.completed", { type: "billing_run", id: runId }, runData(runId));
+  }
+
+  /** Run the batch; the events it wrote, with their seqs. */
+  async commit(): Promise<EntityEvent[]> {
+    if (this.statements.length === 0) return [];
+    const results = await this.db.batch(this.statements);
+    const out: EntityEvent[] = [];
+    for (const { position, kind, subject, data } of this.events) {
+      const row = results[position]?.results?.[0] as { seq: number; data: string } | undefined;
+      if (row) out.push({ seq: row.seq, kind, subject, actor: this.actor, at: this.at, data: data ?? JSON.parse(row.data) });
+    }
+    return out;
+  }
+}
+
+/** The run as its events carry it, computed in SQL at that point of the batch. */
+function runData(runId: string, extra: Record<string, number> = {}): { sql: string; params: unknown[] } {
+  const extras = Object.entries(extra).flatMap(([k, v]) => [`'${k}'`, String(Math.trunc(v))]);
+  return {
+    sql: `(SELECT json_object('billingRun', json_object('id', id, 'asOf', as_of, 'status', status, 'trigger', "trigger", 'schedules', schedules, 'invoicesCreated', invoices_created, 'chunksDone', chunks_done, 'chunksTotal', chunks_total, 'completedAt', completed_at)${extras.length ? ", " + extras.join(", ") : ""}) FROM billing_runs WHERE id = ?)`,
+    params: [runId],
+  };
+}

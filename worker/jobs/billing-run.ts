@@ -1,0 +1,36 @@
+// The billing-run queue's consumer (wrangler.toml [[queues.consumers]]): one message is one chunk of
+// one run (worker/actions/billing-runs.ts billChunk). A chunk that throws is retried by the queue; its
+// last attempt marks the run FAILED instead (invoices already made stay: a new run bills the rest).
+import { billChunk, failChunk, type BillingRunMessage, type ChunkContext } from "../actions/billing-runs.ts";
+import { findEntity } from "../db/control.ts";
+import type { Env } from "../env.ts";
+import { publishEvents } from "../live.ts";
+
+/** Deliveries of one chunk before its run is FAILED (wrangler.toml's max_retries allows this many). */
+export const CHUNK_MAX_ATTEMPTS = 5;
+
+export async function billingRunQueue(batch: MessageBatch<BillingRunMessage>, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    const body = message.body;
+    const entity = await findEntity(env.CONTROL, body.entityId, env.ENVIRONMENT);
+    const db = entity ? (env[entity.binding] as D1Database | undefined) : undefined;
+    if (!entity || !db) {
+      console.error("billing run: no such entity here", body.entityId);
+      message.ack();
+      continue;
+    }
+    const ctx: ChunkContext = { entity, db, publish: (events) => publishEvents(env, entity, events), queue: env.BILLING_RUNS };
+    try {
+      await billChunk(ctx, body);
+      message.ack();
+    } catch (error) {
+      console.error("billing run: chunk failed", body.runId, body.chunk.index, message.attempts, error);
+      if (message.attempts >= CHUNK_MAX_ATTEMPTS) {
+        await failChunk(ctx, body, error instanceof Error ? error.message : String(error)).catch((e) => console.error("billing run: could not mark FAILED", body.runId, e));
+        message.ack();
+      } else {
+        message.retry({ delaySeconds: Math.min(2 ** message.attempts, 60) });
+      }
+    }
+  }
+}
