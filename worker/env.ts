@@ -13,6 +13,8 @@ declare global {
       ASSETS?: Fetcher;
       /** Final invoice and credit-note PDFs, content-addressed (worker/actions/documents.ts). */
       DOCUMENTS: R2Bucket;
+      /** Final invoices and credit notes whose PDF is still to draw (worker/jobs/documents.ts consumes them). */
+      DOCUMENTS_QUEUE: Queue<import("./actions/documents.ts").DocumentMessage>;
       /** Chunks of billing runs (worker/jobs/billing-run.ts consumes them). */
       BILLING_RUNS: Queue<import("./actions/billing-runs.ts").BillingRunMessage>;
       ENVIRONMENT: Environment;

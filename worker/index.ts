@@ -6,6 +6,8 @@ import { errorBody } from "./api/errors.ts";
 import { authorizeRoomConnection } from "./live-auth.ts";
 import { scheduled } from "./jobs/scheduled.ts";
 import { billingRunQueue } from "./jobs/billing-run.ts";
+import { documentsQueue } from "./jobs/documents.ts";
+import type { DocumentMessage } from "./actions/documents.ts";
 import type { BillingRunMessage } from "./actions/billing-runs.ts";
 import type { Env } from "./env.ts";
 
@@ -32,6 +34,7 @@ export default {
   async queue(batch, env) {
     // Each environment names its queues kontor-<environment>-<purpose> (wrangler.toml).
     if (batch.queue.endsWith("-billing-runs")) return billingRunQueue(batch as MessageBatch<BillingRunMessage>, env);
+    if (batch.queue.endsWith("-documents")) return documentsQueue(batch as MessageBatch<DocumentMessage>, env);
     console.error("no consumer for queue", batch.queue);
     batch.retryAll();
   },

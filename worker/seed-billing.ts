@@ -126,7 +126,7 @@ export async function seedBillingLifecycle(db: D1Database, entity: EntityRecord,
       if (invoice.status === "DRAFT") await invoices.voidInvoice(ctx, id);
       continue;
     }
-    if (invoice.status === "DRAFT") invoice = await invoices.finalize(ctx, id, store);
+    if (invoice.status === "DRAFT") invoice = await invoices.finalize(ctx, id, { store });
     if (d.state === "FINAL") continue;
     if (invoice.status === "FINAL") invoice = await invoices.send(ctx, id);
     if (d.state === "PAID" && invoice.paymentStatus === "UNPAID") await invoices.setPaymentStatus(ctx, id, { paymentStatus: "PAID" });
@@ -134,7 +134,7 @@ export async function seedBillingLifecycle(db: D1Database, entity: EntityRecord,
       const existing = (await creditNotes.list(ctx, { limit: 1, invoiceId: id })).items[0];
       // One workshop day did not happen: credited by quantity on that line.
       const note = existing ?? (await creditNotes.create(ctx, { invoiceId: id, reason: "One workshop day cancelled", lines: [{ invoiceLineId: invoice.lines[1].id, quantity: "1" }] }));
-      if (note.status === "DRAFT") await creditNotes.finalize(ctx, note.id, store);
+      if (note.status === "DRAFT") await creditNotes.finalize(ctx, note.id, { store });
     }
   }
 }

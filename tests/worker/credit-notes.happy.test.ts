@@ -4,6 +4,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, expectError, unique } from "../support/client.ts";
+import { finalizeWithPdf, untilPdf } from "../support/documents.ts";
 
 const UK = "/api/v1/entities/acme-uk";
 let finance: ApiClient;
@@ -22,7 +23,7 @@ async function finalInvoice() {
       { title: "Licence", quantity: "1", rate: "500", taxRateId: vat20.id },
     ],
   });
-  const fin = await finance.post(`${UK}/invoices/${inv.body.id}/finalize`);
+  const fin = await finalizeWithPdf(finance, `${UK}/invoices/${inv.body.id}`);
   expect(fin.status, JSON.stringify(fin.body)).toBe(200);
   return fin.body;
 }
@@ -56,7 +57,7 @@ describe("credit notes — happy path", () => {
     // A DRAFT note does not lower what is due yet.
     expect((await finance.get(`${UK}/invoices/${inv.id}`)).body.amountDue).toBe(inv.total);
 
-    const fin = await finance.post(`${UK}/credit-notes/${note.id}/finalize`);
+    const fin = await finalizeWithPdf(finance, `${UK}/credit-notes/${note.id}`);
     expect(fin.status, JSON.stringify(fin.body)).toBe(200);
     expect(fin.body.status).toBe("FINAL");
     expect(fin.body.creditNoteNumber).toMatch(/^ACME-UK-CN-\d{6}$/);

@@ -28,7 +28,7 @@ describe("invoice actions without HTTP", () => {
     const ctx = cronContext(published);
     const customer = await customers.create(ctx, { legalName: unique("Cron buyer"), email: "cron@buyer.test", country: "GB", taxStatus: "TAXED" });
     const draft = await invoices.create(ctx, { customerId: customer.id, currency: "GBP", lines: [{ title: "Usage", quantity: "10", rate: "12.5" }] });
-    const final = await invoices.finalize(ctx, draft.id, env.DOCUMENTS);
+    const final = await invoices.finalize(ctx, draft.id, { store: env.DOCUMENTS });
     expect(final.invoiceNumber).toMatch(/^ACME-UK-\d{6}$/);
     expect(published.map((e) => [e.kind, e.subject.type])).toEqual([
       ["customer.created", "customer"],
@@ -46,7 +46,7 @@ describe("invoice actions without HTTP", () => {
     const ctx = cronContext();
     const customer = await customers.create(ctx, { legalName: unique("Race buyer"), email: "race@buyer.test", country: "GB", taxStatus: "TAXED" });
     const draft = await invoices.create(ctx, { customerId: customer.id, currency: "GBP", lines: [{ title: "Licence", quantity: "1", rate: "300" }] });
-    const final = await invoices.finalize(ctx, draft.id, env.DOCUMENTS);
+    const final = await invoices.finalize(ctx, draft.id, { store: env.DOCUMENTS });
     const line = final.lines[0].id;
     let interloper: Awaited<ReturnType<typeof creditNotes.create>> | null = null;
     // Between this note's read (nothing credited yet) and its batch, another note credits 200 of 300.

@@ -6,6 +6,7 @@ import { PDFDocument } from "pdf-lib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Of } from "../../worker/actions/documents.ts";
 import { ApiClient, ORIGIN, unique } from "../support/client.ts";
+import { finalizeWithPdf, untilPdf } from "../support/documents.ts";
 import { runsOf } from "../support/pdf-text.ts";
 
 const DE = "/api/v1/entities/acme-de";
@@ -61,7 +62,7 @@ beforeAll(async () => {
 describe("the invoice PDF", () => {
   it("a final invoice: its number, seller, buyer, tax summary and reverse-charge statement; the stored bytes match the recorded SHA-256", async () => {
     const inv = (await admin.post(`${DE}/invoices`, { customerId: reverseCharged.id, currency: "EUR", lines: [{ title: "Platform licence", quantity: "2", rate: "1250", taxRateId: vat19.id }] })).body;
-    const fin = (await admin.post(`${DE}/invoices/${inv.id}/finalize`)).body;
+    const fin = (await finalizeWithPdf(admin, `${DE}/invoices/${inv.id}`)).body;
     expect(fin.invoiceNumber).toMatch(/^ACME-DE-\d{6}$/);
     const bytes = await bytesOf(`${DE}/invoices/${inv.id}/pdf`);
     expect(await sha256Of(bytes)).toBe(fin.pdfSha256);
@@ -86,7 +87,7 @@ describe("the invoice PDF", () => {
   it("the final PDF does not change when the merchant's address changes later", async () => {
     const taxed = (await admin.post(`${DE}/customers`, { legalName: unique("Müller KG"), email: "m@mueller.test", country: "DE" })).body;
     const inv = (await admin.post(`${DE}/invoices`, { customerId: taxed.id, currency: "EUR", lines: [{ title: "Beratung", quantity: "1", rate: "100", taxRateId: vat19.id }] })).body;
-    const fin = (await admin.post(`${DE}/invoices/${inv.id}/finalize`)).body;
+    const fin = (await finalizeWithPdf(admin, `${DE}/invoices/${inv.id}`)).body;
     const first = await bytesOf(`${DE}/invoices/${inv.id}/pdf`);
     await putMerchant({ address: { line1: "Unter den Linden 1", city: "Berlin", postalCode: "10117", country: "DE" } });
     try {
@@ -109,9 +110,9 @@ describe("the invoice PDF", () => {
 
   it("a final credit note's PDF: its number, the invoice it credits, the amounts", async () => {
     const inv = (await admin.post(`${DE}/invoices`, { customerId: reverseCharged.id, currency: "EUR", lines: [{ title: "Platform licence", quantity: "2", rate: "1250", taxRateId: vat19.id }] })).body;
-    const fin = (await admin.post(`${DE}/invoices/${inv.id}/finalize`)).body;
+    const fin = (await finalizeWithPdf(admin, `${DE}/invoices/${inv.id}`)).body;
     const note = (await admin.post(`${DE}/credit-notes`, { invoiceId: inv.id, lines: [{ invoiceLineId: fin.lines[0].id, quantity: "1" }] })).body;
-    const final = (await admin.post(`${DE}/credit-notes/${note.id}/finalize`)).body;
+    const final = (await finalizeWithPdf(admin, `${DE}/credit-notes/${note.id}`)).body;
     const bytes = await bytesOf(`${DE}/credit-notes/${note.id}/pdf`);
     expect(await sha256Of(bytes)).toBe(final.pdfSha256);
     const { pdf, runs, flowing } = await textOf(bytes);

@@ -3,6 +3,7 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, ORIGIN, unique } from "../support/client.ts";
+import { finalizeWithPdf, untilPdf } from "../support/documents.ts";
 import { sha256Of } from "../../worker/actions/documents.ts";
 
 const UK = "/api/v1/entities/acme-uk";
@@ -90,6 +91,8 @@ describe("invoices — happy path", () => {
     const res = await finance.post(`${UK}/invoices/${inv.id}/finalize`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const fin = res.body;
+    // The PDF is drawn by the documents queue, from the snapshot just frozen.
+    const attached = await untilPdf(finance, `${UK}/invoices/${inv.id}`);
     expect(fin.status).toBe("FINAL");
     expect(fin.invoiceNumber).toMatch(/^ACME-UK-\d{6}$/);
     expect(fin.issueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -98,7 +101,8 @@ describe("invoices — happy path", () => {
     expect(fin.dueDate).toBe(due.toISOString().slice(0, 10));
     expect(fin.customer).toMatchObject({ id: customer.id, legalName: customer.legalName, taxStatus: "TAXED", addressLines: expect.arrayContaining(["1 Manor Road", "Bristol"]) });
     expect(fin.merchant).toMatchObject({ legalName: expect.any(String), country: "GB" });
-    expect(fin.pdfSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(attached.pdfSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect([attached.invoiceNumber, attached.total, attached.status]).toEqual([fin.invoiceNumber, fin.total, "FINAL"]);
     expect([fin.subtotal, fin.tax, fin.total, fin.amountDue]).toEqual(["100.01", "20.00", "120.01", "120.01"]);
     expect(fin.notes).toEqual([]);
     const edit = await finance.patch(`${UK}/invoices/${inv.id}`, { lines: [] });
@@ -113,6 +117,7 @@ describe("invoices — happy path", () => {
     const inv = await draft();
     const key = { "idempotency-key": unique("fin") };
     const first = await finance.post(`${UK}/invoices/${inv.id}/finalize`, {}, key);
+    await untilPdf(finance, `${UK}/invoices/${inv.id}`);
     expect(first.status).toBe(200);
     expect(first.body.invoiceNumber).toMatch(/^ACME-UK-\d{6}$/);
     const again = await finance.post(`${UK}/invoices/${inv.id}/finalize`, {}, key);
@@ -124,7 +129,7 @@ describe("invoices — happy path", () => {
   it("a reverse-charged buyer: 0 % on every rate, the statement and the buyer's tax id in notes", async () => {
     const inv = await draft([{ title: "Licence", quantity: "1", rate: "1000", taxRateId: vat20.id }], reverseCharged.id);
     expect(inv.tax).toBe("0.00");
-    const fin = (await finance.post(`${UK}/invoices/${inv.id}/finalize`)).body;
+    const fin = (await finalizeWithPdf(finance, `${UK}/invoices/${inv.id}`)).body;
     expect(fin.lines[0]).toMatchObject({ taxRateId: vat20.id, taxRate: "0", tax: "0.00" });
     expect(fin.taxSummary).toEqual([{ taxRateId: vat20.id, name: "VAT 20% (reverse charge)", percentage: "0", taxable: "1000.00", tax: "0.00" }]);
     expect(fin.total).toBe("1000.00");
@@ -135,7 +140,7 @@ describe("invoices — happy path", () => {
 
   it("send: SENT, an e-mail in the outbox with the public link, which shows the invoice and its PDF without login", async () => {
     const inv = await draft();
-    const fin = (await finance.post(`${UK}/invoices/${inv.id}/finalize`)).body;
+    const fin = (await finalizeWithPdf(finance, `${UK}/invoices/${inv.id}`)).body;
     const sent = await finance.post(`${UK}/invoices/${inv.id}/send`);
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
     expect(sent.body.status).toBe("SENT");
@@ -159,7 +164,7 @@ describe("invoices — happy path", () => {
 
   it("payments: PARTIALLY_PAID and PAID agree with amountPaid; amountDue follows", async () => {
     const inv = await draft();
-    await finance.post(`${UK}/invoices/${inv.id}/finalize`);
+    await finalizeWithPdf(finance, `${UK}/invoices/${inv.id}`);
     const partly = await finance.put(`${UK}/invoices/${inv.id}/payment-status`, { paymentStatus: "PARTIALLY_PAID", amountPaid: "20.01" });
     expect(partly.status, JSON.stringify(partly.body)).toBe(200);
     expect(partly.body).toMatchObject({ paymentStatus: "PARTIALLY_PAID", amountPaid: "20.01", amountDue: "100.00" });
@@ -170,7 +175,7 @@ describe("invoices — happy path", () => {
 
   it("void: a final invoice keeps its number; a voided draft takes the next one", async () => {
     const a = await draft();
-    const fin = (await finance.post(`${UK}/invoices/${a.id}/finalize`)).body;
+    const fin = (await finalizeWithPdf(finance, `${UK}/invoices/${a.id}`)).body;
     const voided = await finance.post(`${UK}/invoices/${a.id}/void`);
     expect(voided.body).toMatchObject({ status: "VOIDED", invoiceNumber: fin.invoiceNumber, amountDue: "0.00" });
     const b = await draft();
@@ -182,7 +187,7 @@ describe("invoices — happy path", () => {
 
   it("a final invoice whose PDF was not attached (the finalizing request ended) gets it on its first download, once", async () => {
     const inv = await draft();
-    const fin = (await finance.post(`${UK}/invoices/${inv.id}/finalize`)).body;
+    const fin = (await finalizeWithPdf(finance, `${UK}/invoices/${inv.id}`)).body;
     await env.ENTITY_ACME_UK.prepare("UPDATE invoices SET pdf_key = NULL, pdf_sha256 = NULL WHERE id = ?").bind(inv.id).run();
     const downloads = await Promise.all([1, 2, 3].map(() => SELF.fetch(`${ORIGIN}${UK}/invoices/${inv.id}/pdf`, { headers: { cookie: finance.cookie! } })));
     for (const d of downloads) expect(d.status).toBe(200);
@@ -204,6 +209,7 @@ describe("invoices — happy path", () => {
     const counter = await env.ENTITY_ACME_UK.prepare("SELECT value FROM counters WHERE name = 'invoice_number'").first<{ value: number }>();
     expect(counter!.value).toBe(numbers[29]);
     // Every PDF was stored under its own hash, and each is the one recorded.
-    expect(new Set(results.map((r) => r.body.pdfSha256)).size).toBe(30);
+    const attached = await Promise.all(drafts.map((d) => untilPdf(finance, `${UK}/invoices/${d.id}`)));
+    expect(new Set(attached.map((a) => a.pdfSha256)).size).toBe(30);
   }, 120_000);
 });

@@ -23,7 +23,7 @@ import { DomainError, notFound } from "../domain/errors.ts";
 import { creditLines, creditTotals, toMinorUnits, type CreditNoteStatus, type CreditRequest, type CreditableLine } from "../domain/invoice.ts";
 import { newId } from "../lib/crypto.ts";
 import { changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
-import { storeDocument, type DocumentStore } from "./documents.ts";
+import { enqueueDocument, storeDocument, type Documents, type DocumentStore } from "./documents.ts";
 import { ruled, sellerFromSnapshot } from "./invoices.ts";
 
 export interface CreateCreditNoteInput {
@@ -114,9 +114,11 @@ export async function create(ctx: ActionContext, input: CreateCreditNoteInput): 
 
 /**
  * Finalize a DRAFT note: its own gapless number (prefix-CN-000001), claimed inside the batch like an
- * invoice's; its PDF is drawn right after from the invoice's frozen parties and attached once.
+ * invoice's; its PDF is drawn after it from the invoice's frozen parties and attached once — by the
+ * documents queue when there is one (as an invoice's, see invoices' finalize), else right away.
  */
-export async function finalize(ctx: ActionContext, id: string, store: DocumentStore): Promise<CreditNoteView> {
+export async function finalize(ctx: ActionContext, id: string, documents: Documents): Promise<CreditNoteView> {
+  const queued = Boolean(documents.queue);
   // The logo stays out of the batch's result (which is resolved through JSON): bytes kept aside.
   let logoPng: Uint8Array | null = null;
   const finalized = await retryOn("rev_conflict", async () => {
@@ -136,11 +138,21 @@ export async function finalize(ctx: ActionContext, id: string, store: DocumentSt
     updateCreditNote(changes, before, after);
     const view = creditNoteView(after, invoice.invoiceNumber);
     changes.record({ kind: "credit_note.finalized", subject: { type: "credit_note", id }, data: { creditNote: view }, before: { rev: before.rev, status: before.status }, after: view });
-    // The Idempotency-Key record waits for the response with the PDF (below).
     logoPng = sellerOf(merchant).logoPng;
-    return commit({ ...ctx, beforeCommit: undefined }, changes, { note: after });
+    // Queued: the answer is this batch's, and so is the Idempotency-Key record of it.
+    if (queued) return commit({ ...ctx, beforeCommit: ctx.beforeCommit && ((c, result) => ctx.beforeCommit!(c, (result as { view: unknown }).view)) }, changes, { note: after, view });
+    // The Idempotency-Key record waits for the response with the PDF (below).
+    return commit({ ...ctx, beforeCommit: undefined }, changes, { note: after, view });
   });
-  return attachPdf(ctx, finalized.note, logoPng, store);
+  if (queued && (await enqueueDocument(documents, { entityId: ctx.entity.id, kind: "credit_note", id }))) return finalized.view;
+  return attachPdf(queued ? { ...ctx, beforeCommit: undefined } : ctx, finalized.note, logoPng, documents.store);
+}
+
+/** The documents queue's work for one credit note: draw and attach its PDF unless it has one. */
+export async function attachPdfOf(ctx: ActionContext, id: string, store: DocumentStore): Promise<void> {
+  const note = await loadCreditNote(ctx.db, id);
+  if (!note || note.pdfKey || !note.finalizedAt) return;
+  await attachPdf(ctx, note, sellerOf(await getMerchant(ctx.db, ctx.entity)).logoPng, store);
 }
 
 /** Draw a FINAL note's PDF, store it in R2 and record it — once (see invoices' attachPdf). */

@@ -8,6 +8,34 @@ export interface DocumentStore {
   get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null>;
 }
 
+/** A final document to draw and attach after its batch (worker/jobs/documents.ts consumes these). */
+export interface DocumentMessage {
+  entityId: string;
+  kind: "invoice" | "credit_note";
+  id: string;
+}
+
+/**
+ * Where final documents go: the store, and the queue that draws them off the request (absent — the
+ * seed, a test calling an action — they are drawn at once).
+ */
+export interface Documents {
+  store: DocumentStore;
+  queue?: { send(message: DocumentMessage): Promise<unknown> } | null;
+}
+
+/** Hand a final document to the queue; false when there is none or it refused (then draw it now). */
+export async function enqueueDocument(documents: Documents, message: DocumentMessage): Promise<boolean> {
+  if (!documents.queue) return false;
+  try {
+    await documents.queue.send(message);
+    return true;
+  } catch (error) {
+    console.error("documents queue refused a message; drawing now", message, error);
+    return false;
+  }
+}
+
 export async function sha256Of(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");

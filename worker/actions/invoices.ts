@@ -48,7 +48,7 @@ import { sellerParty } from "../db/quotes.ts";
 import type { EntityRecord } from "../env.ts";
 import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
 import { billable, billableCustomer } from "./customers.ts";
-import { storeDocument, type DocumentStore } from "./documents.ts";
+import { enqueueDocument, storeDocument, type Documents, type DocumentStore } from "./documents.ts";
 import { taxFactsFor, withChosenTax } from "./invoice-tax.ts";
 
 /** Payment terms when the merchant names none: due 30 days after the issue date. */
@@ -328,11 +328,14 @@ export const sellerFromSnapshot = (s: MerchantSnapshot, logoPng: Uint8Array | nu
  * Finalize a DRAFT: the buyer's tax treatment applied (exempt and reverse charged at 0 % with the
  * statement and the buyer's tax id), both parties' details frozen, issue date today in the entity's
  * zone, due after the payment terms, and the number claimed inside the batch (DESIGN.md §4: no read,
- * no retry, gapless under any concurrency). The PDF needs the number, so it is drawn right after the
- * batch from the frozen snapshot, put in R2 under its SHA-256, and attached (`attachPdf`); the
- * Idempotency-Key record joins that second batch, so a replay answers the response with the PDF's hash.
+ * no retry, gapless under any concurrency). The PDF needs the number, so it is drawn after the batch
+ * from the frozen snapshot, put in R2 under its SHA-256, and attached (`attachPdf`) — by the documents
+ * queue when there is one (drawing is CPU work that would hold up every concurrent finalization; the
+ * answer then has pdfSha256 null until `invoice.updated` says it is attached, and GET /pdf draws it at
+ * once if asked first), else right away, with the Idempotency-Key record joining that second batch.
  */
-export async function finalize(ctx: ActionContext, id: string, store: DocumentStore): Promise<InvoiceView> {
+export async function finalize(ctx: ActionContext, id: string, documents: Documents): Promise<InvoiceView> {
+  const queued = Boolean(documents.queue);
   // The logo stays out of the batch's result (which is resolved through JSON): bytes kept aside.
   let logoPng: Uint8Array | null = null;
   const finalized = await retryOn("rev_conflict", async () => {
@@ -365,11 +368,21 @@ export async function finalize(ctx: ActionContext, id: string, store: DocumentSt
     updateInvoice(changes, before, after, { replaceLines: true });
     const view = invoiceView(after, "0", ctx.origin);
     changes.record({ kind: "invoice.finalized", subject: { type: "invoice", id }, data: { invoice: view }, before: { rev: before.rev, status: before.status }, after: view });
-    // The Idempotency-Key record waits for the response with the PDF (below).
     logoPng = sellerOf(merchant).logoPng;
-    return commit({ ...ctx, beforeCommit: undefined }, changes, { invoice: after });
+    // Queued: the answer is this batch's, and so is the Idempotency-Key record of it.
+    if (queued) return commit({ ...ctx, beforeCommit: ctx.beforeCommit && ((c, result) => ctx.beforeCommit!(c, (result as { view: unknown }).view)) }, changes, { invoice: after, view });
+    // The Idempotency-Key record waits for the response with the PDF (below).
+    return commit({ ...ctx, beforeCommit: undefined }, changes, { invoice: after, view });
   });
-  return attachPdf(ctx, finalized.invoice, logoPng, store);
+  if (queued && (await enqueueDocument(documents, { entityId: ctx.entity.id, kind: "invoice", id }))) return finalized.view;
+  return attachPdf(queued ? { ...ctx, beforeCommit: undefined } : ctx, finalized.invoice, logoPng, documents.store);
+}
+
+/** The documents queue's work for one invoice: draw and attach its PDF unless it has one (a retry, GET /pdf first). */
+export async function attachPdfOf(ctx: ActionContext, id: string, store: DocumentStore): Promise<void> {
+  const found = await loadInvoice(ctx.db, id);
+  if (!found || found.invoice.pdfKey || !found.invoice.finalizedAt || !found.invoice.merchantSnapshot) return;
+  await attachPdf(ctx, found.invoice, sellerOf(await getMerchant(ctx.db, ctx.entity)).logoPng, store);
 }
 
 /**
