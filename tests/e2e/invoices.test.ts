@@ -157,6 +157,20 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
 
       const api = await apiCall<ApiInvoice>(context, "GET", `/api/v1/entities/${ENTITY}/invoices/${id}`);
       expect(api.body.amountDue).toBe("410.00");
+
+      // Paid in full: nothing is due, here and in the other browser.
+      await press(page.locator('[data-testid="record-payment"]'));
+      await page.locator('[data-testid="payment-status"]').selectOption("PAID");
+      await press(page.locator('[data-testid="payment-save"]'));
+      await expect.poll(() => page.locator('[data-testid="invoice-payment"]').textContent(), POLL).toBe("Paid");
+      expect(await page.locator('[data-testid="invoice-amount-due"]').textContent()).toBe("£0.00");
+      await expect.poll(() => row.locator('[data-testid="invoice-payment"]').textContent(), POLL).toBe("Paid");
+      // A paid invoice cannot be voided: the server says why.
+      await press(page.locator('[data-testid="void-invoice"]'));
+      await press(page.locator('[data-testid="confirm-void"]'));
+      await page.locator('[data-testid="invoice-error"]').waitFor();
+      expect(await page.locator('[data-testid="invoice-error"]').textContent()).toMatch(/cannot be voided/);
+      expect(await page.locator('[data-testid="invoice-status"]').getAttribute("data-status")).toBe("SENT");
     });
   });
 }
