@@ -2,7 +2,7 @@
 // notes", "tax"), on the shared fetch client (#lib/api.ts).
 import { enc, entityPath, entityResource, newIdempotencyKey, query, request } from "../api.ts";
 import type { CreditNote, Invoice, InvoiceCreate, InvoiceUpdate, Page, PublicInvoice, TaxRate } from "$worker/api/types.ts";
-import type { CreditNoteStatus, InvoiceStatus, PaymentStatus } from "$worker/domain/invoice.ts";
+import type { InvoiceStatus, PaymentStatus } from "$worker/domain/invoice.ts";
 
 type Fetch = typeof fetch;
 const base = entityPath;
@@ -48,7 +48,6 @@ export const creditNotesApi = {
   pdfUrl: (entity: string, id: string) => `${base(entity)}/credit-notes/${enc(id)}/pdf`,
 };
 
-export type { CreditNoteStatus };
 
 export const taxRatesApi = {
   /** The entity's tax rates (a short list: the first 100). */

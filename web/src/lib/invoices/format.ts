@@ -1,6 +1,6 @@
 // Display helpers for invoices and credit notes: the labels and badge colours of their states, and
 // what is left to credit on each line (decimal strings through the Worker's own money rules, never floats).
-import type { CreditNote, Invoice, InvoiceLine } from "$worker/api/types.ts";
+import type { CreditNote, Invoice } from "$worker/api/types.ts";
 import type { CreditNoteStatus, InvoiceStatus, PaymentStatus } from "$worker/domain/invoice.ts";
 import { compareMoney, subtractMoney, sumMoney } from "$worker/domain/money.ts";
 import { Decimal } from "$worker/domain/decimal.ts";
@@ -45,4 +45,3 @@ export function leftToCredit(invoice: Pick<Invoice, "lines" | "currency">, notes
 /** Nothing is left to credit on this line. */
 export const fullyCredited = (left: LeftToCredit | undefined): boolean => !left || compareMoney(left.amount, "0") <= 0;
 
-export type { InvoiceLine };
