@@ -200,6 +200,28 @@ describe("invoices: refusals and filters", () => {
     await expect.poll(() => page.locator('[data-testid="invoice-title"]').textContent(), POLL).toBe(finalized.body.invoiceNumber);
   });
 
+  test("a line with a service period (as billing runs write them) shows it and keeps it through an edit", async () => {
+    const { context, page } = await open("finance@acme.test");
+    const customer = await createCustomer(context, ENTITY, { legalName: uniqueName("Period Buyer"), currency: "GBP", country: "GB" });
+    const servicePeriod = { start: "2027-01-01", end: "2027-01-31" };
+    const created = await apiCall<ApiInvoice>(
+      context,
+      "POST",
+      `/api/v1/entities/${ENTITY}/invoices`,
+      { customerId: customer.id, currency: "GBP", lines: [{ title: "Platform — January", description: "Monthly plan", quantity: "1", rate: "99.00", taxRateId: "txr_uk_1", servicePeriod }] },
+      { "Idempotency-Key": crypto.randomUUID() },
+    );
+    expect(created.status).toBe(201);
+    await page.goto(`/${ENTITY}/invoices/${created.body.id}`);
+    await page.locator('[data-testid="service-period"]').waitFor();
+    await page.locator('[data-testid="edit-invoice"]').click();
+    await page.locator('[data-testid="line-title"]').first().fill("Platform plan — January");
+    await page.locator('[data-testid="invoice-save"]').click();
+    await expect.poll(() => page.locator('[data-testid="invoice-line-title"]').first().textContent(), POLL).toBe("Platform plan — January");
+    const after = await apiCall<{ lines: { title: string; description: string | null; servicePeriod: unknown; taxRateId: string | null }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/invoices/${created.body.id}`);
+    expect(after.body.lines).toMatchObject([{ title: "Platform plan — January", description: "Monthly plan", servicePeriod, taxRateId: "txr_uk_1" }]);
+  });
+
   test("the status and customer filters are the API's; a new invoice of another customer stays out", async () => {
     const { context, page } = await open("finance@acme.test");
     const mine = await createCustomer(context, ENTITY, { legalName: uniqueName("Filter Buyer"), currency: "GBP", country: "GB" });
