@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // Accessibility: axe-core (npm, injected from node_modules) finds no serious or critical violation
 // on any screen, on a desktop and on a phone, signed in as an admin (who sees every control), the
-// approval screens included (inbox, a task with its decision bar, the editor's banner, the workflow).
+// approval screens included (inbox, a task with its decision bar, the editor's banner, the workflow),
+// and the invoice screens (list, editor, a sent invoice with its credit-note and payment forms, the public page).
 import { describe, expect, test } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { BASE_URL, DESKTOP, PHONE, apiCall, axeViolations, createCustomer, uniqueName, useBrowser, waitForLive } from "./support.ts";
@@ -32,6 +33,29 @@ async function publishedQuote(context: BrowserContext): Promise<{ id: string; pu
   });
   expect(published.status).toBe(200);
   return { id: created.body.id, publicUrl: published.body.publicUrl };
+}
+
+/** A SENT invoice (with its customer link) and a DRAFT one, for the invoice screens. */
+async function invoices(context: BrowserContext): Promise<{ draftId: string; sentId: string; publicUrl: string }> {
+  const customer = await createCustomer(context, ENTITY, { legalName: uniqueName("Axe Invoice Buyer"), currency: "USD" });
+  const make = async () => {
+    const res = await apiCall<{ id: string }>(
+      context,
+      "POST",
+      `/api/v1/entities/${ENTITY}/invoices`,
+      { customerId: customer.id, currency: "USD", lines: [{ title: "Implementation", quantity: "2", rate: "150.00", taxRateId: "txr_us_1" }, { title: "Training", quantity: "1", rate: "90.00" }] },
+      { "Idempotency-Key": crypto.randomUUID() },
+    );
+    expect(res.status).toBe(201);
+    return res.body.id;
+  };
+  const [draftId, sentId] = [await make(), await make()];
+  for (const step of ["finalize", "send"]) {
+    const res = await apiCall(context, "POST", `/api/v1/entities/${ENTITY}/invoices/${sentId}/${step}`, undefined, { "Idempotency-Key": crypto.randomUUID() });
+    expect(res.status).toBe(200);
+  }
+  const sent = await apiCall<{ publicUrl: string }>(context, "GET", `/api/v1/entities/${ENTITY}/invoices/${sentId}`);
+  return { draftId, sentId, publicUrl: sent.body.publicUrl };
 }
 
 /** Every screen's violations, reported together at the end of the test (one run shows them all). */
@@ -115,6 +139,44 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
       await pub.goto(quote.publicUrl.replace(/^https?:\/\/[^/]+/, BASE_URL));
       await pub.locator('[data-testid="public-quote"]').waitFor();
       await expectNoViolations(pub, "public quote");
+      expect(found).toEqual({});
+    });
+
+    test(`the invoice screens (${device})`, async () => {
+      const { check: expectNoViolations, found } = collector();
+      const { context, page } = await open("admin@acme.test", options);
+      const invoice = await invoices(context);
+      const screens: [string, string, string][] = [
+        ["invoices", `/${ENTITY}/invoices`, '[data-testid="invoice-row"]'],
+        ["new invoice", `/${ENTITY}/invoices/new`, '[data-testid="invoice-editor"]'],
+        ["draft invoice", `/${ENTITY}/invoices/${invoice.draftId}`, '[data-testid="invoice-details"]'],
+        ["sent invoice", `/${ENTITY}/invoices/${invoice.sentId}`, '[data-testid="invoice-link"]'],
+      ];
+      for (const [screen, path, ready] of screens) {
+        await page.goto(path);
+        await page.locator(ready).first().waitFor();
+        await waitForLive(page);
+        await expectNoViolations(page, screen);
+        if (screen === "draft invoice") {
+          await page.locator('[data-testid="edit-invoice"]').click();
+          await page.locator('[data-testid="invoice-editor"] [data-testid="line-tax-rate"] option', { hasText: "Sales tax" }).first().waitFor({ state: "attached" });
+          await expectNoViolations(page, "invoice draft editor");
+        }
+        if (screen === "sent invoice") {
+          await page.locator('[data-testid="create-credit-note"]').click();
+          await page.locator('[data-testid="credit-line-pick"]').first().check();
+          await page.locator('[data-testid="credit-line-value"]').first().waitFor();
+          await expectNoViolations(page, "credit note form");
+          await page.locator('[data-testid="record-payment"]').click();
+          await page.locator('[data-testid="payment-form"]').waitFor();
+          await expectNoViolations(page, "record payment");
+        }
+      }
+      const signedOut = await anonymous(options);
+      const pub = await signedOut.newPage();
+      await pub.goto(invoice.publicUrl.replace(/^https?:\/\/[^/]+/, BASE_URL));
+      await pub.locator('[data-testid="public-invoice"]').waitFor();
+      await expectNoViolations(pub, "public invoice");
       expect(found).toEqual({});
     });
   }

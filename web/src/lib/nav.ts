@@ -15,7 +15,7 @@ export const NAV: NavItem[] = [
   // Approval tasks assigned to me; the layout adds the live count (#lib/approvals/inbox.svelte.ts).
   { segment: "inbox", label: "Inbox", icon: "inbox" },
   { segment: "settings", label: "Settings", icon: "sliders" },
-  // { segment: "invoices", label: "Invoices", icon: "receipt" },
+  { segment: "invoices", label: "Invoices", icon: "receipt" },
 ];
 
 export const DEFAULT_SECTION = NAV[0].segment;
