@@ -68,6 +68,9 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       const second = page.locator('[data-testid="editor-line"]').nth(1);
       await second.locator('[data-testid="line-title"]').fill("Setup fee");
       await second.locator('[data-testid="line-rate"]').fill("50.00");
+      // A new line's rate is the server's choice unless picked; this one is picked: no tax.
+      expect(await second.locator('[data-testid="line-tax-rate"]').inputValue()).toBe("automatic");
+      await second.locator('[data-testid="line-tax-rate"]').selectOption({ label: "No tax rate" });
       if (device === "phone") expect(await hasNoHorizontalScroll(page)).toBe(true);
       await press(page.locator('[data-testid="invoice-save"]'));
 

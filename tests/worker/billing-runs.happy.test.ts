@@ -103,12 +103,18 @@ describe("billing runs — dry run and tax", () => {
     // The API no longer lets a reverse-charged customer lose its tax id; rows from before (or an import) can lack it.
     await DE_DB().prepare("UPDATE customers SET tax_id = NULL WHERE id = ?").bind(rc.body.id).run();
     const reverse = await activeSchedule(finance, rc.body.id, { startDate: "2037-01-01", endDate: "2037-03-01" });
+    // A product in a category none of the entity's rates covers: its lines would carry no tax.
+    const exotic = await finance.post(`${DE}/products`, { name: "Exotic goods", taxCategory: "exotic" });
+    const exoticPrice = await finance.post(`${DE}/prices`, { productId: exotic.body.id, name: "Exotic — monthly", currency: "EUR", billingFrequency: "MONTHLY", billingType: "IN_ADVANCE", structure: { pricingType: "FIXED", price: "10.00" } });
+    expect(exoticPrice.status, JSON.stringify(exoticPrice.body)).toBe(201);
+    const untaxed = await activeSchedule(finance, customerId, { startDate: "2037-01-01", endDate: "2037-02-01", phases: [{ prices: [{ priceId: exoticPrice.body.id, quantity: "1" }] }] });
     const before = await counts();
     const res = await finance.post(`${DE}/billing-runs`, { asOf: "2037-02-01", dryRun: true });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(await counts()).toEqual(before);
     expect(res.body).toMatchObject({ asOf: "2037-02-01", dryRun: true });
     const mine = res.body.invoices.filter((i: any) => [zero.id, reverse.id].includes(i.billingScheduleId));
+    expect(res.body.invoices.filter((i: any) => i.billingScheduleId === untaxed.id)).toHaveLength(1);
     expect(mine.map((i: any) => [i.billingScheduleId, i.billingDate])).toEqual([
       [zero.id, "2037-01-01"],
       [zero.id, "2037-02-01"],
@@ -120,8 +126,9 @@ describe("billing runs — dry run and tax", () => {
     expect(rcInvoice.notes[0]).toContain("Reverse charge");
     expect(rcInvoice.lines).toEqual([expect.objectContaining({ priceId: "price_de_platform_monthly", quantity: "1", amount: "1250.00", tax: "0.00" })]);
     const codes = (id: string) => res.body.warnings.filter((w: any) => w.billingScheduleId === id).map((w: any) => w.code);
-    // The demo platform product has no tax category, and every DE rate has one: no rate fits a taxed buyer.
-    expect(codes(zero.id)).toEqual(["zero_total", "no_tax_rate", "zero_total", "no_tax_rate"]);
+    // The demo platform product has no tax category: standard-rated (USt 19 %), so only the zero totals warn.
+    expect(codes(zero.id)).toEqual(["zero_total", "zero_total"]);
+    expect(codes(untaxed.id)).toEqual(["no_tax_rate"]);
     expect(codes(reverse.id)).toEqual(["reverse_charge_without_tax_id", "reverse_charge_without_tax_id"]);
     expect(res.body.invoiceCount).toBeGreaterThanOrEqual(4);
     expect(res.body.totals.find((t: any) => t.currency === "EUR").invoices).toBe(res.body.invoiceCount);

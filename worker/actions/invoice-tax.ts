@@ -11,6 +11,9 @@ import type { TaxRate } from "../db/tax-rates.ts";
 import { chooseTax, type TaxCustomer, type TaxMerchant } from "../domain/tax-rules.ts";
 import type { EntityRecord } from "../env.ts";
 
+/** The category of what names none. */
+export const STANDARD_CATEGORY = "standard";
+
 export interface TaxFacts {
   merchant: TaxMerchant;
   /** Every rate of the entity, oldest first (chooseTax's tie-break). */
@@ -49,7 +52,9 @@ export function withChosenTax<L extends { taxRateId?: string | null; priceId?: s
   let untaxed = 0;
   const chosen = lines.map((line) => {
     if (line.taxRateId !== undefined) return { ...line, taxRateId: line.taxRateId };
-    const category = line.priceId ? (facts.categories.get(line.priceId) ?? null) : null;
+    // A line of no product, or of a product without a tax category, is standard-rated (as VAT and
+    // sales tax treat anything not singled out): it takes the "standard" rate, else a general one.
+    const category = (line.priceId ? facts.categories.get(line.priceId) : null) ?? STANDARD_CATEGORY;
     const choice = chooseTax(facts.merchant, { country: customer.country, taxId: customer.taxId, taxStatus: "TAXED" }, category, facts.rates);
     if (choice.reason === "no_rate") untaxed++;
     return { ...line, taxRateId: choice.taxRateId };
