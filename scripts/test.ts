@@ -7,6 +7,7 @@ import { BIN, buildWeb, run, startWrangler, waitForHealth, CHILD_ENV } from "./l
 import { prepareLocal } from "./prepare-local.ts";
 
 const only = process.argv[2]; // "worker" | "e2e" | undefined (both)
+const files = process.argv.slice(3); // e.g. `e2e tests/e2e/invoices.test.ts`: only these files
 const reports = mkdtempSync(join(tmpdir(), "kontor-reports-"));
 const report = (name: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${join(reports, `${name}.json`)}`];
 
@@ -27,7 +28,7 @@ function summarize() {
 process.on("exit", summarize);
 
 buildWeb();
-if (only !== "e2e") run(BIN("vitest"), ["run", "--config", "vitest.config.ts", ...report("worker")]);
+if (only !== "e2e") run(BIN("vitest"), ["run", "--config", "vitest.config.ts", ...report("worker"), ...files]);
 
 if (only !== "worker") {
   const state = mkdtempSync(join(tmpdir(), "kontor-e2e-"));
@@ -37,7 +38,7 @@ if (only !== "worker") {
   const server = startWrangler(port, state, ["--log-level", "warn"]);
   try {
     await waitForHealth(url, server);
-    run(BIN("vitest"), ["run", "--config", "vitest.e2e.config.ts", ...report("e2e")], { env: { ...CHILD_ENV, KONTOR_URL: url } });
+    run(BIN("vitest"), ["run", "--config", "vitest.e2e.config.ts", ...report("e2e"), ...files], { env: { ...CHILD_ENV, KONTOR_URL: url } });
   } finally {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));
