@@ -17,6 +17,10 @@ declare global {
       SANDBOX_URL: string;
       PRODUCTION_URL: string;
       LOCAL_URL?: string;
+      /** Xero's consent page origin (login.xero.com), identity (identity.xero.com) and API (api.xero.com): the fake locally. */
+      XERO_LOGIN_URL: string;
+      XERO_IDENTITY_URL: string;
+      XERO_API_URL: string;
       /** Entity databases: ENTITY_<SLUG>, named by the control plane's entity registry. */
       [binding: string]: unknown;
     }
