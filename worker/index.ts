@@ -8,6 +8,7 @@ import { scheduled } from "./jobs/scheduled.ts";
 import type { Env } from "./env.ts";
 
 export { EntityRoom } from "../party/entity-room.ts";
+export { XeroConnection } from "./integrations/xero/connection.ts";
 
 const app = createApp();
 

@@ -32,6 +32,11 @@ describe("OpenAPI", () => {
       "/api/v1/entities/{entity}/billing-schedules/{id}/resume",
       "/api/v1/entities/{entity}/billing-schedules/{id}/cancel",
       "/api/v1/entities/{entity}/quotes/{id}/execute",
+      "/api/v1/entities/{entity}/integrations",
+      "/api/v1/entities/{entity}/integrations/xero",
+      "/api/v1/entities/{entity}/integrations/xero/connect",
+      "/api/v1/entities/{entity}/integrations/xero/status",
+      "/api/v1/integrations/xero/callback",
     ]) {
       expect(Object.keys(res.body.paths)).toContain(path);
     }

@@ -51,6 +51,12 @@ const STATUS_BY_CODE = {
   duplicate_line: 422,
   too_many_lines: 422,
   rate_limited: 429,
+  invalid_oauth_state: 400,
+  integration_not_connected: 404,
+  reconnect_required: 409,
+  token_version_conflict: 409,
+  xero_unavailable: 503,
+  integration_unavailable: 503,
   internal_error: 500,
   entity_unavailable: 503,
 } as const;

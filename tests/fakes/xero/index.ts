@@ -55,8 +55,8 @@ export function createXeroFake(options: XeroFakeOptions = {}): XeroFake {
   const identitySpec = validatorFor("xero-identity.yaml", options.specDir);
 
   /** A failure queued by POST /__fail that this request matches, used up as it is served. */
-  function takeFailure(kind: "api" | "token", tenantId: string | null): Failure | null {
-    const failure = state.failures.find((f) => f.count > 0 && (f.scope === "all" || f.scope === kind) && (!f.tenantId || f.tenantId === tenantId));
+  function takeFailure(kind: "api" | "token", tenantId: string | null, body: string): Failure | null {
+    const failure = state.failures.find((f) => f.count > 0 && (f.scope === "all" || f.scope === kind) && (!f.tenantId || f.tenantId === tenantId) && (!f.bodyIncludes || body.includes(f.bodyIncludes)));
     if (!failure) return null;
     failure.count--;
     state.failures = state.failures.filter((f) => f.count > 0);
@@ -79,7 +79,7 @@ export function createXeroFake(options: XeroFakeOptions = {}): XeroFake {
       const count = Number(input.count ?? 1);
       if (![429, 500, 502, 503, 504].includes(status) || !Number.isInteger(count) || count < 1) return json(400, { error: "status must be 429, 500, 502, 503 or 504 and count a positive integer" });
       const scope = (input.scope as Failure["scope"] | undefined) ?? "api";
-      state.failures.push({ status, count, retryAfter: Number(input.retryAfter ?? 1), scope, tenantId: (input.tenantId as string | undefined) ?? null });
+      state.failures.push({ status, count, retryAfter: Number(input.retryAfter ?? 1), scope, tenantId: (input.tenantId as string | undefined) ?? null, bodyIncludes: (input.bodyIncludes as string | undefined) ?? null });
       return json(200, { failures: state.failures });
     }
     if (url.pathname === "/__tenants" && request.method === "POST") {
@@ -107,12 +107,12 @@ export function createXeroFake(options: XeroFakeOptions = {}): XeroFake {
     };
     if (path === "/identity/connect/authorize") return plain(request.method === "POST" ? await identity.decide(new Request(request.url, { method: "POST", body: body.raw })) : identity.authorize(url));
     if (path === "/connect/token" && request.method === "POST") {
-      const failure = takeFailure("token", null);
+      const failure = takeFailure("token", null, body.raw);
       return failure ? failed(failure, null) : plain(await identity.token(request, body.raw));
     }
     if (path === "/connect/revocation" && request.method === "POST") return plain(await identity.revoke(request, body.raw));
     if (path === "/connections" || path.startsWith("/connections/")) {
-      const failure = takeFailure("api", null);
+      const failure = takeFailure("api", null, body.raw);
       if (failure) return failed(failure, null);
       const check = await identitySpec.check({ method: request.method, path: path.replace(/^\/connections/, "/Connections"), query: Object.fromEntries(url.searchParams), headers: Object.fromEntries(request.headers) });
       if (!check.valid) return { response: json(400, { error: "invalid_request", error_description: check.errors.join("; ") }), valid: false, errors: check.errors, tenantId: null };
@@ -120,7 +120,7 @@ export function createXeroFake(options: XeroFakeOptions = {}): XeroFake {
     }
     if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
       const tenantId = request.headers.get("xero-tenant-id")?.toLowerCase() ?? null;
-      const failure = takeFailure("api", tenantId);
+      const failure = takeFailure("api", tenantId, body.raw);
       if (failure) return failed(failure, tenantId);
       return accounting.handle(request, url, body.parsed);
     }

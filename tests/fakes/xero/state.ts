@@ -68,6 +68,8 @@ export interface Failure {
   /** Which requests fail: the Accounting API and /connections ("api", the default), the token endpoint, or both. */
   scope: "api" | "token" | "all";
   tenantId: string | null;
+  /** Only requests whose body contains this text (a test's own refresh token, say). */
+  bodyIncludes: string | null;
 }
 
 export interface FakeState {

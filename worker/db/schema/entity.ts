@@ -306,3 +306,4 @@ export const approvalTasks = sqliteTable(
 );
 export * from "./billing.ts";
 export * from "./schedules.ts";
+export * from "./integrations.ts";
