@@ -36,6 +36,8 @@ describe("OpenAPI", () => {
       "/api/v1/entities/{entity}/integrations/xero",
       "/api/v1/entities/{entity}/integrations/xero/connect",
       "/api/v1/entities/{entity}/integrations/xero/status",
+      "/api/v1/entities/{entity}/integrations/xero/mappings",
+      "/api/v1/entities/{entity}/integrations/xero/options",
       "/api/v1/integrations/xero/callback",
     ]) {
       expect(Object.keys(res.body.paths)).toContain(path);

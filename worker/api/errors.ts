@@ -57,6 +57,8 @@ const STATUS_BY_CODE = {
   token_version_conflict: 409,
   xero_unavailable: 503,
   integration_unavailable: 503,
+  invalid_mapping: 422,
+  xero_refused: 422,
   internal_error: 500,
   entity_unavailable: 503,
 } as const;

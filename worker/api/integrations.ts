@@ -8,10 +8,11 @@ import { DomainError } from "../domain/errors.ts";
 import { presentedCredential } from "../credentials.ts";
 import type { AppEnv } from "../env.ts";
 import { disconnect, establish, integrationOf, parseState, startConnect, status, takeState } from "../integrations/xero/connect.ts";
+import { getMappings, mappingOptions, putMappings } from "../integrations/xero/mappings.ts";
 import { ApiError } from "./errors.ts";
 import { requirePermission, scopeOf } from "./middleware.ts";
-import { actionContext, originOf } from "./respond.ts";
-import { entityParam, errorResponses, jsonResponse } from "./schemas.ts";
+import { actionContext, originOf, respond } from "./respond.ts";
+import { entityParam, errorResponses, jsonBody, jsonResponse } from "./schemas.ts";
 
 const connectionState = z.enum(["CONNECTED", "RECONNECT_REQUIRED"]);
 
@@ -51,6 +52,44 @@ export const xeroStatusSchema = z
   })
   .openapi("XeroStatus");
 
+const accountCode = z.string().trim().min(1).max(10).openapi({ description: "A Xero account code", example: "200" });
+const MAX_ENTRIES = 500;
+const entries = <T extends z.ZodType>(value: T, what: string) =>
+  z.record(z.string().min(1).max(64), value).refine((r) => Object.keys(r).length <= MAX_ENTRIES, `At most ${MAX_ENTRIES} ${what}`);
+
+const mappingsBody = z
+  .strictObject({
+    defaultRevenueAccount: accountCode.openapi({ description: "Revenue account for lines whose product has none of its own" }),
+    paymentAccount: accountCode.nullish().openapi({ description: "The bank account (or one that takes payments) Kontor's payments are recorded against" }),
+    taxTypes: entries(z.string().trim().min(1).max(50), "tax types").optional().openapi({ description: "Kontor tax rate id → Xero TaxType", example: { txr_0000000000example0000: "OUTPUT2" } }),
+    products: entries(z.strictObject({ accountCode: accountCode.optional(), itemCode: z.string().trim().min(1).max(30).optional() }), "products").optional().openapi({ description: "Kontor product id → Xero account and item codes" }),
+  })
+  .openapi("PutXeroMappings");
+
+export const mappingsSchema = z
+  .object({
+    defaultRevenueAccount: z.string(),
+    paymentAccount: z.string().nullable(),
+    taxTypes: z.record(z.string(), z.string()),
+    products: z.record(z.string(), z.object({ accountCode: z.string().optional(), itemCode: z.string().optional() })),
+    tenantId: z.string().nullable(),
+    rev: z.number().int(),
+    updatedAt: z.string().nullable(),
+    updatedBy: z.string().nullable(),
+    stale: z.boolean().openapi({ description: "Checked against another Xero organisation than the one connected now" }),
+  })
+  .openapi("XeroMappings");
+
+const optionSchema = z.object({ code: z.string(), name: z.string(), type: z.string() });
+const optionsSchema = z
+  .object({
+    revenueAccounts: z.array(optionSchema),
+    paymentAccounts: z.array(optionSchema),
+    taxTypes: z.array(z.object({ taxType: z.string(), name: z.string(), rate: z.string() })),
+    items: z.array(z.object({ code: z.string(), name: z.string() })),
+  })
+  .openapi("XeroMappingOptions");
+
 const tags = ["Integrations"];
 const routes = {
   list: createRoute({
@@ -86,6 +125,32 @@ const routes = {
     middleware: requirePermission("integrations:connect"),
     request: { params: entityParam },
     responses: { 200: jsonResponse(integrationSchema, "The integration, now disconnected"), ...errorResponses },
+  }),
+  getMappings: createRoute({
+    method: "get",
+    path: "/entities/{entity}/integrations/xero/mappings",
+    tags,
+    summary: "How Kontor books into Xero: accounts, tax types, items",
+    request: { params: entityParam },
+    responses: { 200: jsonResponse(mappingsSchema, "The mappings (empty before the first PUT)"), ...errorResponses },
+  }),
+  putMappings: createRoute({
+    method: "put",
+    path: "/entities/{entity}/integrations/xero/mappings",
+    tags,
+    summary: "Replace the mappings (finance, admin), checked against the organisation's accounts, tax rates and items in Xero",
+    middleware: requirePermission("integrations:manage"),
+    request: { params: entityParam, ...jsonBody(mappingsBody) },
+    responses: { 200: jsonResponse(mappingsSchema, "The stored mappings"), ...errorResponses },
+  }),
+  options: createRoute({
+    method: "get",
+    path: "/entities/{entity}/integrations/xero/options",
+    tags,
+    summary: "What the mappings may name (finance, admin): the organisation's revenue and payment accounts, sales tax types and items",
+    middleware: requirePermission("integrations:manage"),
+    request: { params: entityParam },
+    responses: { 200: jsonResponse(optionsSchema, "Choices read from Xero"), ...errorResponses },
   }),
   callback: createRoute({
     method: "get",
@@ -124,7 +189,13 @@ export const integrations = new OpenAPIHono<AppEnv>()
     const ctx = actionContext(c);
     await disconnect(c.env, ctx);
     return c.json(await integrationOf(ctx.db, c.env.ENVIRONMENT), 200);
-  });
+  })
+  .openapi(routes.getMappings, async (c) => c.json(await getMappings(scopeOf(c).db, c.env.ENVIRONMENT), 200))
+  .openapi(routes.putMappings, (c) => {
+    const body = c.req.valid("json");
+    return respond(c, 200, (ctx) => putMappings(c.env, ctx, body));
+  })
+  .openapi(routes.options, async (c) => c.json(await mappingOptions(c.env, scopeOf(c).entity), 200));
 
 /** The callback lives outside any entity's path: the state names the entity, the session names the user. */
 export const integrationCallbacks = new OpenAPIHono<AppEnv>().openapi(routes.callback, async (c) => {

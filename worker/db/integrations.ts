@@ -1,8 +1,8 @@
 // Queries and change rows of an entity's integration: its connection, OAuth states in flight, sync state.
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { ChangeSet } from "./changes.ts";
 import { orm } from "./orm.ts";
-import { integrationConnections, oauthStates, syncObjects, type ConnectionState } from "./schema/entity.ts";
+import { integrationConnections, integrationMappings, oauthStates, products, syncObjects, taxRates, type ConnectionState } from "./schema/entity.ts";
 
 export type ConnectionRow = typeof integrationConnections.$inferSelect;
 export type OAuthStateRow = typeof oauthStates.$inferSelect;
@@ -98,4 +98,36 @@ export async function syncSummary(db: D1Database, provider: string, limit = 100)
       syncedAt: r.synced_at ?? null,
     })),
   };
+}
+
+export type MappingsRow = typeof integrationMappings.$inferSelect;
+
+export async function findMappings(db: D1Database, provider: string): Promise<MappingsRow | null> {
+  return (await orm(db).select().from(integrationMappings).where(eq(integrationMappings.provider, provider)).get()) ?? null;
+}
+
+/** Which of these tax rate and product ids the entity has. */
+export async function knownIds(db: D1Database, taxRateIds: string[], productIds: string[]) {
+  const d = orm(db);
+  const [rates, items] = await Promise.all([
+    taxRateIds.length ? d.select({ id: taxRates.id }).from(taxRates).where(inArray(taxRates.id, taxRateIds)) : Promise.resolve([]),
+    productIds.length ? d.select({ id: products.id }).from(products).where(inArray(products.id, productIds)) : Promise.resolve([]),
+  ]);
+  return { taxRateIds: new Set(rates.map((r) => r.id)), productIds: new Set(items.map((r) => r.id)) };
+}
+
+/** Replace the mappings whole (a PUT), guarded on the revision read before Xero was asked. */
+export function recordMappings(changes: ChangeSet, previous: MappingsRow | null, next: Omit<MappingsRow, "rev">) {
+  const rev = (previous?.rev ?? 0) + 1;
+  if (previous) {
+    changes.guard(
+      changes.orm.update(integrationMappings).set({ ...next, rev }).where(and(eq(integrationMappings.provider, next.provider), eq(integrationMappings.rev, previous.rev))),
+      "rev_conflict",
+      "The mappings changed meanwhile; read them again",
+    );
+  } else {
+    changes.add(changes.orm.insert(integrationMappings).values({ ...next, rev }));
+  }
+  changes.record({ kind: "integration.mappings_updated", subject: { type: "integration", id: next.provider }, data: { provider: next.provider, tenantId: next.tenantId, rev, mappings: next.mappings }, before: previous?.mappings ?? null, after: next.mappings });
+  return rev;
 }

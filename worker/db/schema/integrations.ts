@@ -63,3 +63,21 @@ export const syncObjects = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.provider, t.objectType, t.objectId] }), index("sync_objects_state").on(t.provider, t.state, t.updatedAt)],
 );
+
+/** How Kontor's records book into Xero (API.md "PUT /integrations/xero/mappings"); checked against the organisation it names. */
+export interface XeroMappings {
+  defaultRevenueAccount: string;
+  paymentAccount: string | null;
+  taxTypes: Record<string, string>;
+  products: Record<string, { accountCode?: string; itemCode?: string }>;
+}
+
+export const integrationMappings = sqliteTable("integration_mappings", {
+  provider: text("provider").primaryKey(),
+  /** The organisation the mappings were checked against: a reconnect to another one makes them stale. */
+  tenantId: text("tenant_id").notNull(),
+  mappings: text("mappings", { mode: "json" }).$type<XeroMappings>().notNull(),
+  rev: integer("rev").notNull(),
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
