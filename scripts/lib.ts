@@ -106,3 +106,8 @@ export function startWrangler(port: number, persistTo: string | undefined, extra
   if (persistTo) args.push("--persist-to", persistTo);
   return spawn(BIN("wrangler"), args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: CHILD_ENV });
 }
+
+/** `wrangler dev` flags pointing the Worker's Xero URLs at a fake (the local defaults name port 8790). */
+export function xeroVars(url: string): string[] {
+  return ["XERO_LOGIN_URL", "XERO_IDENTITY_URL", "XERO_API_URL"].flatMap((name) => ["--var", `${name}:${url}`]);
+}

@@ -15,7 +15,7 @@ const report = (name: string) => ["--reporter=default", "--reporter=json", `--ou
 function summarize() {
   let passed = 0;
   let failed = 0;
-  for (const name of ["worker", "e2e"]) {
+  for (const name of ["fakes", "worker", "e2e"]) {
     const file = join(reports, `${name}.json`);
     if (!existsSync(file)) continue;
     const result = JSON.parse(readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number; numFailedTestSuites: number };
@@ -28,7 +28,11 @@ function summarize() {
 process.on("exit", summarize);
 
 buildWeb();
-if (only !== "e2e") run(BIN("vitest"), ["run", "--config", "vitest.config.ts", ...report("worker"), ...files]);
+if (only !== "e2e") {
+  // The fakes' own tests (Node), then the Worker's (workerd), which talk to those fakes.
+  if (files.length === 0) run(BIN("vitest"), ["run", "--config", "vitest.fakes.config.ts", ...report("fakes")]);
+  run(BIN("vitest"), ["run", "--config", "vitest.config.ts", ...report("worker"), ...files]);
+}
 
 if (only !== "worker") {
   const state = mkdtempSync(join(tmpdir(), "kontor-e2e-"));

@@ -1,4 +1,5 @@
 import type { EntityRoom } from "../party/entity-room.ts";
+import type { XeroConnection } from "./integrations/xero/connection.ts";
 import type { Actor } from "../party/protocol.ts";
 import type { Role } from "./domain/access.ts";
 import type { entities } from "./db/schema/control.ts";
@@ -10,6 +11,8 @@ declare global {
     interface Env {
       CONTROL: D1Database;
       EntityRoom: DurableObjectNamespace<EntityRoom>;
+      /** One per entity's Xero connection: its tokens' one writer and its call budget. */
+      XeroConnection: DurableObjectNamespace<XeroConnection>;
       ASSETS?: Fetcher;
       /** Final invoice and credit-note PDFs, content-addressed (worker/actions/documents.ts). */
       DOCUMENTS: R2Bucket;
@@ -21,6 +24,15 @@ declare global {
       SANDBOX_URL: string;
       PRODUCTION_URL: string;
       LOCAL_URL?: string;
+      /** Xero's consent page origin (login.xero.com), identity (identity.xero.com) and API (api.xero.com): the fake locally. */
+      XERO_LOGIN_URL: string;
+      XERO_IDENTITY_URL: string;
+      XERO_API_URL: string;
+      /** Secrets (local defaults in wrangler.toml's top-level vars; `wrangler secret put` elsewhere). */
+      XERO_CLIENT_ID?: string;
+      XERO_CLIENT_SECRET?: string;
+      /** 32 bytes, base64: seals the tokens at rest (worker/lib/seal.ts). */
+      XERO_TOKEN_KEY?: string;
       /** Entity databases: ENTITY_<SLUG>, named by the control plane's entity registry. */
       [binding: string]: unknown;
     }

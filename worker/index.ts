@@ -12,6 +12,7 @@ import type { BillingRunMessage } from "./actions/billing-runs.ts";
 import type { Env } from "./env.ts";
 
 export { EntityRoom } from "../party/entity-room.ts";
+export { XeroConnection } from "./integrations/xero/connection.ts";
 
 const app = createApp();
 

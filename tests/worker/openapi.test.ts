@@ -34,6 +34,13 @@ describe("OpenAPI", () => {
       "/api/v1/entities/{entity}/quotes/{id}/execute",
       "/api/v1/entities/{entity}/billing-runs",
       "/api/v1/entities/{entity}/billing-runs/{id}",
+      "/api/v1/entities/{entity}/integrations",
+      "/api/v1/entities/{entity}/integrations/xero",
+      "/api/v1/entities/{entity}/integrations/xero/connect",
+      "/api/v1/entities/{entity}/integrations/xero/status",
+      "/api/v1/entities/{entity}/integrations/xero/mappings",
+      "/api/v1/entities/{entity}/integrations/xero/options",
+      "/api/v1/integrations/xero/callback",
     ]) {
       expect(Object.keys(res.body.paths)).toContain(path);
     }

@@ -18,6 +18,7 @@ import { taxRates } from "./tax-rates.ts";
 import { schedules } from "./schedules.ts";
 import { billingRuns } from "./billing-runs.ts";
 import { entities } from "./entities.ts";
+import { integrationCallbacks, integrations } from "./integrations.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
 import { DomainError } from "../domain/errors.ts";
 import { illFormedPath } from "../domain/text.ts";
@@ -72,6 +73,8 @@ export function createApp() {
   v1.route("/", schedules);
   v1.route("/", billingRuns);
   v1.route("/", publicInvoices);
+  v1.route("/", integrations);
+  v1.route("/", integrationCallbacks);
 
   app.route("/api", auth);
   app.route("/api/v1", v1);

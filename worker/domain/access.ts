@@ -14,12 +14,13 @@ export type Permission =
   | "invoices:write"
   | "tax:write"
   | "integrations:manage"
+  | "integrations:connect"
   | "api_keys:manage";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
     "read", "customers:write", "catalog:write", "quotes:write", "quotes:execute", "approvals:act", "approvals:configure",
-    "billing:write", "invoices:write", "tax:write", "integrations:manage", "api_keys:manage",
+    "billing:write", "invoices:write", "tax:write", "integrations:manage", "integrations:connect", "api_keys:manage",
   ],
   // Finance owns billing and money; reads quotes and executes accepted ones.
   finance: ["read", "customers:write", "catalog:write", "quotes:execute", "billing:write", "invoices:write", "tax:write", "integrations:manage"],

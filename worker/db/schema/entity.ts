@@ -307,3 +307,4 @@ export const approvalTasks = sqliteTable(
 export * from "./billing.ts";
 export * from "./schedules.ts";
 export * from "./billing-runs.ts";
+export * from "./integrations.ts";
