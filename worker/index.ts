@@ -29,9 +29,9 @@ export default {
     return json(404, errorBody("req_static", "not_found", "Not found"));
   },
   scheduled,
-  async queue(batch, env) {
+  async queue(batch, env, ctx) {
     // Each environment names its queues kontor-<environment>-<purpose> (wrangler.toml).
-    if (batch.queue.endsWith("-billing-runs")) return billingRunQueue(batch as MessageBatch<BillingRunMessage>, env);
+    if (batch.queue.endsWith("-billing-runs")) return billingRunQueue(batch as MessageBatch<BillingRunMessage>, env, ctx);
     console.error("no consumer for queue", batch.queue);
     batch.retryAll();
   },

@@ -37,8 +37,8 @@ import {
   chunksOf,
   INVOICES_PER_BATCH,
   invoiceWarnings,
-  STATEMENT_BUDGET,
-  statementsOf,
+  ROW_BUDGET,
+  rowsOf,
   type BillingRunTrigger,
   type Chunk,
   type QuotedPrices,
@@ -311,7 +311,7 @@ export const RUN_ACTOR = { type: "system" as const, id: "billing-run", name: "Bi
 
 /**
  * Bill one chunk: every due invoice of its schedules not invoiced yet, INVOICES_PER_BATCH to a batch,
- * at most STATEMENT_BUDGET statements per message (a follow-up message continues). Repeating a chunk —
+ * at most ROW_BUDGET rows per message (a follow-up message continues). Repeating a chunk —
  * the queue's redelivery, a retry after a failure, an overlapping run — writes nothing twice.
  */
 export async function billChunk(ctx: ChunkContext, message: BillingRunMessage): Promise<{ invoices: number; resumed: boolean }> {
@@ -324,7 +324,7 @@ export async function billChunk(ctx: ChunkContext, message: BillingRunMessage): 
   const loaded = await loadPage(ctx, page);
   let batch = new RunBatch(ctx.db, RUN_ACTOR, at);
   let inBatch = 0;
-  let budget = STATEMENT_BUDGET;
+  let budget = ROW_BUDGET;
   let created = 0;
   let resumeFromId: string | null = rows.length > CHUNK_SCHEDULES ? rows[CHUNK_SCHEDULES].id : null;
   const flush = async () => {
@@ -341,9 +341,9 @@ export async function billChunk(ctx: ChunkContext, message: BillingRunMessage): 
     let cut = false;
     for (const [i, item] of due.entries()) {
       const { invoice } = draftOf(loaded, schedule, customer, item, run.id, at);
-      const cost = statementsOf(invoice.lines.length);
+      const cost = rowsOf(invoice.lines.length);
       // Always make progress: the first invoice of a message goes in whatever it costs.
-      if (cost > budget && budget < STATEMENT_BUDGET) {
+      if (cost > budget && budget < ROW_BUDGET) {
         cut = true;
         break;
       }
