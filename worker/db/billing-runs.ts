@@ -3,7 +3,7 @@
 // unique key decides, never a read. Each invoice's lines, event and audit row are written only if the
 // invoice row with this attempt's fresh id exists at that point of the batch — that is, only by the
 // batch that created it — so a concurrent or repeated run writes nothing for an invoice it did not make.
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql } from "drizzle-orm";
 import type { Actor, EntityEvent } from "../../party/protocol.ts";
 import type { Chunk } from "../domain/billing-run-plan.ts";
 import type { IsoDate } from "../domain/dates.ts";
@@ -14,7 +14,7 @@ import type { Customer } from "./customers.ts";
 import { invoiceView, type StoredInvoice } from "./invoices.ts";
 import { allOf, orm, statementOf } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
-import { billingRunChunks, billingRuns, billingSchedules, customers, invoiceLines, invoices, quoteLines } from "./schema/entity.ts";
+import { billingRuns, billingSchedules, customers, invoiceLines, invoices, merchant as merchantTable, prices, products, quoteLines, taxRates } from "./schema/entity.ts";
 import type { StoredSchedule } from "./schedules.ts";
 
 export type StoredRun = typeof billingRuns.$inferSelect;
@@ -86,16 +86,6 @@ export async function chunkBoundaries(db: D1Database, asOf: IsoDate, size: numbe
 }
 
 const inRange = (fromId: string, beforeId: string | null) => allOf(gte(billingSchedules.id, fromId), beforeId !== null && lt(billingSchedules.id, beforeId));
-
-/** Up to `limit` billable schedules of a chunk from `fromId` on (keyset by id). */
-export function schedulesOfRange(db: D1Database, range: Pick<Chunk, "fromId" | "beforeId">, asOf: IsoDate, limit: number): Promise<StoredSchedule[]> {
-  return orm(db)
-    .select()
-    .from(billingSchedules)
-    .where(allOf(inRange(range.fromId, range.beforeId), billable(asOf)))
-    .orderBy(asc(billingSchedules.id))
-    .limit(limit);
-}
 
 /** The billing keys already invoiced for schedules with ids in [first, last] (one range query). */
 export async function invoicedKeys(db: D1Database, first: string, last: string): Promise<Set<string>> {
@@ -310,5 +300,43 @@ function runData(runId: string, extra: Record<string, number> = {}): { sql: stri
   return {
     sql: `(SELECT json_object('billingRun', json_object('id', id, 'asOf', as_of, 'status', status, 'trigger', "trigger", 'schedules', schedules, 'invoicesCreated', invoices_created, 'chunksDone', chunks_done, 'chunksTotal', chunks_total, 'completedAt', completed_at)${extras.length ? ", " + extras.join(", ") : ""}) FROM billing_runs WHERE id = ?)`,
     params: [runId],
+  };
+}
+
+/**
+ * Everything a chunk reads, in ONE D1 batch: the run, up to `limit` billable schedules of the range,
+ * the prices they name (with their product's name and tax category), their customers, the keys already
+ * invoiced in the range, the entity's tax rates (oldest first) and the merchant row. The prices and
+ * customers are selected by subqueries over the same range, so nothing waits for the schedules first.
+ */
+export async function loadChunkReads(db: D1Database, runId: string, range: Pick<Chunk, "fromId" | "beforeId">, asOf: IsoDate, limit: number) {
+  const d = orm(db);
+  const scope = sql`s.id >= ${range.fromId} AND (${range.beforeId} IS NULL OR s.id < ${range.beforeId}) AND s.status IN ('PENDING', 'ACTIVE', 'CANCELLED') AND s.start_date <= ${asOf}`;
+  const { search: _search, ...customerColumns } = getTableColumns(customers);
+  const priceIds = sql`(SELECT json_extract(l.value, '$.priceId') FROM billing_schedules s, json_each(s.phases) ph, json_each(ph.value, '$.prices') l WHERE ${scope})`;
+  // Prices and their products apart: drizzle's batch maps a join's equal column names (name) onto one another.
+  const [runRows, schedules, priceRows, productRows, customerRows, keyRows, rates, merchantRows] = await d.batch([
+    d.select().from(billingRuns).where(eq(billingRuns.id, runId)),
+    d.select().from(billingSchedules).where(allOf(inRange(range.fromId, range.beforeId), billable(asOf))).orderBy(asc(billingSchedules.id)).limit(limit),
+    d.select().from(prices).where(sql`${prices.id} IN ${priceIds}`),
+    d.select({ id: products.id, productName: products.name, taxCategory: products.taxCategory }).from(products).where(sql`${products.id} IN (SELECT product_id FROM prices WHERE id IN ${priceIds})`),
+    d.select(customerColumns).from(customers).where(sql`${customers.id} IN (SELECT s.customer_id FROM billing_schedules s WHERE ${scope})`),
+    d
+      .select({ key: invoices.billingKey })
+      .from(invoices)
+      .where(allOf(gte(invoices.billingScheduleId, range.fromId), range.beforeId !== null && lt(invoices.billingScheduleId, range.beforeId), isNotNull(invoices.billingKey))),
+    d.select().from(taxRates).orderBy(asc(taxRates.createdAt), asc(taxRates.id)),
+    d.select().from(merchantTable).limit(1),
+  ]);
+  const productOf = new Map(productRows.map((p) => [p.id, p]));
+  return {
+    run: runRows[0] ?? null,
+    schedules,
+    prices: new Map(priceRows.map((price) => [price.id, { ...price, productName: productOf.get(price.productId)?.productName }])),
+    categories: new Map(priceRows.map((price) => [price.id, productOf.get(price.productId)?.taxCategory ?? null])),
+    customers: new Map(customerRows.map((c) => [c.id, c])),
+    keys: new Set(keyRows.map((k) => k.key as string)),
+    rates,
+    merchantRow: merchantRows[0] ?? null,
   };
 }

@@ -3,7 +3,7 @@
 // last attempt marks the run FAILED instead (invoices already made stay: a new run bills the rest).
 import { billChunk, failChunk, type BillingRunMessage, type ChunkContext } from "../actions/billing-runs.ts";
 import { findEntity } from "../db/control.ts";
-import type { Env } from "../env.ts";
+import type { EntityRecord, Env } from "../env.ts";
 import { publishEvents } from "../live.ts";
 import type { EntityEvent } from "../../party/protocol.ts";
 
@@ -13,12 +13,17 @@ export const CHUNK_MAX_ATTEMPTS = 5;
 export async function billingRunQueue(batch: MessageBatch<BillingRunMessage>, env: Env, execution?: ExecutionContext): Promise<void> {
   // The messages of a batch are independent chunks: billed side by side (D1 orders the writes). The
   // events go to the room after each commit without holding the chunk (waitUntil when there is a context).
-  await Promise.all(batch.messages.map((message) => billOne(message, env, execution)));
+  const entities = new Map<string, Promise<EntityRecord | null>>();
+  const entityOf = (id: string) => {
+    if (!entities.has(id)) entities.set(id, findEntity(env.CONTROL, id, env.ENVIRONMENT));
+    return entities.get(id)!;
+  };
+  await Promise.all(batch.messages.map((message) => billOne(message, env, entityOf, execution)));
 }
 
-async function billOne(message: Message<BillingRunMessage>, env: Env, execution?: ExecutionContext): Promise<void> {
+async function billOne(message: Message<BillingRunMessage>, env: Env, entityOf: (id: string) => Promise<EntityRecord | null>, execution?: ExecutionContext): Promise<void> {
   const body = message.body;
-  const entity = await findEntity(env.CONTROL, body.entityId, env.ENVIRONMENT);
+  const entity = await entityOf(body.entityId);
   const db = entity ? (env[entity.binding] as D1Database | undefined) : undefined;
   if (!entity || !db) {
     console.error("billing run: no such entity here", body.entityId);
