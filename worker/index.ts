@@ -32,9 +32,9 @@ export default {
     return json(404, errorBody("req_static", "not_found", "Not found"));
   },
   scheduled,
-  async queue(batch, env) {
+  async queue(batch, env, ctx) {
     // Each environment names its queues kontor-<environment>-<purpose> (wrangler.toml).
-    if (batch.queue.endsWith("-billing-runs")) return billingRunQueue(batch as MessageBatch<BillingRunMessage>, env);
+    if (batch.queue.endsWith("-billing-runs")) return billingRunQueue(batch as MessageBatch<BillingRunMessage>, env, ctx);
     if (batch.queue.endsWith("-documents")) return documentsQueue(batch as MessageBatch<DocumentMessage>, env);
     console.error("no consumer for queue", batch.queue);
     batch.retryAll();

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dueInvoices } from "../../worker/domain/billing-run.ts";
-import { chunksOf, cronRunDate, invoiceWarnings, statementsOf, type WarningFacts } from "../../worker/domain/billing-run-plan.ts";
+import { chunksOf, cronRunDate, invoiceWarnings, rowsOf, type WarningFacts } from "../../worker/domain/billing-run-plan.ts";
 import { scheduleDraft, type SchedulePrice } from "../../worker/domain/schedule.ts";
 import { price } from "../support/billing.ts";
 
@@ -51,8 +51,8 @@ describe("chunksOf", () => {
     );
   });
 
-  it("an invoice costs its row, its lines, its event and its audit row", () => {
-    expect(statementsOf(2)).toBe(5);
+  it("an invoice writes its row, its lines, its event and its audit row", () => {
+    expect(rowsOf(2)).toBe(5);
   });
 });
 

@@ -79,7 +79,7 @@ describe("billing runs — races and retries", () => {
     }
   });
 
-  it("a schedule with a long backlog continues in follow-up messages within the statement budget", async () => {
+  it("a schedule with a long backlog continues in follow-up messages within the row budget", async () => {
     const schedule = await activeSchedule(finance, customerId, { startDate: "2000-01-01", endDate: "2036-01-01" });
     const { messages, queue } = keptQueue();
     const { action, chunk } = await deContexts(queue);

@@ -8,6 +8,7 @@ import { asc, gt } from "drizzle-orm";
 import type { EntityEvent } from "../../party/protocol.ts";
 import {
   chunkBoundaries,
+  loadChunkReads,
   cronRunOn,
   customersOf,
   failRun,
@@ -19,11 +20,11 @@ import {
   runInvoiceIds,
   RunBatch,
   runView,
-  schedulesOfRange,
   type RunView,
   type StoredRun,
 } from "../db/billing-runs.ts";
 import type { Customer } from "../db/customers.ts";
+import { defaultMerchant } from "../db/merchant.ts";
 import { invoiceView } from "../db/invoices.ts";
 import { orm, statementOf } from "../db/orm.ts";
 import type { Page } from "../db/paging.ts";
@@ -37,8 +38,8 @@ import {
   chunksOf,
   INVOICES_PER_BATCH,
   invoiceWarnings,
-  STATEMENT_BUDGET,
-  statementsOf,
+  ROW_BUDGET,
+  rowsOf,
   type BillingRunTrigger,
   type Chunk,
   type QuotedPrices,
@@ -311,20 +312,23 @@ export const RUN_ACTOR = { type: "system" as const, id: "billing-run", name: "Bi
 
 /**
  * Bill one chunk: every due invoice of its schedules not invoiced yet, INVOICES_PER_BATCH to a batch,
- * at most STATEMENT_BUDGET statements per message (a follow-up message continues). Repeating a chunk —
+ * at most ROW_BUDGET rows per message (a follow-up message continues). Repeating a chunk —
  * the queue's redelivery, a retry after a failure, an overlapping run — writes nothing twice.
  */
 export async function billChunk(ctx: ChunkContext, message: BillingRunMessage): Promise<{ invoices: number; resumed: boolean }> {
-  const run = await loadRun(ctx.db, message.runId);
+  const range = { fromId: message.resumeFromId ?? message.chunk.fromId, beforeId: message.chunk.beforeId };
+  const reads = await loadChunkReads(ctx.db, message.runId, range, message.asOf, CHUNK_SCHEDULES + 1);
+  const run = reads.run;
   if (!run || run.status !== "RUNNING") return { invoices: 0, resumed: false }; // finished or failed: a late copy
   const at = new Date().toISOString();
-  const range = { fromId: message.resumeFromId ?? message.chunk.fromId, beforeId: message.chunk.beforeId };
-  const rows = await schedulesOfRange(ctx.db, range, run.asOf, CHUNK_SCHEDULES + 1);
+  const rows = reads.schedules;
   const page = rows.slice(0, CHUNK_SCHEDULES);
-  const loaded = await loadPage(ctx, page);
+  const merchant = reads.merchantRow ? { ...defaultMerchant(ctx.entity), ...reads.merchantRow.data } : defaultMerchant(ctx.entity);
+  const facts: TaxFacts = { merchant: { country: ctx.entity.country, taxRegistrations: merchant.taxRegistrations }, rates: reads.rates, categories: reads.categories };
+  const loaded: Loaded = { schedules: page, prices: reads.prices, customers: reads.customers, keys: reads.keys, facts, rates: new Map(reads.rates.map((r) => [r.id, r])) };
   let batch = new RunBatch(ctx.db, RUN_ACTOR, at);
   let inBatch = 0;
-  let budget = STATEMENT_BUDGET;
+  let budget = ROW_BUDGET;
   let created = 0;
   let resumeFromId: string | null = rows.length > CHUNK_SCHEDULES ? rows[CHUNK_SCHEDULES].id : null;
   const flush = async () => {
@@ -341,15 +345,17 @@ export async function billChunk(ctx: ChunkContext, message: BillingRunMessage): 
     let cut = false;
     for (const [i, item] of due.entries()) {
       const { invoice } = draftOf(loaded, schedule, customer, item, run.id, at);
-      const cost = statementsOf(invoice.lines.length);
+      const cost = rowsOf(invoice.lines.length);
       // Always make progress: the first invoice of a message goes in whatever it costs.
-      if (cost > budget && budget < STATEMENT_BUDGET) {
+      if (cost > budget && budget < ROW_BUDGET) {
         cut = true;
         break;
       }
+      // A full batch is written before the next invoice joins, so the last one also carries the chunk's end.
+      if (inBatch >= INVOICES_PER_BATCH) await flush();
       batch.invoice(invoice);
+      inBatch++;
       budget -= cost;
-      if (++inBatch >= INVOICES_PER_BATCH) await flush();
       if (i < due.length - 1 && budget <= 0) {
         cut = true;
         break;

@@ -17,6 +17,7 @@ import type { taxRateSchema } from "./tax-rates.ts";
 import type { executedQuoteSchema, scheduleSchema, schedules } from "./schedules.ts";
 import type { approvalSummarySchema, historyEntrySchema, memberSchema, taskSchema, termsChangeSchema, termsSnapshotSchema } from "./task-schemas.ts";
 import type { tasks } from "./tasks.ts";
+import type { billingRunPreviewSchema, billingRunSchema } from "./billing-runs.ts";
 
 // Where a schema is not exported, the route's declared JSON body or 200 answer is read from the
 // exported app's route table (hono keeps it in the app's type), so nothing is restated here.
@@ -96,6 +97,11 @@ export type ApprovedTerms = z.infer<typeof termsSnapshotSchema>;
 /** A quote's latest submission (Quote.approval). */
 export type QuoteApproval = z.infer<typeof approvalSummarySchema>;
 export type Member = z.infer<typeof memberSchema>;
+/** GET /billing-runs/{id}: progress is chunksDone / chunksTotal; invoiceIds once COMPLETED. */
+export type BillingRun = z.infer<typeof billingRunSchema>;
+/** POST /billing-runs with dryRun: true (200). */
+export type BillingRunPreview = z.infer<typeof billingRunPreviewSchema>;
+export type BillingRunWarning = BillingRunPreview["warnings"][number];
 export interface Page<T> {
   items: T[];
   pagination: { after: string | null };

@@ -3,7 +3,7 @@
 // unique key decides, never a read. Each invoice's lines, event and audit row are written only if the
 // invoice row with this attempt's fresh id exists at that point of the batch — that is, only by the
 // batch that created it — so a concurrent or repeated run writes nothing for an invoice it did not make.
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql } from "drizzle-orm";
 import type { Actor, EntityEvent } from "../../party/protocol.ts";
 import type { Chunk } from "../domain/billing-run-plan.ts";
 import type { IsoDate } from "../domain/dates.ts";
@@ -14,7 +14,7 @@ import type { Customer } from "./customers.ts";
 import { invoiceView, type StoredInvoice } from "./invoices.ts";
 import { allOf, orm, statementOf } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
-import { billingRunChunks, billingRuns, billingSchedules, customers, invoiceLines, invoices, quoteLines } from "./schema/entity.ts";
+import { billingRuns, billingSchedules, customers, invoiceLines, invoices, merchant as merchantTable, prices, products, quoteLines, taxRates } from "./schema/entity.ts";
 import type { StoredSchedule } from "./schedules.ts";
 
 export type StoredRun = typeof billingRuns.$inferSelect;
@@ -87,16 +87,6 @@ export async function chunkBoundaries(db: D1Database, asOf: IsoDate, size: numbe
 
 const inRange = (fromId: string, beforeId: string | null) => allOf(gte(billingSchedules.id, fromId), beforeId !== null && lt(billingSchedules.id, beforeId));
 
-/** Up to `limit` billable schedules of a chunk from `fromId` on (keyset by id). */
-export function schedulesOfRange(db: D1Database, range: Pick<Chunk, "fromId" | "beforeId">, asOf: IsoDate, limit: number): Promise<StoredSchedule[]> {
-  return orm(db)
-    .select()
-    .from(billingSchedules)
-    .where(allOf(inRange(range.fromId, range.beforeId), billable(asOf)))
-    .orderBy(asc(billingSchedules.id))
-    .limit(limit);
-}
-
 /** The billing keys already invoiced for schedules with ids in [first, last] (one range query). */
 export async function invoicedKeys(db: D1Database, first: string, last: string): Promise<Set<string>> {
   const rows = await orm(db)
@@ -148,6 +138,7 @@ const AUDIT_COLUMNS = "id, at, actor, action, subject_type, subject_id, before, 
 const { invoiceId: _invoiceId, ...lineColumns } = getTableColumns(invoiceLines);
 const LINE_COLUMNS = ["invoice_id", ...Object.values(lineColumns).map((c) => c.name)];
 const LINE_KEYS = Object.keys(lineColumns) as (keyof typeof lineColumns)[];
+const INVOICE_COLUMNS = Object.entries(getTableColumns(invoices)).map(([key, column]) => ({ key, name: column.name }));
 
 /** A set of statements for one batch, with the positions of the events whose RETURNING seq says they were written. */
 export class RunBatch {
@@ -164,7 +155,7 @@ export class RunBatch {
   }
 
   get size() {
-    return this.statements.length;
+    return this.statements.length + (this.invoices.length ? 4 : 0) + (this.completions.length ? 3 : 0);
   }
 
   /**
@@ -190,34 +181,70 @@ export class RunBatch {
     );
   }
 
-  /** A run's invoice: inserted unless its key exists; its lines, event and audit row only if it was. */
+  /**
+   * A run's invoice: inserted unless its key exists; its lines, event and audit row only if it was.
+   * The batch's invoices go in as four statements (invoices, lines, events, audit rows), each over a
+   * JSON array of rows (json_each): D1 pays per statement, and a chunk writes hundreds of rows.
+   */
   invoice(invoice: StoredInvoice) {
-    const { lines, ...row } = invoice;
-    this.statements.push(statementOf(this.db, orm(this.db).insert(invoices).values(row).onConflictDoNothing({ target: [invoices.billingScheduleId, invoices.billingKey] })));
-    const made = { sql: "EXISTS (SELECT 1 FROM invoices WHERE id = ?)", params: [invoice.id] };
-    const marks = LINE_COLUMNS.map(() => "?").join(", ");
-    for (const line of lines) {
-      this.statements.push(
-        this.db.prepare(`INSERT INTO invoice_lines (${LINE_COLUMNS.join(", ")}) SELECT ${marks} WHERE ${made.sql}`).bind(invoice.id, ...LINE_KEYS.map((k) => line[k] ?? null), ...made.params),
-      );
-    }
-    const view = invoiceView(invoice, "0", null);
-    this.recordIf(made, "invoice.created", { type: "invoice", id: invoice.id }, { invoice: view, billingRunId: invoice.billingRunId }, { after: view });
+    this.invoices.push(invoice);
   }
 
-  /** A schedule past its last period: COMPLETED, guarded on the revision it was read at. */
-  completeSchedule(before: StoredSchedule, view: Record<string, unknown>) {
-    this.statements.push(
-      statementOf(
-        this.db,
-        orm(this.db)
-          .update(billingSchedules)
-          .set({ status: "COMPLETED", updatedAt: this.at, rev: before.rev + 1 })
-          .where(and(eq(billingSchedules.id, before.id), eq(billingSchedules.rev, before.rev), eq(billingSchedules.status, before.status))),
-      ),
+  private readonly invoices: StoredInvoice[] = [];
+
+  private invoiceStatements(): D1PreparedStatement[] {
+    if (!this.invoices.length) return [];
+    const rows = JSON.stringify(this.invoices.map(({ lines: _lines, ...row }) => row));
+    const lines = JSON.stringify(this.invoices.flatMap((inv) => inv.lines.map((l) => ({ ...l, invoiceId: inv.id }))));
+    const events = JSON.stringify(
+      this.invoices.map((inv) => {
+        const view = invoiceView(inv, "0", null);
+        return { id: inv.id, auditId: newId("aud"), data: bounded({ invoice: view, billingRunId: inv.billingRunId }) };
+      }),
     );
-    const done = { sql: "EXISTS (SELECT 1 FROM billing_schedules WHERE id = ? AND rev = ? AND status = 'COMPLETED' AND updated_at = ?)", params: [before.id, before.rev + 1, this.at] };
-    this.recordIf(done, "billing_schedule.completed", { type: "billing_schedule", id: before.id }, { billingSchedule: view }, { before: { status: before.status, rev: before.rev }, after: view });
+    const made = (path: string) => `EXISTS (SELECT 1 FROM invoices i WHERE i.id = j.value ->> '${path}')`;
+    const actor = JSON.stringify(this.actor);
+    return [
+      this.db
+        .prepare(`INSERT INTO invoices (${INVOICE_COLUMNS.map((c) => c.name).join(", ")}) SELECT ${INVOICE_COLUMNS.map((c) => `j.value ->> '${c.key}'`).join(", ")} FROM json_each(?) j WHERE true ON CONFLICT (billing_schedule_id, billing_key) DO NOTHING`)
+        .bind(rows),
+      this.db
+        .prepare(`INSERT INTO invoice_lines (${LINE_COLUMNS.join(", ")}) SELECT j.value ->> 'invoiceId', ${LINE_KEYS.map((k) => `j.value ->> '${k}'`).join(", ")} FROM json_each(?) j WHERE ${made("invoiceId")}`)
+        .bind(lines),
+      this.db
+        .prepare(`INSERT INTO events (${EVENT_COLUMNS}) SELECT 'invoice.created', 'invoice', j.value ->> 'id', ?, json(j.value -> 'data'), ? FROM json_each(?) j WHERE ${made("id")} RETURNING seq, subject_id, data`)
+        .bind(actor, this.at, events),
+      this.db
+        .prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT j.value ->> 'auditId', ?, ?, 'invoice.created', 'invoice', j.value ->> 'id', NULL, json(j.value -> 'data' -> 'invoice'), NULL FROM json_each(?) j WHERE ${made("id")}`)
+        .bind(this.at, actor, events),
+    ];
+  }
+
+  /** A schedule past its last period: COMPLETED, guarded on the revision it was read at (all of a batch's in three statements). */
+  completeSchedule(before: StoredSchedule, view: Record<string, unknown>) {
+    this.completions.push({ id: before.id, rev: before.rev, status: before.status, auditId: newId("aud"), data: bounded({ billingSchedule: view }), before: { status: before.status, rev: before.rev } });
+  }
+
+  private readonly completions: { id: string; rev: number; status: string; auditId: string; data: unknown; before: unknown }[] = [];
+
+  private completionStatements(): D1PreparedStatement[] {
+    if (!this.completions.length) return [];
+    const rows = JSON.stringify(this.completions);
+    const actor = JSON.stringify(this.actor);
+    const done = "EXISTS (SELECT 1 FROM billing_schedules s WHERE s.id = j.value ->> 'id' AND s.status = 'COMPLETED' AND s.updated_at = ? AND s.rev = (j.value ->> 'rev') + 1)";
+    return [
+      this.db
+        .prepare(
+          "UPDATE billing_schedules SET status = 'COMPLETED', updated_at = ?, rev = rev + 1 WHERE EXISTS (SELECT 1 FROM json_each(?) j WHERE j.value ->> 'id' = billing_schedules.id AND j.value ->> 'rev' = billing_schedules.rev AND j.value ->> 'status' = billing_schedules.status)",
+        )
+        .bind(this.at, rows),
+      this.db
+        .prepare(`INSERT INTO events (${EVENT_COLUMNS}) SELECT 'billing_schedule.completed', 'billing_schedule', j.value ->> 'id', ?, json(j.value -> 'data'), ? FROM json_each(?) j WHERE ${done} RETURNING seq, subject_id, data`)
+        .bind(actor, this.at, rows, this.at),
+      this.db
+        .prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT j.value ->> 'auditId', ?, ?, 'billing_schedule.completed', 'billing_schedule', j.value ->> 'id', json(j.value -> 'before'), json(j.value -> 'data' -> 'billingSchedule'), NULL FROM json_each(?) j WHERE ${done}`)
+        .bind(this.at, actor, rows, this.at),
+    ];
   }
 
   /**
@@ -243,16 +270,27 @@ export class RunBatch {
     this.recordIf(completed, "billing_run.completed", { type: "billing_run", id: runId }, runData(runId));
   }
 
-  /** Run the batch; the events it wrote, with their seqs. */
+  /** Run the batch; the events it wrote, with their seqs, in seq order. */
   async commit(): Promise<EntityEvent[]> {
-    if (this.statements.length === 0) return [];
-    const results = await this.db.batch(this.statements);
+    const invoiceRows = this.invoiceStatements();
+    const completionRows = this.completionStatements();
+    const bulk = [...invoiceRows, ...completionRows];
+    const statements = [...bulk, ...this.statements];
+    if (statements.length === 0) return [];
+    const results = await this.db.batch(statements);
     const out: EntityEvent[] = [];
+    const returned = (position: number, kind: string, type: string) => {
+      for (const row of (results[position]?.results ?? []) as { seq: number; subject_id: string; data: string }[]) {
+        out.push({ seq: row.seq, kind, subject: { type, id: row.subject_id }, actor: this.actor, at: this.at, data: JSON.parse(row.data) });
+      }
+    };
+    if (invoiceRows.length) returned(2, "invoice.created", "invoice");
+    if (completionRows.length) returned(invoiceRows.length + 1, "billing_schedule.completed", "billing_schedule");
     for (const { position, kind, subject, data } of this.events) {
-      const row = results[position]?.results?.[0] as { seq: number; data: string } | undefined;
+      const row = results[bulk.length + position]?.results?.[0] as { seq: number; data: string } | undefined;
       if (row) out.push({ seq: row.seq, kind, subject, actor: this.actor, at: this.at, data: data ?? JSON.parse(row.data) });
     }
-    return out;
+    return out.sort((a, b) => a.seq - b.seq);
   }
 }
 
@@ -262,5 +300,43 @@ function runData(runId: string, extra: Record<string, number> = {}): { sql: stri
   return {
     sql: `(SELECT json_object('billingRun', json_object('id', id, 'asOf', as_of, 'status', status, 'trigger', "trigger", 'schedules', schedules, 'invoicesCreated', invoices_created, 'chunksDone', chunks_done, 'chunksTotal', chunks_total, 'completedAt', completed_at)${extras.length ? ", " + extras.join(", ") : ""}) FROM billing_runs WHERE id = ?)`,
     params: [runId],
+  };
+}
+
+/**
+ * Everything a chunk reads, in ONE D1 batch: the run, up to `limit` billable schedules of the range,
+ * the prices they name (with their product's name and tax category), their customers, the keys already
+ * invoiced in the range, the entity's tax rates (oldest first) and the merchant row. The prices and
+ * customers are selected by subqueries over the same range, so nothing waits for the schedules first.
+ */
+export async function loadChunkReads(db: D1Database, runId: string, range: Pick<Chunk, "fromId" | "beforeId">, asOf: IsoDate, limit: number) {
+  const d = orm(db);
+  const scope = sql`s.id >= ${range.fromId} AND (${range.beforeId} IS NULL OR s.id < ${range.beforeId}) AND s.status IN ('PENDING', 'ACTIVE', 'CANCELLED') AND s.start_date <= ${asOf}`;
+  const { search: _search, ...customerColumns } = getTableColumns(customers);
+  const priceIds = sql`(SELECT json_extract(l.value, '$.priceId') FROM billing_schedules s, json_each(s.phases) ph, json_each(ph.value, '$.prices') l WHERE ${scope})`;
+  // Prices and their products apart: drizzle's batch maps a join's equal column names (name) onto one another.
+  const [runRows, schedules, priceRows, productRows, customerRows, keyRows, rates, merchantRows] = await d.batch([
+    d.select().from(billingRuns).where(eq(billingRuns.id, runId)),
+    d.select().from(billingSchedules).where(allOf(inRange(range.fromId, range.beforeId), billable(asOf))).orderBy(asc(billingSchedules.id)).limit(limit),
+    d.select().from(prices).where(sql`${prices.id} IN ${priceIds}`),
+    d.select({ id: products.id, productName: products.name, taxCategory: products.taxCategory }).from(products).where(sql`${products.id} IN (SELECT product_id FROM prices WHERE id IN ${priceIds})`),
+    d.select(customerColumns).from(customers).where(sql`${customers.id} IN (SELECT s.customer_id FROM billing_schedules s WHERE ${scope})`),
+    d
+      .select({ key: invoices.billingKey })
+      .from(invoices)
+      .where(allOf(gte(invoices.billingScheduleId, range.fromId), range.beforeId !== null && lt(invoices.billingScheduleId, range.beforeId), isNotNull(invoices.billingKey))),
+    d.select().from(taxRates).orderBy(asc(taxRates.createdAt), asc(taxRates.id)),
+    d.select().from(merchantTable).limit(1),
+  ]);
+  const productOf = new Map(productRows.map((p) => [p.id, p]));
+  return {
+    run: runRows[0] ?? null,
+    schedules,
+    prices: new Map(priceRows.map((price) => [price.id, { ...price, productName: productOf.get(price.productId)?.productName }])),
+    categories: new Map(priceRows.map((price) => [price.id, productOf.get(price.productId)?.taxCategory ?? null])),
+    customers: new Map(customerRows.map((c) => [c.id, c])),
+    keys: new Set(keyRows.map((k) => k.key as string)),
+    rates,
+    merchantRow: merchantRows[0] ?? null,
   };
 }

@@ -1,8 +1,8 @@
 // How a billing run is cut up and checked (API.md "billing runs"). Pure, no I/O.
 // - The entity's billable schedules are cut into chunks of CHUNK_SCHEDULES by id (keyset): one queue
 //   message each, so no invocation carries more than a bounded amount of work.
-// - A chunk writes at most STATEMENT_BUDGET statements per message: a schedule with a long backlog
-//   (years of unbilled periods) continues in a follow-up message for the same chunk.
+// - A chunk writes at most ROW_BUDGET rows per message: a schedule with a long backlog (years of
+//   unbilled periods) continues in a follow-up message for the same chunk.
 // - The cron starts each entity's run for the entity's local date.
 // - A dry run's warnings: what a person should look at before the invoices are made.
 import { localDate, type IsoDate } from "./dates.ts";
@@ -18,10 +18,11 @@ export type BillingRunTrigger = (typeof BILLING_RUN_TRIGGERS)[number];
 /** Schedules per chunk (one queue message). */
 export const CHUNK_SCHEDULES = 100;
 /**
- * Statements one message may write. D1 allows 1,000 queries per invocation; counting every statement
- * of a batch as one, a message stays well below that with its reads included.
+ * Rows one message may write: bounds its CPU time, memory and batch sizes whatever a schedule's
+ * backlog. Statements stay far below D1's 1,000 queries per invocation: a batch of INVOICES_PER_BATCH
+ * invoices is four statements (invoices, lines, events, audit rows, each over a JSON array).
  */
-export const STATEMENT_BUDGET = 600;
+export const ROW_BUDGET = 600;
 /** Invoices per D1 batch inside a chunk: each invoice with its lines, event and audit row is atomic anyway. */
 export const INVOICES_PER_BATCH = 25;
 
@@ -42,8 +43,8 @@ export function chunksOf(boundaries: readonly string[]): Chunk[] {
   return sorted.map((fromId, index) => ({ index, fromId, beforeId: sorted[index + 1] ?? null }));
 }
 
-/** Statements one due invoice writes: the invoice, its lines, its event and its audit row. */
-export const statementsOf = (lineCount: number) => 1 + lineCount + 2;
+/** Rows one due invoice writes: the invoice, its lines, its event and its audit row. */
+export const rowsOf = (lineCount: number) => 1 + lineCount + 2;
 
 /**
  * The day a cron run bills: the entity's local date at the cron's instant. The hourly trigger starts it

@@ -9,7 +9,7 @@
 // Bad input (not a date, not an instant, an unknown zone, a fractional count) throws RangeError:
 // API inputs are validated at the boundary (isValidDate, isValidTimeZone) before they get here.
 import { TZDate, tz } from "@date-fns/tz";
-import { addDays, addMonths, differenceInCalendarDays, differenceInCalendarMonths, format, isValid, parse, parseISO, startOfDay } from "date-fns";
+import { addDays, addMonths, differenceInCalendarMonths, format, isValid, parse, parseISO, startOfDay } from "date-fns";
 
 /** "YYYY-MM-DD". */
 export type IsoDate = string;
@@ -20,9 +20,36 @@ const UTC = tz("UTC");
 const DATE = /^(?!0000)\d{4}-\d{2}-\d{2}$/; // years 0001–9999: four digits, as we write them
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
+const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Days in `month` (1–12) of `year` (proleptic Gregorian, as Date and date-fns count). */
+const daysIn = (year: number, month: number) => (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]);
+
 /** A real calendar date written "YYYY-MM-DD" (2024-02-29 yes, 2026-02-29 and 2026-13-01 no). */
 export function isValidDate(value: unknown): value is IsoDate {
-  return typeof value === "string" && DATE.test(value) && isValid(parse(value, "yyyy-MM-dd", new Date(0), { in: UTC }));
+  // Integer checks, not a parse: a billing run asks this thousands of times (same answers as date-fns' parse).
+  if (typeof value !== "string" || !DATE.test(value)) return false;
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(Number(value.slice(0, 4)), month);
+}
+
+// Calendar arithmetic on plain dates by integers (days since 1970-01-01, proleptic Gregorian): a billing
+// run adds days and months thousands of times, and date-fns on a TZDate costs a zone lookup each time.
+const MS_PER_DAY = 86_400_000;
+function dayNumber(date: IsoDate): number {
+  if (!isValidDate(date)) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  const d = new Date(0);
+  d.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  return Math.round(d.getTime() / MS_PER_DAY);
+}
+function fromDayNumber(days: number): IsoDate {
+  const d = new Date(days * MS_PER_DAY);
+  return writeParts(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+function writeParts(year: number, month: number, day: number): IsoDate {
+  if (!(year >= 1 && year <= 9999)) throw new RangeError("The date is outside the years 0001–9999");
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
 /** An IANA zone name the runtime knows ("Europe/Berlin"; also "UTC"). Offsets and abbreviations are not zones. */
@@ -78,7 +105,7 @@ export function addDaysTo(instant: IsoInstant | Date, days: number, timeZone = "
 
 /** A date `days` later (earlier when negative): due dates ("net 30"), period lengths. */
 export function addDaysToDate(date: IsoDate, days: number): IsoDate {
-  return writeDate(addDays(readDate(date), count(days, "days")));
+  return fromDayNumber(dayNumber(date) + count(days, "days"));
 }
 
 /**
@@ -88,7 +115,11 @@ export function addDaysToDate(date: IsoDate, days: number): IsoDate {
  * always computed from their anchor (billingPeriod), never by stepping from the previous period.
  */
 export function addMonthsTo(date: IsoDate, months: number): IsoDate {
-  return writeDate(addMonths(readDate(date), count(months, "months")));
+  if (!isValidDate(date)) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  const total = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1 + count(months, "months");
+  const year = Math.floor(total / 12);
+  const month = total - year * 12 + 1;
+  return writeParts(year, month, Math.min(Number(date.slice(8, 10)), year >= 1 && year <= 9999 ? daysIn(year, month) : 31));
 }
 
 /**
@@ -107,7 +138,7 @@ export function monthsBetween(start: IsoDate, end: IsoDate): number {
 
 /** Calendar days from `start` to `end` (negative when end is before start): proration's day count. */
 export function daysBetween(start: IsoDate, end: IsoDate): number {
-  return differenceInCalendarDays(readDate(end), readDate(start));
+  return dayNumber(end) - dayNumber(start);
 }
 
 /**
