@@ -1,0 +1,95 @@
+// Billing runs as the web reads them (API.md "Billing runs, invoices, credit notes"): the run, its
+// progress (from the billing_run.* events and the polled GET), and a dry run's preview. The run and
+// its events are read loosely, one place only, so the screens do not break on a field that is added.
+// Pure: tests/domain/web-billing.test.ts runs it in workerd.
+
+export type BillingRunStatus = "RUNNING" | "COMPLETED" | "FAILED";
+
+export interface BillingRun {
+  id: string;
+  asOf: string;
+  status: BillingRunStatus;
+  /** How many schedules the run covers. */
+  schedules: number;
+  invoicesCreated: number;
+  /** Once COMPLETED. */
+  invoiceIds?: string[];
+  /** Schedules done so far, where the server says. */
+  processed?: number;
+  createdAt?: string;
+  completedAt?: string | null;
+  error?: { code?: string; message?: string } | null;
+}
+
+export interface DryRunInvoice {
+  scheduleId: string;
+  customerId?: string;
+  customerName?: string;
+  currency: string;
+  billingDate?: string;
+  billingPeriod?: { start: string; end: string } | null;
+  lines?: { title: string; quantity?: string; amount: string }[];
+  subtotal?: string;
+  tax?: string;
+  total: string;
+  warnings?: DryRunWarning[];
+}
+
+export interface DryRunWarning {
+  code?: string;
+  message: string;
+  scheduleId?: string;
+}
+
+export interface DryRun {
+  asOf: string;
+  dryRun?: true;
+  schedules?: number;
+  invoices: DryRunInvoice[];
+  totals?: { currency: string; total: string; invoices?: number }[];
+  warnings?: DryRunWarning[];
+}
+
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : null);
+const STATUSES = new Set<BillingRunStatus>(["RUNNING", "COMPLETED", "FAILED"]);
+
+/**
+ * The run a billing_run.* event describes, merged over the run shown: the event's data carries the
+ * run (`billingRun`) or its figures directly. Null when it is not about `runId`.
+ */
+export function runFromEvent(shown: BillingRun, event: { kind: string; subject?: { type: string; id: string }; data?: unknown }): BillingRun | null {
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  const carried = (typeof data.billingRun === "object" && data.billingRun ? data.billingRun : data) as Record<string, unknown>;
+  const id = typeof carried.id === "string" ? carried.id : event.subject?.id;
+  if (id !== shown.id) return null;
+  const next: BillingRun = { ...shown };
+  const status = carried.status as BillingRunStatus;
+  if (STATUSES.has(status)) next.status = status;
+  else if (event.kind === "billing_run.completed") next.status = "COMPLETED";
+  for (const k of ["schedules", "invoicesCreated", "processed"] as const) {
+    const v = num(carried[k]);
+    if (v !== null) next[k] = v;
+  }
+  const processed = num(carried.schedulesProcessed) ?? num(carried.done);
+  if (processed !== null) next.processed = processed;
+  if (Array.isArray(carried.invoiceIds)) next.invoiceIds = carried.invoiceIds.filter((x): x is string => typeof x === "string");
+  return next;
+}
+
+/** A newer reading never moves the bar back (events and polls can cross). */
+export function laterOf(a: BillingRun, b: BillingRun): BillingRun {
+  if (a.status !== "RUNNING" && b.status === "RUNNING") return { ...b, ...a };
+  if (b.status !== "RUNNING") return { ...a, ...b };
+  return (b.processed ?? 0) >= (a.processed ?? 0) ? { ...a, ...b } : { ...b, ...a };
+}
+
+/** Progress 0–100 (whole percent): schedules done of all; a finished run is full. */
+export function percentDone(run: BillingRun): number {
+  if (run.status === "COMPLETED") return 100;
+  if (!run.schedules) return 0;
+  const done = Math.min(run.processed ?? 0, run.schedules);
+  return Math.floor((done * 100) / run.schedules);
+}
+
+export const RUN_STATUS_LABEL: Record<BillingRunStatus, string> = { RUNNING: "Running", COMPLETED: "Completed", FAILED: "Failed" };
+export const RUN_STATUS_BADGE: Record<BillingRunStatus, string> = { RUNNING: "badge-blue", COMPLETED: "badge-green", FAILED: "badge-red" };
