@@ -16,13 +16,17 @@ export interface BillingRun {
   invoiceIds?: string[];
   /** Schedules done so far, where the server says. */
   processed?: number;
+  /** The run's chunks (queue messages) and how many are done: progress where the server counts so. */
+  chunksTotal?: number;
+  chunksDone?: number;
   createdAt?: string;
   completedAt?: string | null;
   error?: { code?: string; message?: string } | null;
 }
 
 export interface DryRunInvoice {
-  scheduleId: string;
+  billingScheduleId?: string;
+  scheduleId?: string;
   customerId?: string;
   customerName?: string;
   currency: string;
@@ -38,8 +42,14 @@ export interface DryRunInvoice {
 export interface DryRunWarning {
   code?: string;
   message: string;
+  billingScheduleId?: string;
   scheduleId?: string;
+  customerId?: string;
+  billingDate?: string;
 }
+
+/** The schedule a preview row or warning is about (either name the server uses). */
+export const scheduleOf = (x: { billingScheduleId?: string; scheduleId?: string }): string | null => x.billingScheduleId ?? x.scheduleId ?? null;
 
 export interface DryRun {
   asOf: string;
@@ -66,7 +76,7 @@ export function runFromEvent(shown: BillingRun, event: { kind: string; subject?:
   const status = carried.status as BillingRunStatus;
   if (STATUSES.has(status)) next.status = status;
   else if (event.kind === "billing_run.completed") next.status = "COMPLETED";
-  for (const k of ["schedules", "invoicesCreated", "processed"] as const) {
+  for (const k of ["schedules", "invoicesCreated", "processed", "chunksTotal", "chunksDone"] as const) {
     const v = num(carried[k]);
     if (v !== null) next[k] = v;
   }
@@ -80,12 +90,13 @@ export function runFromEvent(shown: BillingRun, event: { kind: string; subject?:
 export function laterOf(a: BillingRun, b: BillingRun): BillingRun {
   if (a.status !== "RUNNING" && b.status === "RUNNING") return { ...b, ...a };
   if (b.status !== "RUNNING") return { ...a, ...b };
-  return (b.processed ?? 0) >= (a.processed ?? 0) ? { ...a, ...b } : { ...b, ...a };
+  return percentDone(b) >= percentDone(a) ? { ...a, ...b } : { ...b, ...a };
 }
 
-/** Progress 0–100 (whole percent): schedules done of all; a finished run is full. */
+/** Progress 0–100 (whole percent): chunks (or schedules) done of all; a finished run is full. */
 export function percentDone(run: BillingRun): number {
   if (run.status === "COMPLETED") return 100;
+  if (run.chunksTotal) return Math.floor((Math.min(run.chunksDone ?? 0, run.chunksTotal) * 100) / run.chunksTotal);
   if (!run.schedules) return 0;
   const done = Math.min(run.processed ?? 0, run.schedules);
   return Math.floor((done * 100) / run.schedules);
