@@ -21,7 +21,8 @@ export interface BillingRun {
   chunksDone?: number;
   createdAt?: string;
   completedAt?: string | null;
-  error?: { code?: string; message?: string } | null;
+  /** Why a FAILED run stopped. */
+  error?: string | null;
 }
 
 export interface DryRunInvoice {
@@ -55,8 +56,12 @@ export interface DryRun {
   asOf: string;
   dryRun?: true;
   schedules?: number;
+  /** All the invoices the run would create; `invoices` lists the first of them when `truncated`. */
+  invoiceCount?: number;
   invoices: DryRunInvoice[];
-  totals?: { currency: string; total: string; invoices?: number }[];
+  truncated?: boolean;
+  totals?: { currency: string; total: string; subtotal?: string; tax?: string; invoices?: number }[];
+  warningCount?: number;
   warnings?: DryRunWarning[];
 }
 
@@ -76,12 +81,15 @@ export function runFromEvent(shown: BillingRun, event: { kind: string; subject?:
   const status = carried.status as BillingRunStatus;
   if (STATUSES.has(status)) next.status = status;
   else if (event.kind === "billing_run.completed") next.status = "COMPLETED";
+  else if (event.kind === "billing_run.failed") next.status = "FAILED";
   for (const k of ["schedules", "invoicesCreated", "processed", "chunksTotal", "chunksDone"] as const) {
     const v = num(carried[k]);
     if (v !== null) next[k] = v;
   }
   const processed = num(carried.schedulesProcessed) ?? num(carried.done);
   if (processed !== null) next.processed = processed;
+  if (typeof carried.completedAt === "string") next.completedAt = carried.completedAt;
+  if (typeof carried.error === "string") next.error = carried.error;
   if (Array.isArray(carried.invoiceIds)) next.invoiceIds = carried.invoiceIds.filter((x): x is string => typeof x === "string");
   return next;
 }
