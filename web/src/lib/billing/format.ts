@@ -36,3 +36,8 @@ export function lastDay(exclusiveEnd: string): string {
 export function phaseSpan(phase: Pick<BillingSchedulePhase, "startDate" | "endDate">, date: (iso: string) => string): string {
   return phase.endDate ? `${date(phase.startDate)} – ${date(lastDay(phase.endDate))}` : `From ${date(phase.startDate)}, open-ended`;
 }
+
+/** A billing or service period [start, end) in words: its first to its last day. */
+export function periodText(p: { start: string; end: string }, date: (iso: string) => string): string {
+  return p.end > p.start ? `${date(p.start)} – ${date(lastDay(p.end))}` : date(p.start);
+}
