@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // Billing schedules in the browser, at 1280 px and at 375 px: a finance user executes an accepted
 // quote by mouse (or tap) and lands on its schedule (phases, next invoice date), and the quote says
-// EXECUTED with a link back; a schedule made by the form (a ramp of two phases) is activated; the
+// EXECUTED with a link back, then cancels it with an end date; a schedule made by the form (a ramp
+// of two phases) is activated, suspended and resumed, live in another user's list; the
 // customer page shows its schedules, its invoices and its balance (summed exactly).
 // The billing-run page's e2e (run → live progress → invoices) is added where the billing-runs API is.
 import { describe, expect, test } from "vitest";
@@ -54,7 +55,7 @@ describe("billing schedules", () => {
   for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
     const phone = device === "phone";
 
-    test(`execute an accepted quote → its schedule shows phases and the next invoice date (${device})`, async () => {
+    test(`execute an accepted quote → its schedule shows phases and the next invoice date; cancel it with an end date (${device})`, async () => {
       const admin = await open("admin@acme.test");
       const quote = await acceptedQuote(admin.context);
       const { page } = await open("finance@acme.test", options);
@@ -81,6 +82,17 @@ describe("billing schedules", () => {
       expect(await hasNoHorizontalScroll(page)).toBe(true);
       await screenshot(page, `schedule-executed-${device}`);
 
+      // Cancel with an end date: it bills until then, and says so.
+      const start = (await apiCall<{ startDate: string }>(admin.context, "GET", `${API}/billing-schedules/${scheduleId}`)).body.startDate;
+      await press(page, phone, '[data-testid="cancel-schedule"]');
+      await page.locator('[data-testid="cancel-end-date"]').fill(addMonthsTo(start, 6));
+      await press(page, phone, '[data-testid="confirm-cancel"]');
+      await expect.poll(() => page.locator('[data-testid="schedule-status"]').getAttribute("data-status"), POLL).toBe("CANCELLED");
+      const cancelled = (await apiCall<{ endDate: string; upcomingInvoices: unknown[] }>(admin.context, "GET", `${API}/billing-schedules/${scheduleId}`)).body;
+      expect(cancelled.endDate).toBe(addMonthsTo(start, 6));
+      expect(await page.locator('[data-testid="upcoming-invoice"]').count()).toBe(cancelled.upcomingInvoices.length);
+      expect(await page.locator('[data-testid="cancel-schedule"]').count()).toBe(0);
+
       // Back on the quote: EXECUTED, linking to its schedule; Execute is gone.
       await press(page, phone, '[data-testid="schedule-quote-link"]');
       await page.waitForURL(new RegExp(`/quotes/${quote.id}$`));
@@ -100,9 +112,14 @@ describe("billing schedules", () => {
       expect(await page.locator('[data-testid="archive-quote"]').count()).toBe(0);
     });
 
-    test(`create a ramp schedule with the form and activate it (${device})`, async () => {
+    test(`create a ramp schedule with the form, activate, suspend and resume it (${device})`, async () => {
       const { context, page } = await open("finance@acme.test", options);
       const customer = await createCustomer(context, ENTITY, { legalName: uniqueName("Form Buyer"), currency: "USD" });
+      // Another user watches the schedules list: the new schedule appears live, then turns Active.
+      const watcher = await open("admin@acme.test");
+      await watcher.page.goto(`/${ENTITY}/schedules`);
+      await waitForLive(watcher.page);
+      const watched = watcher.page.locator('[data-testid="schedule-row"]', { has: watcher.page.locator('[data-testid="schedule-customer"]', { hasText: customer.legalName }) });
       await page.goto(`/${ENTITY}/customers/${customer.id}`);
       await waitForLive(page);
       await press(page, phone, '[data-testid="new-schedule-for-customer"]');
@@ -135,11 +152,19 @@ describe("billing schedules", () => {
       // A draft bills nothing yet, but says what it would.
       expect((await page.locator('[data-testid="next-invoice-date"]').textContent())!.trim()).toBe("—");
       expect(await page.locator('[data-testid="upcoming-invoice"]').count()).toBeGreaterThan(0);
+      await watched.waitFor();
+      expect(await watched.getAttribute("data-status")).toBe("DRAFT");
 
       await press(page, phone, '[data-testid="activate-schedule"]');
       await expect.poll(() => page.locator('[data-testid="schedule-status"]').getAttribute("data-status"), POLL).toBe("ACTIVE");
       await expect.poll(async () => (await page.locator('[data-testid="next-invoice-date"]').textContent())!.trim(), POLL).not.toBe("—");
-      expect(await page.locator('[data-testid="suspend-schedule"]').count()).toBe(1);
+      await expect.poll(() => watched.getAttribute("data-status"), POLL).toBe("ACTIVE");
+      // Suspend (no next invoice while suspended), then resume.
+      await press(page, phone, '[data-testid="suspend-schedule"]');
+      await expect.poll(() => page.locator('[data-testid="schedule-status"]').getAttribute("data-status"), POLL).toBe("SUSPENDED");
+      expect((await page.locator('[data-testid="next-invoice-date"]').textContent())!.trim()).toBe("—");
+      await press(page, phone, '[data-testid="resume-schedule"]');
+      await expect.poll(() => page.locator('[data-testid="schedule-status"]').getAttribute("data-status"), POLL).toBe("ACTIVE");
       expect(await hasNoHorizontalScroll(page)).toBe(true);
       // The Billing entry is current, and every section's label fits its tab (seven share 375 px).
       expect(await page.locator('[data-testid="nav-schedules"]').getAttribute("aria-current")).toBe("page");
@@ -149,8 +174,6 @@ describe("billing schedules", () => {
 
       // The list shows it, Active, with its next invoice date.
       await page.goto(`/${ENTITY}/schedules?status=ACTIVE`);
-      const id = new URL(page.url()).searchParams.get("status");
-      expect(id).toBe("ACTIVE");
       const row = page.locator('[data-testid="schedule-row"]', { has: page.locator('[data-testid="schedule-customer"]', { hasText: customer.legalName }) });
       await row.waitFor();
       expect(await row.getAttribute("data-status")).toBe("ACTIVE");
