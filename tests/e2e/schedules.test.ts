@@ -8,7 +8,7 @@
 import { describe, expect, test } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { BASE_URL, DESKTOP, PHONE, POLL, apiCall, createCustomer, hasNoHorizontalScroll, screenshot, uniqueName, useBrowser, waitForLive } from "./support.ts";
-import { addMonthsTo } from "../../worker/domain/dates.ts";
+import { addDaysToDate, addMonthsTo } from "../../worker/domain/dates.ts";
 import { sumMoney } from "../../worker/domain/money.ts";
 
 /** "$1,234.50", as the web formats USD (Intl formats the decimal string exactly, no float). */
@@ -138,9 +138,14 @@ describe("billing schedules", () => {
       await phase1.locator('[data-testid="phase-discount"]').nth(1).fill("20");
       await press(page, phone, '[data-testid="add-phase"]');
       const phase2 = form.locator('[data-testid="new-schedule-phase"]').nth(1);
-      await phase2.locator('[data-testid="phase-start"]').fill(addMonthsTo(start, 3));
+      // First a day inside a monthly period: the server's refusal shows at that field.
+      await phase2.locator('[data-testid="phase-start"]').fill(addDaysToDate(addMonthsTo(start, 3), 1));
       await phase2.locator('[data-testid="phase-price-select"]').selectOption("price_us_seats_monthly");
       await phase2.locator('[data-testid="phase-quantity"]').fill("10");
+      await press(page, phone, '[data-testid="new-schedule-save"]');
+      await expect.poll(() => phase2.locator('[data-testid="phase-start"]').getAttribute("aria-invalid"), POLL).toBe("true");
+      expect(await phase2.locator(".error").first().textContent()).toContain("boundary");
+      await phase2.locator('[data-testid="phase-start"]').fill(addMonthsTo(start, 3));
       await press(page, phone, '[data-testid="new-schedule-save"]');
 
       await page.waitForURL(new RegExp(`/${ENTITY}/schedules/[^/]+$`));
