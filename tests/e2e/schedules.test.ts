@@ -99,6 +99,7 @@ describe("billing schedules", () => {
       await expect.poll(() => page.locator('[data-testid="quote-status"]').getAttribute("data-status"), POLL).toBe("EXECUTED");
       expect(await page.locator('[data-testid="quote-schedule-link"]').getAttribute("href")).toBe(`/${ENTITY}/schedules/${scheduleId}`);
       expect(await page.locator('[data-testid="execute-quote"]').count()).toBe(0);
+      await screenshot(page, `quote-executed-${device}`);
     });
 
     test(`a quote waiting for approval offers no Archive (the Worker refuses it) (${device})`, async () => {
