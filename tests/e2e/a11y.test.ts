@@ -89,6 +89,18 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
       const tasks = await apiCall<{ items: { id: string; quoteId: string }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/tasks?status=OPEN`);
       const task = tasks.body.items[0];
       expect(task).toBeDefined();
+      // Billing: a schedule with two phases (a ramp), a draft so its actions and preview show.
+      const customer = customers.body.items[0].id;
+      const schedule = await apiCall<{ id: string }>(context, "POST", `/api/v1/entities/${ENTITY}/billing-schedules`, {
+        customerId: customer,
+        currency: "USD",
+        startDate: "2027-01-01",
+        phases: [
+          { prices: [{ priceId: "price_us_platform_monthly", quantity: "1", discount: { type: "PERCENTAGE", value: "20" } }] },
+          { startDate: "2027-07-01", prices: [{ priceId: "price_us_platform_monthly", quantity: "1" }] },
+        ],
+      }, { "Idempotency-Key": crypto.randomUUID() });
+      expect(schedule.status).toBe(201);
 
       const screens: [string, string, string][] = [
         ["customers", `/${ENTITY}/customers`, '[data-testid="customer-row"]'],
@@ -105,7 +117,13 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
         ["approval task", `/${ENTITY}/inbox/${task.id}`, '[data-testid="decision-bar"]'],
         ["quote pending approval", `/${ENTITY}/quotes/${task.quoteId}`, '[data-testid="approval-banner"]'],
         ["approval workflow", `/${ENTITY}/settings/approvals`, '[data-testid="workflow-form"]'],
+        ["billing schedules", `/${ENTITY}/schedules`, '[data-testid="schedule-row"]'],
+        ["billing schedule", `/${ENTITY}/schedules/${schedule.body.id}`, '[data-testid="schedule-phase"]'],
+        ["customer billing", `/${ENTITY}/customers/${customer}`, '[data-testid="customer-schedule"]'],
       ];
+      // The demo's accepted quote, with Execute (unless a test executed it already).
+      const accepted = await apiCall<{ items: { id: string }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/quotes?status=ACCEPTED&limit=1`);
+      if (accepted.body.items[0]) screens.push(["accepted quote", `/${ENTITY}/quotes/${accepted.body.items[0].id}`, '[data-testid="execute-quote"]']);
       for (const [screen, path, ready] of screens) {
         await page.goto(path);
         await page.locator(ready).first().waitFor();
@@ -127,6 +145,17 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
           await page.locator('[data-testid="evaluate-run"]').click();
           await page.locator('[data-testid="evaluate-result"]').waitFor();
           await expectNoViolations(page, "workflow evaluation");
+        }
+        if (screen === "billing schedules") {
+          await page.locator('[data-testid="new-schedule"]').click();
+          await page.locator('[data-testid="new-schedule-form"]').waitFor();
+          await expectNoViolations(page, "new schedule");
+        }
+        if (screen === "billing schedule") {
+          await page.locator('[data-testid="activate-schedule"]').click();
+          await page.locator('[data-testid="cancel-schedule"]').click();
+          await page.locator('[data-testid="cancel-form"]').waitFor();
+          await expectNoViolations(page, "cancel schedule");
         }
         if (screen === "quotes") {
           await page.locator('[data-testid="new-quote"]').click();

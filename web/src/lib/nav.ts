@@ -6,6 +6,8 @@ export interface NavItem {
   segment: string;
   label: string;
   icon: IconName;
+  /** Other sections this entry stands for (its sub-tabs): the entry is current on them too. */
+  also?: string[];
 }
 
 export const NAV: NavItem[] = [
@@ -14,6 +16,8 @@ export const NAV: NavItem[] = [
   { segment: "quotes", label: "Quotes", icon: "file" },
   // Approval tasks assigned to me; the layout adds the live count (#lib/approvals/inbox.svelte.ts).
   { segment: "inbox", label: "Inbox", icon: "inbox" },
+  // Billing schedules, with billing runs as its second tab (#lib/billing/BillingTabs.svelte).
+  { segment: "schedules", label: "Billing", icon: "calendar", also: ["billing-runs"] },
   { segment: "settings", label: "Settings", icon: "sliders" },
   { segment: "invoices", label: "Invoices", icon: "receipt" },
 ];
