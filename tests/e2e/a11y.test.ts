@@ -123,6 +123,9 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
       ];
       // The demo's accepted quote, with Execute (unless a test executed it already).
       const accepted = await apiCall<{ items: { id: string }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/quotes?status=ACCEPTED&limit=1`);
+      const run = await apiCall<{ id: string }>(context, "POST", `/api/v1/entities/${ENTITY}/billing-runs`, { asOf: "2026-01-01" }, { "Idempotency-Key": crypto.randomUUID() });
+      expect(run.status).toBe(202);
+      screens.push(["billing runs", `/${ENTITY}/billing-runs`, '[data-testid="run-form"]'], ["billing run", `/${ENTITY}/billing-runs/${run.body.id}`, '[data-testid="billing-run-progress"]']);
       if (accepted.body.items[0]) screens.push(["accepted quote", `/${ENTITY}/quotes/${accepted.body.items[0].id}`, '[data-testid="execute-quote"]']);
       for (const [screen, path, ready] of screens) {
         await page.goto(path);
@@ -156,6 +159,11 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
           await page.locator('[data-testid="cancel-schedule"]').click();
           await page.locator('[data-testid="cancel-form"]').waitFor();
           await expectNoViolations(page, "cancel schedule");
+        }
+        if (screen === "billing runs") {
+          await page.locator('[data-testid="dry-run-button"]').click();
+          await page.locator('[data-testid="dry-run"]').waitFor();
+          await expectNoViolations(page, "billing run preview");
         }
         if (screen === "quotes") {
           await page.locator('[data-testid="new-quote"]').click();

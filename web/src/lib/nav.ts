@@ -18,8 +18,8 @@ export const NAV: NavItem[] = [
   { segment: "inbox", label: "Inbox", icon: "inbox" },
   // Billing schedules, with billing runs as its second tab (#lib/billing/BillingTabs.svelte).
   { segment: "schedules", label: "Billing", icon: "calendar", also: ["billing-runs"] },
-  { segment: "settings", label: "Settings", icon: "sliders" },
   { segment: "invoices", label: "Invoices", icon: "receipt" },
+  { segment: "settings", label: "Settings", icon: "sliders" },
 ];
 
 export const DEFAULT_SECTION = NAV[0].segment;
