@@ -51,7 +51,8 @@ describe("billing runs", () => {
       await dry.waitFor();
       const row = dry.locator('[data-testid="dry-run-invoice"]', { hasText: schedule.customerName });
       await row.waitFor();
-      expect(await row.textContent()).toContain("$1,250.00");
+      // $1,250.00 of platform, plus the sales tax the entity's standard rate (8.875 %) adds: chosen for the line automatically.
+      expect(await row.textContent()).toContain("$1,360.94");
       expect(await dry.locator('[data-testid="dry-run-total"]').count()).toBeGreaterThan(0);
       // A dry run writes nothing: the customer has no invoice yet.
       expect((await apiCall<{ items: unknown[] }>(context, "GET", `${API}/invoices?customerId=${schedule.customerId}`)).body.items).toEqual([]);
