@@ -11,6 +11,7 @@ import { resolveEntityAccess } from "../worker/db/control.ts";
 import { billingRunBench } from "./billing-run-floor.ts";
 
 export { EntityRoom } from "../party/entity-room.ts";
+export { XeroConnection } from "../worker/integrations/xero/connection.ts";
 
 type BenchEnv = Env & { BareFanout: DurableObjectNamespace<BareFanout>; ENTITY_ACME_US: D1Database };
 
