@@ -6,7 +6,7 @@
 // Disconnect asks first. (Seeing an invoice SYNCED live needs the outbound sync, which this branch has not.)
 import { describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { DESKTOP, PHONE, POLL, apiCall, axeViolations, hasNoHorizontalScroll, uniqueName, useBrowser, waitForLive } from "./support.ts";
+import { DESKTOP, PHONE, POLL, apiCall, axeViolations, hasNoHorizontalScroll, screenshot, uniqueName, useBrowser, waitForLive } from "./support.ts";
 
 const ENTITY = "acme-uk";
 const XERO = (process.env.XERO_FAKE_URL ?? "http://127.0.0.1:8790").replace(/\/+$/, "");
@@ -82,6 +82,7 @@ describe("Xero integration (web)", () => {
     await page.reload();
     await expect.poll(() => page.locator('[data-testid="mapping-defaultRevenueAccount"]').inputValue(), POLL).toBe("210");
     await waitForLive(page);
+    await screenshot(page, "integrations-desktop");
     expect(await axeViolations(page)).toEqual([]);
 
     // Xero refuses an account it archived: the server's reason shows at that picker. (The pickers never
@@ -100,6 +101,7 @@ describe("Xero integration (web)", () => {
     const error = page.locator('[data-testid="error-defaultRevenueAccount"]');
     await expect.poll(() => error.innerText(), POLL).toContain("archived");
     expect(await picker.getAttribute("aria-invalid")).toBe("true");
+    await screenshot(page, "integrations-mapping-refused");
     await page.unroute("**/integrations/xero/options");
     const unchanged = await apiCall<{ defaultRevenueAccount: string }>(context, "GET", `/api/v1/entities/${ENTITY}/integrations/xero/mappings`);
     expect(unchanged.body.defaultRevenueAccount).toBe("210");
@@ -129,7 +131,10 @@ describe("Xero integration (web)", () => {
     await consent(page, organisation, "Allow access", true);
     await expect.poll(() => card(page).locator('[data-testid="xero-state"]').innerText(), POLL).toContain(`Connected to ${organisation}`);
     await page.locator('[data-testid="xero-mappings-form"]').waitFor();
+    // The stored per-product mapping keeps that section open.
+    expect(await page.locator('[data-testid="mapping-products"]').getAttribute("open")).not.toBeNull();
     expect(await hasNoHorizontalScroll(page)).toBe(true);
+    await screenshot(page, "integrations-phone");
 
     await page.locator('[data-testid="xero-disconnect"]').tap();
     await page.getByRole("alertdialog").waitFor();
