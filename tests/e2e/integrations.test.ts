@@ -144,4 +144,13 @@ describe("Xero integration (web)", () => {
     const list = await apiCall<{ items: { connected: boolean }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/integrations`);
     expect(list.body.items[0]!.connected).toBe(false);
   });
+
+  test("a sales member reads the state but is offered neither connect nor mappings", async () => {
+    const { page } = await open("sales@acme.test", DESKTOP);
+    await page.goto(`/${ENTITY}/settings/integrations`);
+    await card(page).waitFor();
+    await page.locator('[data-testid="xero-state"]').waitFor();
+    expect(await page.locator('[data-testid="xero-connect"], [data-testid="xero-reconnect"], [data-testid="xero-disconnect"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="xero-mappings-form"]').count()).toBe(0);
+  });
 });
