@@ -117,6 +117,7 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
         ["approval task", `/${ENTITY}/inbox/${task.id}`, '[data-testid="decision-bar"]'],
         ["quote pending approval", `/${ENTITY}/quotes/${task.quoteId}`, '[data-testid="approval-banner"]'],
         ["approval workflow", `/${ENTITY}/settings/approvals`, '[data-testid="workflow-form"]'],
+        ["integrations", `/${ENTITY}/settings/integrations`, '[data-testid="xero-card"]'],
         ["billing schedules", `/${ENTITY}/schedules`, '[data-testid="schedule-row"]'],
         ["billing schedule", `/${ENTITY}/schedules/${schedule.body.id}`, '[data-testid="schedule-phase"]'],
         ["customer billing", `/${ENTITY}/customers/${customer}`, '[data-testid="customer-schedule"]'],
