@@ -42,9 +42,12 @@ export interface ChunkContext {
 type Api = AccountingApi;
 type Arg<M extends keyof Api, N extends number> = Api[M] extends (...args: infer P) => unknown ? P[N] : never;
 
-/** Deterministic: the same objects at the same versions, for the same operation, give the same key. */
-export async function idempotencyKey(entity: EntityRecord, operation: string, parts: string[]): Promise<string> {
-  return `kontor-${(await sha256Hex(`${entity.id}|${operation}|${parts.join(",")}`)).slice(0, 48)}`;
+/**
+ * Deterministic: the same objects at the same versions, for the same operation, with the same content
+ * (mappings can change what is sent at one version), give the same key — so a resend is Xero's replay.
+ */
+export async function idempotencyKey(entity: EntityRecord, operation: string, parts: string[], body: unknown): Promise<string> {
+  return `kontor-${(await sha256Hex(`${entity.id}|${operation}|${parts.join(",")}|${JSON.stringify(body)}`)).slice(0, 48)}`;
 }
 
 const whereString = (v: string) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
@@ -104,7 +107,7 @@ export async function syncContacts(c: ChunkContext, objects: PendingObject[]): P
       return { ...(known.has(o.id) ? { contactID: known.get(o.id) } : {}), contactNumber: cust.id, name: cust.legal_name, ...(cust.email ? { emailAddress: cust.email } : {}) };
     }),
   } as unknown as Arg<"updateOrCreateContacts", 1>;
-  const key = await idempotencyKey(c.entity, "contacts.save", sendable.map((o) => `${o.id}:${customers.get(o.id)!.rev}:${known.get(o.id) ?? ""}`));
+  const key = await idempotencyKey(c.entity, "contacts.save", sendable.map((o) => `${o.id}:${customers.get(o.id)!.rev}:${known.get(o.id) ?? ""}`), body);
   const answer = await callXero(c.env, c.entity, (api, tenant) => api.updateOrCreateContacts(tenant, body, false, key));
   sendable.forEach((object, i) => {
     const item = answer.contacts?.[i];
@@ -186,7 +189,7 @@ export async function syncInvoices(c: ChunkContext, objects: PendingObject[]): P
       };
     }),
   } as unknown as Arg<"updateOrCreateInvoices", 1>;
-  const key = await idempotencyKey(c.entity, "invoices.save", send.map((o) => `${o.id}:${loaded.get(o.id)!.rev}:${known.get(o.id) ?? ""}`));
+  const key = await idempotencyKey(c.entity, "invoices.save", send.map((o) => `${o.id}:${loaded.get(o.id)!.rev}:${known.get(o.id) ?? ""}`), body);
   const answer = await callXero(c.env, c.entity, (api, tenant) => api.updateOrCreateInvoices(tenant, body, false, 4, key));
   send.forEach((object, i) => {
     const item = answer.invoices?.[i];
@@ -257,7 +260,7 @@ export async function syncCreditNotes(c: ChunkContext, objects: PendingObject[])
       };
     }),
   } as unknown as Arg<"updateOrCreateCreditNotes", 1>;
-  const key = await idempotencyKey(c.entity, "credit_notes.save", send.map((o) => `${o.id}:${notes.get(o.id)!.rev}:${known.get(o.id) ?? ""}`));
+  const key = await idempotencyKey(c.entity, "credit_notes.save", send.map((o) => `${o.id}:${notes.get(o.id)!.rev}:${known.get(o.id) ?? ""}`), body);
   const answer = await callXero(c.env, c.entity, (api, tenant) => api.updateOrCreateCreditNotes(tenant, body, false, 4, key));
   for (const [i, object] of send.entries()) {
     const item = answer.creditNotes?.[i];
@@ -275,7 +278,7 @@ export async function syncCreditNotes(c: ChunkContext, objects: PendingObject[])
     }
     const note = notes.get(object.id)!;
     const allocation = { allocations: [{ invoice: { invoiceID: invoices.get(note.invoiceId) }, amount: remaining, date: note.issueDate }] } as unknown as Arg<"createCreditNoteAllocation", 2>;
-    const allocationKey = await idempotencyKey(c.entity, "credit_notes.allocate", [`${object.id}:${note.rev}:${xeroId}`]);
+    const allocationKey = await idempotencyKey(c.entity, "credit_notes.allocate", [`${object.id}:${note.rev}:${xeroId}`], allocation);
     const allocated = await callXero(c.env, c.entity, (api, tenant) => api.createCreditNoteAllocation(tenant, xeroId, allocation, false, allocationKey));
     outcomes.push({ object, xeroId, error: errorsOf(allocated.allocations?.[0]) });
   }
@@ -311,7 +314,7 @@ export async function syncPayments(c: ChunkContext, objects: PendingObject[]): P
   const body = {
     payments: send.map(({ object, due }) => ({ invoice: { invoiceID: invoices.get(object.id) }, account: { code: c.mappings!.paymentAccount }, amount: amount(due), date: today, reference: `Kontor ${loaded.get(object.id)!.invoiceNumber}` })),
   } as unknown as Arg<"createPayments", 1>;
-  const key = await idempotencyKey(c.entity, "payments.create", send.map(({ object, due }) => `${object.id}:${loaded.get(object.id)!.rev}:${due}`));
+  const key = await idempotencyKey(c.entity, "payments.create", send.map(({ object, due }) => `${object.id}:${loaded.get(object.id)!.rev}:${due}`), body);
   const answer = await callXero(c.env, c.entity, (api, tenant) => api.createPayments(tenant, body, false, key));
   send.forEach(({ object }, i) => {
     const item = answer.payments?.[i];
