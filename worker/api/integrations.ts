@@ -9,7 +9,7 @@ import { presentedCredential } from "../credentials.ts";
 import type { AppEnv } from "../env.ts";
 import { disconnect, establish, integrationOf, parseState, startConnect, status, takeState } from "../integrations/xero/connect.ts";
 import { getMappings, mappingOptions, putMappings } from "../integrations/xero/mappings.ts";
-import { requeue } from "../integrations/xero/sync.ts";
+import { backfill, requeue } from "../integrations/xero/sync.ts";
 import { requestSync } from "../integrations/xero/sync-queue.ts";
 import { findConnection } from "../db/integrations.ts";
 import { ApiError, validationError } from "./errors.ts";
@@ -55,9 +55,18 @@ export const xeroStatusSchema = z
   })
   .openapi("XeroStatus");
 
-const syncBody = z.object({ retryFailed: z.boolean().optional().openapi({ description: "Put every FAILED object back to PENDING first" }) }).strict();
+const syncBody = z
+  .object({
+    retryFailed: z.boolean().optional().openapi({ description: "Put every FAILED object back to PENDING first" }),
+    includeExisting: z.boolean().optional().openapi({ description: "Also send the final invoices and credit notes from before Xero was connected" }),
+  })
+  .strict();
 const syncAccepted = z
-  .object({ queued: z.literal(true), requeued: z.number().int().openapi({ description: "FAILED objects put back to PENDING by this call" }) })
+  .object({
+    queued: z.literal(true),
+    requeued: z.number().int().openapi({ description: "FAILED objects put back to PENDING by this call" }),
+    added: z.number().int().openapi({ description: "Final invoices and credit notes from before Xero was connected, put in line by this call" }),
+  })
   .openapi("XeroSyncAccepted");
 
 const accountCode = z.string().trim().min(1).max(10).openapi({ description: "A Xero account code", example: "200" });
@@ -164,7 +173,7 @@ const routes = {
     method: "post",
     path: "/entities/{entity}/integrations/xero/sync",
     tags,
-    summary: "Send the entity's PENDING objects to Xero now, through the sync queue (finance, admin); retryFailed: true puts every FAILED object back in line first",
+    summary: "Send the entity's PENDING objects to Xero now, through the sync queue (finance, admin); retryFailed: true puts every FAILED object back in line first; includeExisting: true adds the final invoices and credit notes from before Xero was connected",
     middleware: requirePermission("integrations:manage"),
     request: { params: entityParam, body: { content: { "application/json": { schema: syncBody } }, required: false } },
     responses: { 202: jsonResponse(syncAccepted, "Queued; GET …/status and the live sync.completed / sync.failed events tell how it went"), ...errorResponses },
@@ -237,15 +246,16 @@ export const integrations = new OpenAPIHono<AppEnv>()
     const parsed = syncBody.safeParse(raw);
     if (!parsed.success) throw validationError(parsed.error);
     const requeued = parsed.data.retryFailed ? await requeue(ctx.db, ctx.actor, ctx.requestId) : 0;
+    const added = parsed.data.includeExisting ? await backfill(ctx.db, ctx.actor, ctx.requestId) : 0;
     await requestSync(c.env, ctx.entity.id);
-    return c.json({ queued: true as const, requeued }, 202);
+    return c.json({ queued: true as const, requeued, added }, 202);
   })
   .openapi(routes.retryOne, async (c) => {
     const ctx = actionContext(c);
     const { type, id } = c.req.valid("param");
     const requeued = await requeue(ctx.db, ctx.actor, ctx.requestId, { type, id });
     await requestSync(c.env, ctx.entity.id);
-    return c.json({ queued: true as const, requeued }, 202);
+    return c.json({ queued: true as const, requeued, added: 0 }, 202);
   });
 
 /** The callback lives outside any entity's path: the state names the entity, the session names the user. */

@@ -109,6 +109,24 @@ async function recordOutcomes(env: Env, entity: EntityRecord, db: D1Database, ou
 }
 
 /**
+ * POST /integrations/xero/sync: what was final before Xero was connected (no row yet) joins the line —
+ * final, sent and finalized-then-voided invoices, final credit notes — with one event; answers how many.
+ */
+export async function backfill(db: D1Database, actor: Actor, requestId: string | null): Promise<number> {
+  const missing = (type: SyncObjectType, table: string, where: string) =>
+    `SELECT '${type}' AS t, id FROM ${table} WHERE ${where} AND NOT EXISTS (SELECT 1 FROM sync_objects s WHERE s.provider = 'xero' AND s.object_type = '${type}' AND s.object_id = ${table}.id)`;
+  const select = `${missing("invoice", "invoices", "status IN ('FINAL', 'SENT', 'VOIDED') AND finalized_at IS NOT NULL")} UNION ALL ${missing("credit_note", "credit_notes", "status = 'FINAL'")}`;
+  const found = await db.prepare(`SELECT count(*) AS n FROM (${select})`).first<{ n: number }>();
+  const n = Number(found?.n ?? 0);
+  if (n === 0) return 0;
+  const changes = new ChangeSet(db, actor, requestId);
+  changes.add(db.prepare(`INSERT INTO sync_objects (provider, object_type, object_id, state, updated_at) SELECT 'xero', t, id, 'PENDING', ? FROM (${select}) WHERE true ON CONFLICT DO NOTHING`).bind(changes.at));
+  changes.record({ kind: "sync.requeued", subject: { type: "integration", id: PROVIDER }, data: { provider: PROVIDER, count: n, backfill: true } });
+  await changes.commit();
+  return n;
+}
+
+/**
  * POST /integrations/xero/sync {retryFailed} (every FAILED object) and retry-one (that object, whatever its
  * state: sent again as an update): back to PENDING, with an event, in one batch. Answers how many.
  */
