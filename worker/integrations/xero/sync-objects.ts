@@ -14,6 +14,8 @@ import { callXero } from "./client.ts";
 import type { SyncObjectType } from "./sync-queue.ts";
 
 export const CHUNK_SIZE = 50;
+/** Customers matched per GET Contacts (three `where` clauses each). */
+export const LOOKUP_SIZE = 10;
 
 export interface PendingObject {
   type: SyncObjectType;
@@ -89,9 +91,13 @@ export async function syncContacts(c: ChunkContext, objects: PendingObject[]): P
   // Never a duplicate: a customer without a stored ContactID is matched by its number (our id), then by exact name or e-mail.
   const unmatched = objects.filter((o) => !o.xeroId && customers.has(o.id)).map((o) => customers.get(o.id)!);
   if (unmatched.length) {
-    const where = unmatched.flatMap((u) => [`ContactNumber==${whereString(u.id)}`, `Name==${whereString(u.legal_name)}`, ...(u.email ? [`EmailAddress==${whereString(u.email)}`] : [])]).join(" OR ");
-    const found = await callXero(c.env, c.entity, (api, tenant) => api.getContacts(tenant, undefined, where));
-    const contacts = found.contacts ?? [];
+    // A few customers per lookup: a `where` of 50 customers' clauses makes a URL longer than servers take.
+    const contacts: NonNullable<Awaited<ReturnType<Api["getContacts"]>>["body"]["contacts"]> = [];
+    for (let i = 0; i < unmatched.length; i += LOOKUP_SIZE) {
+      const where = unmatched.slice(i, i + LOOKUP_SIZE).flatMap((u) => [`ContactNumber==${whereString(u.id)}`, `Name==${whereString(u.legal_name)}`, ...(u.email ? [`EmailAddress==${whereString(u.email)}`] : [])]).join(" OR ");
+      const found = await callXero(c.env, c.entity, (api, tenant) => api.getContacts(tenant, undefined, where));
+      contacts.push(...(found.contacts ?? []));
+    }
     const same = (a: string | undefined, b: string) => !!a && a.trim().toLowerCase() === b.trim().toLowerCase();
     for (const u of unmatched) {
       const match = contacts.find((x) => x.contactNumber === u.id) ?? contacts.find((x) => same(x.name, u.legal_name)) ?? contacts.find((x) => !!u.email && same(x.emailAddress, u.email));
