@@ -20,6 +20,8 @@ declare global {
       DOCUMENTS_QUEUE: Queue<import("./actions/documents.ts").DocumentMessage>;
       /** Chunks of billing runs (worker/jobs/billing-run.ts consumes them). */
       BILLING_RUNS: Queue<import("./actions/billing-runs.ts").BillingRunMessage>;
+      /** Entities with Xero objects to sync (worker/jobs/xero-sync.ts consumes them). */
+      XERO_SYNC: Queue<import("./integrations/xero/sync-queue.ts").XeroSyncMessage>;
       ENVIRONMENT: Environment;
       SANDBOX_URL: string;
       PRODUCTION_URL: string;

@@ -7,6 +7,8 @@ import { authorizeRoomConnection } from "./live-auth.ts";
 import { scheduled } from "./jobs/scheduled.ts";
 import { billingRunQueue } from "./jobs/billing-run.ts";
 import { documentsQueue } from "./jobs/documents.ts";
+import { xeroSyncQueue } from "./jobs/xero-sync.ts";
+import type { XeroSyncMessage } from "./integrations/xero/sync-queue.ts";
 import type { DocumentMessage } from "./actions/documents.ts";
 import type { BillingRunMessage } from "./actions/billing-runs.ts";
 import type { Env } from "./env.ts";
@@ -36,6 +38,7 @@ export default {
     // Each environment names its queues kontor-<environment>-<purpose> (wrangler.toml).
     if (batch.queue.endsWith("-billing-runs")) return billingRunQueue(batch as MessageBatch<BillingRunMessage>, env, ctx);
     if (batch.queue.endsWith("-documents")) return documentsQueue(batch as MessageBatch<DocumentMessage>, env);
+    if (batch.queue.endsWith("-xero-sync")) return xeroSyncQueue(batch as MessageBatch<XeroSyncMessage>, env);
     console.error("no consumer for queue", batch.queue);
     batch.retryAll();
   },

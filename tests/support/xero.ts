@@ -57,6 +57,7 @@ export interface FakeRequest {
   valid: boolean;
   errors: string[];
   tenantId: string | null;
+  at: string;
 }
 
 export async function fakeRequests(filter: { path?: string; tenant?: string } = {}): Promise<FakeRequest[]> {

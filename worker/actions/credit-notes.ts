@@ -23,6 +23,7 @@ import { DomainError, notFound } from "../domain/errors.ts";
 import { creditLines, creditTotals, toMinorUnits, type CreditNoteStatus, type CreditRequest, type CreditableLine } from "../domain/invoice.ts";
 import { newId } from "../lib/crypto.ts";
 import { changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
+import { markSyncPending } from "../integrations/xero/sync-queue.ts";
 import { enqueueDocument, storeDocument, type Documents, type DocumentStore } from "./documents.ts";
 import { ruled, sellerFromSnapshot } from "./invoices.ts";
 
@@ -137,6 +138,7 @@ export async function finalize(ctx: ActionContext, id: string, documents: Docume
     };
     updateCreditNote(changes, before, after);
     const view = creditNoteView(after, invoice.invoiceNumber);
+    markSyncPending(changes, "credit_note", id);
     changes.record({ kind: "credit_note.finalized", subject: { type: "credit_note", id }, data: { creditNote: view }, before: { rev: before.rev, status: before.status }, after: view });
     logoPng = sellerOf(merchant).logoPng;
     // Queued: the answer is this batch's, and so is the Idempotency-Key record of it.

@@ -48,6 +48,7 @@ import { sellerParty } from "../db/quotes.ts";
 import type { EntityRecord } from "../env.ts";
 import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
 import { billable, billableCustomer } from "./customers.ts";
+import { markSyncPending } from "../integrations/xero/sync-queue.ts";
 import { enqueueDocument, storeDocument, type Documents, type DocumentStore } from "./documents.ts";
 import { taxFactsFor, withChosenTax } from "./invoice-tax.ts";
 
@@ -367,6 +368,9 @@ export async function finalize(ctx: ActionContext, id: string, documents: Docume
     };
     updateInvoice(changes, before, after, { replaceLines: true });
     const view = invoiceView(after, "0", ctx.origin);
+    // Booked in Xero when the entity is connected: the invoice and, first, its customer as a contact.
+    markSyncPending(changes, "contact", after.customerId);
+    markSyncPending(changes, "invoice", id);
     changes.record({ kind: "invoice.finalized", subject: { type: "invoice", id }, data: { invoice: view }, before: { rev: before.rev, status: before.status }, after: view });
     logoPng = sellerOf(merchant).logoPng;
     // Queued: the answer is this batch's, and so is the Idempotency-Key record of it.
@@ -427,6 +431,7 @@ export function voidInvoice(ctx: ActionContext, id: string): Promise<InvoiceView
     // No credit note may arrive meanwhile (they are refused on a voided invoice, and this on a credited one).
     updateInvoice(changes, before, after, { extraWhere: noCreditNotes(id) });
     const view = invoiceView(after, credited, ctx.origin);
+    if (before.status !== "DRAFT") markSyncPending(changes, "invoice", id);
     changes.record({ kind: "invoice.voided", subject: { type: "invoice", id }, data: { invoice: view }, before: { rev: before.rev, status: before.status }, after: view });
     return commit(ctx, changes, view);
   });
@@ -471,7 +476,7 @@ export function send(ctx: ActionContext, id: string): Promise<InvoiceView> {
 }
 
 /** Record where payment stands: PARTIALLY_PAID and PAID agree with amountPaid (total less final credit notes is what is payable). */
-export function setPaymentStatus(ctx: ActionContext, id: string, input: { paymentStatus: PaymentStatus; amountPaid?: string }): Promise<InvoiceView> {
+export function setPaymentStatus(ctx: ActionContext, id: string, input: { paymentStatus: PaymentStatus; amountPaid?: string }, options: { fromXero?: boolean } = {}): Promise<InvoiceView> {
   return retryOn("rev_conflict", async () => {
     const { invoice: before, credited } = await invoiceOr404(ctx.db, id);
     if (before.status !== "FINAL" && before.status !== "SENT") throw new DomainError("invalid_state", `Only a final invoice has a payment status to set (it is ${before.status})`);
@@ -480,6 +485,8 @@ export function setPaymentStatus(ctx: ActionContext, id: string, input: { paymen
     const changes = changeSetOf(ctx);
     const after: StoredInvoice = { ...before, paymentStatus: input.paymentStatus, amountPaid, updatedAt: changes.at, rev: before.rev + 1 };
     updateInvoice(changes, before, after);
+    // A payment recorded in Kontor goes to Xero; one read from Xero is already there.
+    if (!options.fromXero) markSyncPending(changes, "payment", id);
     const view = invoiceView(after, credited, ctx.origin);
     changes.record({
       kind: "invoice.payment_status_changed",

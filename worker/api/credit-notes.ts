@@ -7,7 +7,7 @@ import { moneyAmountSchema, quantitySchema } from "../domain/money.ts";
 import type { AppEnv } from "../env.ts";
 import { pdfBody } from "./invoices.ts";
 import { requirePermission } from "./middleware.ts";
-import { actionContext, read, respond } from "./respond.ts";
+import { actionContext, read, respond, synced } from "./respond.ts";
 import { entityParam, errorResponses, idParam, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
 
 const lineInput = z
@@ -120,7 +120,7 @@ export const creditNotes = new OpenAPIHono<AppEnv>()
     return c.json({ items: page.items, pagination: { after: page.after } }, 200);
   })
   .openapi(routes.get, (c) => read(c, (ctx) => creditNoteActions.get(ctx, c.req.valid("param").id)))
-  .openapi(routes.finalize, (c) => respond(c, 200, (ctx) => creditNoteActions.finalize(ctx, c.req.valid("param").id, { store: c.env.DOCUMENTS, queue: c.env.DOCUMENTS_QUEUE })))
+  .openapi(routes.finalize, (c) => respond(c, 200, (ctx) => synced(c.env, ctx, creditNoteActions.finalize(ctx, c.req.valid("param").id, { store: c.env.DOCUMENTS, queue: c.env.DOCUMENTS_QUEUE }))))
   .openapi(routes.pdf, async (c) => {
     const { note, bytes } = await creditNoteActions.pdf(actionContext(c), c.req.valid("param").id, c.env.DOCUMENTS);
     return pdfBody(c, bytes, note.creditNoteNumber ?? `draft-${note.id}`);

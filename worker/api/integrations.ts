@@ -1,5 +1,5 @@
 // Integrations (API.md "integrations", "Xero"): list, connect (302 to Xero's consent), the callback,
-// status and disconnect. Mappings and sync come next.
+// status and disconnect, mappings, and the sync (queue it, retry all FAILED, retry one).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { actorOf } from "../actions/context.ts";
 import { resolveEntityAccess } from "../db/control.ts";
@@ -9,7 +9,10 @@ import { presentedCredential } from "../credentials.ts";
 import type { AppEnv } from "../env.ts";
 import { disconnect, establish, integrationOf, parseState, startConnect, status, takeState } from "../integrations/xero/connect.ts";
 import { getMappings, mappingOptions, putMappings } from "../integrations/xero/mappings.ts";
-import { ApiError } from "./errors.ts";
+import { backfill, requeue } from "../integrations/xero/sync.ts";
+import { requestSync } from "../integrations/xero/sync-queue.ts";
+import { findConnection } from "../db/integrations.ts";
+import { ApiError, validationError } from "./errors.ts";
 import { requirePermission, scopeOf } from "./middleware.ts";
 import { actionContext, originOf, respond } from "./respond.ts";
 import { entityParam, errorResponses, jsonBody, jsonResponse } from "./schemas.ts";
@@ -51,6 +54,20 @@ export const xeroStatusSchema = z
     objects: z.array(syncObjectSchema).openapi({ description: "The most recently changed objects (up to 100)" }),
   })
   .openapi("XeroStatus");
+
+const syncBody = z
+  .object({
+    retryFailed: z.boolean().optional().openapi({ description: "Put every FAILED object back to PENDING first" }),
+    includeExisting: z.boolean().optional().openapi({ description: "Also send the final invoices and credit notes from before Xero was connected" }),
+  })
+  .strict();
+const syncAccepted = z
+  .object({
+    queued: z.literal(true),
+    requeued: z.number().int().openapi({ description: "FAILED objects put back to PENDING by this call" }),
+    added: z.number().int().openapi({ description: "Final invoices and credit notes from before Xero was connected, put in line by this call" }),
+  })
+  .openapi("XeroSyncAccepted");
 
 const accountCode = z.string().trim().min(1).max(10).openapi({ description: "A Xero account code", example: "200" });
 const MAX_ENTRIES = 500;
@@ -152,6 +169,24 @@ const routes = {
     request: { params: entityParam },
     responses: { 200: jsonResponse(optionsSchema, "Choices read from Xero"), ...errorResponses },
   }),
+  sync: createRoute({
+    method: "post",
+    path: "/entities/{entity}/integrations/xero/sync",
+    tags,
+    summary: "Send the entity's PENDING objects to Xero now, through the sync queue (finance, admin); retryFailed: true puts every FAILED object back in line first; includeExisting: true adds the final invoices and credit notes from before Xero was connected",
+    middleware: requirePermission("integrations:manage"),
+    request: { params: entityParam, body: { content: { "application/json": { schema: syncBody } }, required: false } },
+    responses: { 202: jsonResponse(syncAccepted, "Queued; GET …/status and the live sync.completed / sync.failed events tell how it went"), ...errorResponses },
+  }),
+  retryOne: createRoute({
+    method: "post",
+    path: "/entities/{entity}/integrations/xero/sync/{type}/{id}/retry",
+    tags,
+    summary: "Send one object to Xero again (finance, admin): a FAILED one after fixing its cause, or a SYNCED one as an update",
+    middleware: requirePermission("integrations:manage"),
+    request: { params: entityParam.extend({ type: z.enum(["contact", "invoice", "credit_note", "payment"]), id: z.string().min(1).max(64) }) },
+    responses: { 202: jsonResponse(syncAccepted, "Queued"), ...errorResponses },
+  }),
   callback: createRoute({
     method: "get",
     path: "/integrations/xero/callback",
@@ -195,7 +230,33 @@ export const integrations = new OpenAPIHono<AppEnv>()
     const body = c.req.valid("json");
     return respond(c, 200, (ctx) => putMappings(c.env, ctx, body));
   })
-  .openapi(routes.options, async (c) => c.json(await mappingOptions(c.env, scopeOf(c).entity), 200));
+  .openapi(routes.options, async (c) => c.json(await mappingOptions(c.env, scopeOf(c).entity), 200))
+  .openapi(routes.sync, async (c) => {
+    const ctx = actionContext(c);
+    const connection = await findConnection(ctx.db, "xero");
+    if (!connection || connection.environment !== c.env.ENVIRONMENT) throw new DomainError("integration_not_connected", "Connect Xero before syncing");
+    // The body is optional: an empty POST syncs what is PENDING.
+    const text = await c.req.text();
+    let raw: unknown = {};
+    try {
+      raw = text.trim() ? JSON.parse(text) : {};
+    } catch {
+      throw new ApiError("invalid_request", "The body is not JSON");
+    }
+    const parsed = syncBody.safeParse(raw);
+    if (!parsed.success) throw validationError(parsed.error);
+    const requeued = parsed.data.retryFailed ? await requeue(ctx.db, ctx.actor, ctx.requestId) : 0;
+    const added = parsed.data.includeExisting ? await backfill(ctx.db, ctx.actor, ctx.requestId) : 0;
+    await requestSync(c.env, ctx.entity.id);
+    return c.json({ queued: true as const, requeued, added }, 202);
+  })
+  .openapi(routes.retryOne, async (c) => {
+    const ctx = actionContext(c);
+    const { type, id } = c.req.valid("param");
+    const requeued = await requeue(ctx.db, ctx.actor, ctx.requestId, { type, id });
+    await requestSync(c.env, ctx.entity.id);
+    return c.json({ queued: true as const, requeued, added: 0 }, 202);
+  });
 
 /** The callback lives outside any entity's path: the state names the entity, the session names the user. */
 export const integrationCallbacks = new OpenAPIHono<AppEnv>().openapi(routes.callback, async (c) => {

@@ -13,7 +13,7 @@ import { addressSchema } from "./customers.ts";
 import { notFound } from "./errors.ts";
 import { requirePermission } from "./middleware.ts";
 import { publicEntity } from "./quotes.ts";
-import { actionContext, originOf, read, respond } from "./respond.ts";
+import { actionContext, originOf, read, respond, synced } from "./respond.ts";
 import { currencyCode, entityParam, errorResponses, idParam, ifMatchOf, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
 
 const date = z.string().refine(isValidDate, "must be a date (YYYY-MM-DD)").openapi({ format: "date" });
@@ -233,10 +233,10 @@ export const invoices = new OpenAPIHono<AppEnv>()
   })
   .openapi(routes.get, (c) => read(c, (ctx) => invoiceActions.get(ctx, c.req.valid("param").id)))
   .openapi(routes.patch, (c) => respond(c, 200, (ctx) => invoiceActions.revise(ctx, c.req.valid("param").id, c.req.valid("json"), ifMatchOf(c))))
-  .openapi(routes.finalize, (c) => respond(c, 200, (ctx) => invoiceActions.finalize(ctx, c.req.valid("param").id, { store: c.env.DOCUMENTS, queue: c.env.DOCUMENTS_QUEUE })))
+  .openapi(routes.finalize, (c) => respond(c, 200, (ctx) => synced(c.env, ctx, invoiceActions.finalize(ctx, c.req.valid("param").id, { store: c.env.DOCUMENTS, queue: c.env.DOCUMENTS_QUEUE }))))
   .openapi(routes.send, (c) => respond(c, 200, (ctx) => invoiceActions.send(ctx, c.req.valid("param").id)))
-  .openapi(routes.void, (c) => respond(c, 200, (ctx) => invoiceActions.voidInvoice(ctx, c.req.valid("param").id)))
-  .openapi(routes.paymentStatus, (c) => respond(c, 200, (ctx) => invoiceActions.setPaymentStatus(ctx, c.req.valid("param").id, c.req.valid("json"))))
+  .openapi(routes.void, (c) => respond(c, 200, (ctx) => synced(c.env, ctx, invoiceActions.voidInvoice(ctx, c.req.valid("param").id))))
+  .openapi(routes.paymentStatus, (c) => respond(c, 200, (ctx) => synced(c.env, ctx, invoiceActions.setPaymentStatus(ctx, c.req.valid("param").id, c.req.valid("json")))))
   .openapi(routes.pdf, async (c) => {
     const { invoice, bytes } = await invoiceActions.pdf(actionContext(c), c.req.valid("param").id, c.env.DOCUMENTS);
     return pdfBody(c, bytes, invoice.invoiceNumber ?? `draft-${invoice.id}`);

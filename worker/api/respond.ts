@@ -7,6 +7,7 @@ import type { ActionContext } from "../actions/context.ts";
 import { IdempotencyConflict } from "../db/changes.ts";
 import type { AppEnv, EntityRecord, Env } from "../env.ts";
 import { publishEvents } from "../live.ts";
+import { requestSync } from "../integrations/xero/sync-queue.ts";
 import { rememberIdempotent, replayAfterRace, scopeOf } from "./middleware.ts";
 
 export const originOf = (c: Context) => new URL(c.req.url).origin;
@@ -61,4 +62,11 @@ export async function respondIn<T, S extends 200 | 201>(c: Context<AppEnv>, stat
 /** A read: the action's result as the route's typed response. */
 export async function read<T>(c: Context<AppEnv>, run: (ctx: ActionContext) => Promise<T>) {
   return c.json(await run(actionContext(c)), 200);
+}
+
+/** After an action that may have marked objects PENDING for Xero: ask the sync queue to send them. */
+export async function synced<T>(env: Env, ctx: ActionContext, action: Promise<T>): Promise<T> {
+  const result = await action;
+  await requestSync(env, ctx.entity.id);
+  return result;
 }

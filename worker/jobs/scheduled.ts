@@ -6,6 +6,7 @@ import { entityBindings, findEntity } from "../db/control.ts";
 import { cronRunDate } from "../domain/billing-run-plan.ts";
 import type { Env } from "../env.ts";
 import { publishEvents } from "../live.ts";
+import { requestSync } from "../integrations/xero/sync-queue.ts";
 
 export const CRON_ACTOR = { type: "system" as const, id: "cron", name: "Billing cron" };
 
@@ -14,6 +15,26 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
   console.log("purged expired rows", JSON.stringify(report));
   const started = await startCronRuns(env, new Date(controller.scheduledTime), env.BILLING_RUNS);
   console.log("billing runs started", JSON.stringify(started));
+  console.log("xero sync swept", JSON.stringify(await sweepXeroSync(env)));
+}
+
+/** Entities with PENDING Xero objects (a message lost, retries used up) get a new sync message. */
+export async function sweepXeroSync(env: Env): Promise<string[]> {
+  const swept: string[] = [];
+  for (const { id } of await entityBindings(env.CONTROL, env.ENVIRONMENT)) {
+    try {
+      const entity = await findEntity(env.CONTROL, id, env.ENVIRONMENT);
+      const db = entity ? (env[entity.binding] as D1Database | undefined) : undefined;
+      if (!entity || !db) continue;
+      const pending = await db.prepare("SELECT 1 AS one FROM sync_objects WHERE provider = 'xero' AND state = 'PENDING' LIMIT 1").first();
+      if (!pending) continue;
+      await requestSync(env, id);
+      swept.push(id);
+    } catch (error) {
+      console.error("xero sync sweep failed", id, error);
+    }
+  }
+  return swept;
 }
 
 /** Each entity's run for its local date at `at`, unless it has one: entity id → the run's id, or null. */

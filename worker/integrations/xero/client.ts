@@ -19,6 +19,15 @@ export class XeroRefused extends DomainError {
   }
 }
 
+/** Not now: the budget is spent, Xero said 429, or it failed (5xx, no answer). The sync retries after `retryAfterMs` (0: back off). */
+export class XeroRetryLater extends DomainError {
+  readonly retryAfterMs: number;
+  constructor(code: "rate_limited" | "xero_unavailable", message: string, retryAfterMs = 0) {
+    super(code, message);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 type Answer<T> = { response: { headers?: unknown; status?: number }; body: T };
 
 function headersOf(raw: unknown): Headers {
@@ -55,9 +64,9 @@ export function accountingApi(env: Env, accessToken: string): AccountingApi {
 export async function callXero<T>(env: Env, entity: EntityRecord, run: (api: AccountingApi, tenantId: string) => Promise<Answer<T>>): Promise<T> {
   const connection = connectionObject(env, entity);
   const grant = await connection.accessToken(entity);
-  if (!grant.ok) throw new DomainError(grant.code, grant.message);
+  if (!grant.ok) throw grant.code === "xero_unavailable" ? new XeroRetryLater("xero_unavailable", grant.message, grant.retryAfterMs ?? 0) : new DomainError(grant.code, grant.message);
   const budget = await connection.acquire(1);
-  if (!budget.granted) throw new DomainError("rate_limited", `Xero's call limit for this organisation is reached; try again in ${Math.ceil(budget.waitMs / 1000)} s`);
+  if (!budget.granted) throw new XeroRetryLater("rate_limited", `Xero's call limit for this organisation is reached; try again in ${Math.ceil(budget.waitMs / 1000)} s`, budget.waitMs);
   try {
     const answer = await run(accountingApi(env, grant.value.accessToken), grant.value.tenantId);
     await connection.observe(limitHeadersOf(headersOf(answer.response.headers)));
@@ -66,9 +75,12 @@ export async function callXero<T>(env: Env, entity: EntityRecord, run: (api: Acc
     if (error instanceof DomainError) throw error;
     const failure = failureOf(error);
     await connection.observe(limitHeadersOf(failure.headers));
-    if (failure.status === 429) throw new DomainError("rate_limited", "Xero's call limit for this organisation is reached; try again shortly");
+    if (failure.status === 429) {
+      const seconds = Number(failure.headers.get("retry-after"));
+      throw new XeroRetryLater("rate_limited", "Xero's call limit for this organisation is reached; try again shortly", Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000);
+    }
     if (failure.status === 401) throw new DomainError("reconnect_required", "Xero no longer accepts this connection's token: connect it again");
-    if (failure.status === 0 || failure.status >= 500) throw new DomainError("xero_unavailable", "Xero could not be reached; try again");
+    if (failure.status === 0 || failure.status >= 500) throw new XeroRetryLater("xero_unavailable", "Xero could not be reached; try again");
     throw new XeroRefused(failure.status, failure.body);
   }
 }

@@ -103,7 +103,9 @@ export class XeroConnection extends DurableObject<Env> {
     };
     recordConnected(changes, row, previous);
     await this.commit(entity, changes);
-    this.budget = null; // another organisation, perhaps: its budget starts afresh
+    // Another organisation, perhaps: its budget starts afresh (in storage too, or the old one is read back).
+    this.budget = null;
+    await this.ctx.storage.delete("budget");
     return { ok: true, value: { tenantId: tenant.tenantId, tenantName: tenant.tenantName, state: "CONNECTED" } };
   }
 
@@ -166,6 +168,7 @@ export class XeroConnection extends DurableObject<Env> {
     recordDisconnected(changes, current);
     await this.commit(entity, changes);
     this.budget = null;
+    await this.ctx.storage.delete("budget");
     return { ok: true, value: { tenantId: row.tenantId, tenantName: row.tenantName, state: row.state } };
   }
 

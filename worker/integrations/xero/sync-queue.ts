@@ -1,0 +1,33 @@
+// What puts an object in line for Xero: a PENDING sync_objects row, written in the same D1 batch as the
+// change that calls for it (only when the entity is connected: the insert reads the connection itself),
+// and a message on the entity's sync queue after the commit. A lost message costs nothing: the rows stay
+// PENDING for POST /integrations/xero/sync and the hourly sweep.
+import type { ChangeSet } from "../../db/changes.ts";
+import type { Env } from "../../env.ts";
+
+export type SyncObjectType = "contact" | "invoice" | "credit_note" | "payment";
+/** The order a pass sends them in: what a document names must be in Xero first. */
+export const SYNC_ORDER: SyncObjectType[] = ["contact", "invoice", "credit_note", "payment"];
+
+export interface XeroSyncMessage {
+  entityId: string;
+}
+
+const PENDING_SQL = `INSERT INTO sync_objects (provider, object_type, object_id, state, updated_at)
+  SELECT 'xero', ?, ?, 'PENDING', ? WHERE EXISTS (SELECT 1 FROM integration_connections WHERE provider = 'xero' AND state = 'CONNECTED')
+  ON CONFLICT (provider, object_type, object_id) DO UPDATE SET state = 'PENDING', error = NULL, updated_at = excluded.updated_at`;
+
+/** Add to `changes`: the object is PENDING for Xero, if the entity is connected to Xero. */
+export function markSyncPending(changes: ChangeSet, type: SyncObjectType, id: string) {
+  changes.add(changes.db.prepare(PENDING_SQL).bind(type, id, changes.at));
+}
+
+/** Ask the sync queue to work through the entity's PENDING objects (best effort: the rows are the truth). */
+export async function requestSync(env: Env, entityId: string, delaySeconds = 0): Promise<void> {
+  if (!env.XERO_SYNC) return;
+  try {
+    await env.XERO_SYNC.send({ entityId }, delaySeconds ? { delaySeconds } : undefined);
+  } catch (error) {
+    console.error("xero sync: could not enqueue", entityId, error);
+  }
+}
