@@ -16,7 +16,7 @@ export interface XeroFakeOptions {
   /** client_id → client_secret of the apps the fake knows. */
   clients?: Record<string, string>;
   accessTokenTtlSeconds?: number;
-  /** Folder of Xero's OpenAPI specs (default: shared/reference/xero beside the repository). */
+  /** Folder of Xero's OpenAPI specs (default: the copy in ./openapi, see spec.ts). */
   specDir?: string;
 }
 

@@ -1,5 +1,5 @@
-// Xero's official OpenAPI documents (../shared/reference/xero/) loaded into openapi-backend, so the fake
-// checks every request the way Xero's contract describes it.
+// Xero's official OpenAPI documents (MIT; a copy in ./openapi/, from ../shared/reference/xero/) loaded
+// into openapi-backend, so the fake checks every request the way Xero's contract describes it.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { load } from "js-yaml";
@@ -12,11 +12,13 @@ export interface RequestCheck {
 }
 
 /**
- * Where the reference specs are: XERO_SPEC_DIR, else `shared/reference/xero` beside the repository or one
- * level further up (a git worktree under a folder of worktrees).
+ * Where the specs are: XERO_SPEC_DIR, else the copy kept with the fake (a clean clone has nothing beside
+ * it), else `shared/reference/xero` beside the repository or further up.
  */
 export function specDir(): string {
   if (process.env.XERO_SPEC_DIR) return process.env.XERO_SPEC_DIR;
+  const kept = join(import.meta.dirname, "openapi");
+  if (existsSync(join(kept, "xero_accounting.yaml"))) return kept;
   const root = resolve(import.meta.dirname, "../../..");
   for (let dir = dirname(root), i = 0; i < 3; dir = dirname(dir), i++) {
     const candidate = join(dir, "shared/reference/xero");
