@@ -235,16 +235,19 @@ export async function list(ctx: ActionContext, query: { limit: number; after?: s
 
 // ---- the verbs ----
 
-/** Lines that name no tax rate get the one chooseTax picks for this customer (invoice-tax.ts). */
-async function choosingTax(ctx: ActionContext, customer: Customer, lines: InvoiceLineInput[]): Promise<InvoiceLineInput[]> {
-  if (lines.every((l) => l.taxRateId !== undefined)) return lines;
-  return withChosenTax(lines, customer, await taxFactsFor(ctx.db, ctx.entity, lines.map((l) => l.priceId))).lines;
+/**
+ * Lines that name no tax rate get the one chooseTax picks for this customer (invoice-tax.ts), with
+ * the rates the lines name; choosing already read every rate of the entity, so they are not read again.
+ */
+async function choosingTax(ctx: ActionContext, customer: Customer, lines: InvoiceLineInput[]): Promise<{ lines: InvoiceLineInput[]; rates: Map<string, TaxRate> }> {
+  if (lines.every((l) => l.taxRateId !== undefined)) return { lines, rates: await ratesFor(ctx.db, lines) };
+  const facts = await taxFactsFor(ctx.db, ctx.entity, lines.map((l) => l.priceId));
+  return { lines: withChosenTax(lines, customer, facts).lines, rates: new Map(facts.rates.map((r) => [r.id, r])) };
 }
 
 export async function create(ctx: ActionContext, input: CreateInvoiceInput): Promise<InvoiceView> {
   const customer = await billableCustomer(ctx.db, input.customerId, input.currency);
-  const lines = await choosingTax(ctx, customer, input.lines);
-  const rates = await ratesFor(ctx.db, lines);
+  const { lines, rates } = await choosingTax(ctx, customer, input.lines);
   const changes = changeSetOf(ctx);
   // The customer is checked again inside the batch: archived or re-currencied meanwhile, nothing is written.
   requireUsableCustomer(changes, customer.id, input.currency);
@@ -260,8 +263,8 @@ export function revise(ctx: ActionContext, id: string, patch: InvoicePatch, expe
     if (before.status !== "DRAFT") throw new DomainError("invoice_not_editable", `Only a DRAFT invoice can be changed (it is ${before.status}); correct a final one with a credit note`);
     const currency = patch.currency ?? before.currency;
     const customer = await billableCustomer(ctx.db, patch.customerId ?? before.customerId, currency);
-    const inputs = patch.lines ? await choosingTax(ctx, customer, patch.lines) : before.lines.map(inputOf);
-    const priced = pricedInvoice(inputs, await ratesFor(ctx.db, inputs), currency, customer.taxStatus);
+    const { lines: inputs, rates } = patch.lines ? await choosingTax(ctx, customer, patch.lines) : { lines: before.lines.map(inputOf), rates: null };
+    const priced = pricedInvoice(inputs, rates ?? (await ratesFor(ctx.db, inputs)), currency, customer.taxStatus);
     const changes = changeSetOf(ctx);
     const after: StoredInvoice = {
       ...before,
