@@ -1,6 +1,7 @@
 import type { EntityRoom } from "../party/entity-room.ts";
 import type { XeroConnection } from "./integrations/xero/connection.ts";
 import type { Actor } from "../party/protocol.ts";
+import type { EarlyReads } from "./actions/context.ts";
 import type { Role } from "./domain/access.ts";
 import type { entities } from "./db/schema/control.ts";
 
@@ -56,6 +57,8 @@ export interface EntityScope {
   db: D1Database;
   roles: Role[];
   actor: Actor;
+  /** Reads started while the credential was checked, granted to this request (worker/api/early-reads.ts). */
+  early?: EarlyReads;
 }
 
 export interface AppVariables {

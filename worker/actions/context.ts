@@ -5,6 +5,8 @@
 import type { Actor, EntityEvent } from "../../party/protocol.ts";
 import { ChangeSet } from "../db/changes.ts";
 import { DomainError } from "../domain/errors.ts";
+import type { entityMembers } from "../db/control.ts";
+import type { loadQuoteForView } from "../db/quote-view.ts";
 import type { EntityRecord, Principal } from "../env.ts";
 
 export interface ActionContext {
@@ -19,6 +21,14 @@ export interface ActionContext {
   beforeCommit?: (changes: ChangeSet, result: unknown) => void | Promise<void>;
   /** Called with the committed events (a route and the cron hand them to the EntityRoom). */
   publish?: (events: EntityEvent[]) => void | Promise<void>;
+  /** Reads a route started alongside its credential check (worker/api/early-reads.ts). */
+  early?: EarlyReads;
+}
+
+/** Reads begun before the action ran; each is taken at most once (a retry reads afresh), or undefined. */
+export interface EarlyReads {
+  quote(id: string): Promise<Awaited<ReturnType<typeof loadQuoteForView>>> | undefined;
+  members(entityId: string): Promise<Awaited<ReturnType<typeof entityMembers>>> | undefined;
 }
 
 /** Who a principal acts as in events and audit rows. */

@@ -56,7 +56,7 @@ import {
 import type { EntityRecord } from "../env.ts";
 import { newId, randomToken } from "../lib/crypto.ts";
 import type { BillingDocument } from "../documents/document.ts";
-import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
+import { assertRev, changeSetOf, commit, retryOn, type ActionContext, type EarlyReads } from "./context.ts";
 import { billableCustomer } from "./customers.ts";
 
 export interface LineInput {
@@ -122,8 +122,8 @@ export async function quoteOr404(db: D1Database, id: string): Promise<StoredQuot
 }
 
 /** The quote, its prices and what its view needs of approvals: read side by side. */
-export async function loadForView(db: D1Database, id: string): Promise<{ quote: StoredQuote; prices: Map<string, QuotePrice>; approval: ApprovalContext; customer: { legalName: string } | null }> {
-  const loaded = await loadQuoteForView(db, id);
+export async function loadForView(db: D1Database, id: string, early?: EarlyReads): Promise<{ quote: StoredQuote; prices: Map<string, QuotePrice>; approval: ApprovalContext; customer: { legalName: string } | null }> {
+  const loaded = await (early?.quote(id) ?? loadQuoteForView(db, id));
   if (!loaded) throw notFound("Quote");
   return loaded;
 }
@@ -289,7 +289,7 @@ export function editableByOps(quote: StoredQuote): { ok: true } | { ok: false; c
 // ---- the verbs ----
 
 export async function get(ctx: ActionContext, id: string): Promise<QuoteView> {
-  const { quote, prices, approval } = await loadForView(ctx.db, id);
+  const { quote, prices, approval } = await loadForView(ctx.db, id, ctx.early);
   return quoteView(quote, prices, ctx.origin, approval);
 }
 
@@ -430,7 +430,7 @@ function replacementLines(input: LineInput[], currency: string): QuoteLine[] {
 
 export function publish(ctx: ActionContext, id: string): Promise<QuoteView> {
   return retryOn("rev_conflict", async () => {
-    const { quote: before, prices, approval } = await loadForView(ctx.db, id);
+    const { quote: before, prices, approval } = await loadForView(ctx.db, id, ctx.early);
     assertPublishable(before, "published");
     // Re-evaluated on the current revision: allowed iff its rule has no steps or its terms are the approved ones.
     const current = quoteView(before, prices, ctx.origin, approval);
@@ -446,7 +446,7 @@ export function publish(ctx: ActionContext, id: string): Promise<QuoteView> {
 
 export function archive(ctx: ActionContext, id: string): Promise<QuoteView> {
   return retryOn("rev_conflict", async () => {
-    const { quote: before, prices, approval } = await loadForView(ctx.db, id);
+    const { quote: before, prices, approval } = await loadForView(ctx.db, id, ctx.early);
     if (before.archivedAt) throw new DomainError("invalid_state", "The quote is already archived");
     if (before.status === "EXECUTED") throw new DomainError("invalid_state", "An executed quote cannot be archived");
     // Its open tasks would stay in approvers' inboxes: withdraw it first.
@@ -463,7 +463,7 @@ export function archive(ctx: ActionContext, id: string): Promise<QuoteView> {
 /** Undo an archive: the quote is back where it was. */
 export function unarchive(ctx: ActionContext, id: string): Promise<QuoteView> {
   return retryOn("rev_conflict", async () => {
-    const { quote: before, prices, approval } = await loadForView(ctx.db, id);
+    const { quote: before, prices, approval } = await loadForView(ctx.db, id, ctx.early);
     if (!before.archivedAt) throw new DomainError("invalid_state", "The quote is not archived");
     const changes = changeSetOf(ctx);
     const after: StoredQuote = { ...before, archivedAt: null, updatedAt: changes.at, rev: before.rev + 1 };
@@ -476,7 +476,7 @@ export function unarchive(ctx: ActionContext, id: string): Promise<QuoteView> {
 
 /** The quote as the document a customer receives (the PDF renders it). */
 export async function document(ctx: ActionContext, id: string): Promise<{ quote: StoredQuote; document: BillingDocument }> {
-  const { quote, prices, approval } = await loadForView(ctx.db, id);
+  const { quote, prices, approval } = await loadForView(ctx.db, id, ctx.early);
   const [customer, seller] = await Promise.all([getCustomer(ctx.db, quote.customerId), getMerchant(ctx.db, ctx.entity)]);
   if (!customer) throw notFound("Customer");
   return { quote, document: quoteDocument(quoteView(quote, prices, ctx.origin, approval), sellerOf(seller), customer, { country: ctx.entity.country }) };

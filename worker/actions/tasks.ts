@@ -145,9 +145,9 @@ export function submitStep(
 export function submit(cp: ControlPlane, ctx: ActionContext, id: string): Promise<QuoteView> {
   return retryOn(RACE, async () => {
     // The members (control plane) are read alongside the quote (the entity's D1): most submissions need them.
-    const membersRead = entityMembers(cp.control, ctx.entity.id);
+    const membersRead = ctx.early?.members(ctx.entity.id) ?? entityMembers(cp.control, ctx.entity.id);
     membersRead.catch(() => {}); // awaited below only when a step needs approvers
-    const { quote: before, prices, approval, customer } = await loadForView(ctx.db, id);
+    const { quote: before, prices, approval, customer } = await loadForView(ctx.db, id, ctx.early);
     if (before.approvalStatus === "PENDING") throw pendingApproval();
     assertPublishable(before, "submitted");
     const current = quoteView(before, prices, ctx.origin, approval);
@@ -176,7 +176,7 @@ export function submit(cp: ControlPlane, ctx: ActionContext, id: string): Promis
 /** Take a PENDING quote back to DRAFT: its open tasks are cancelled, no approval on record for these terms. */
 export function withdraw(ctx: ActionContext, id: string): Promise<QuoteView> {
   return retryOn(RACE, async () => {
-    const [{ quote: before, prices, approval }, pending] = await Promise.all([loadForView(ctx.db, id), pendingSubmission(ctx.db, id)]);
+    const [{ quote: before, prices, approval }, pending] = await Promise.all([loadForView(ctx.db, id, ctx.early), pendingSubmission(ctx.db, id)]);
     if (before.approvalStatus !== "PENDING" || !pending) throw new DomainError("quote_not_pending", "Only a quote waiting for approval can be withdrawn");
     const changes = changeSetOf(ctx);
     const { submission } = pending;

@@ -7,6 +7,7 @@ import { can, type Permission } from "../domain/access.ts";
 import { presentedCredential, unauthenticatedMessage, type Credential } from "../credentials.ts";
 import type { AppEnv, EntityScope, Principal } from "../env.ts";
 import { newId, sha256Hex } from "../lib/crypto.ts";
+import { grantedEarlyReads, rememberEntity, startEarlyReads } from "./early-reads.ts";
 import { ApiError } from "./errors.ts";
 
 export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -70,7 +71,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const entityAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   const idOrSlug = c.req.param("entity") ?? "";
   const presented = presentedCredential(c.req.raw.headers);
-  const access = presented?.credential ? await resolveEntityAccess(c.env.CONTROL, presented.credential, idOrSlug, c.env.ENVIRONMENT) : null;
+  const checking = presented?.credential ? resolveEntityAccess(c.env.CONTROL, presented.credential, idOrSlug, c.env.ENVIRONMENT) : null;
+  const early = checking ? startEarlyReads(c, idOrSlug, presented!.credential!) : null;
+  const access = await checking;
   if (!presented || !access) throw new ApiError("unauthenticated", unauthenticatedMessage(presented));
   if (presented.via === "cookie") assertSameOrigin(c);
   c.set("principal", access.principal);
@@ -82,7 +85,8 @@ export const entityAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!db || access.entity.status !== "ACTIVE") {
     throw new ApiError("entity_unavailable", `Entity '${access.entity.slug}' is not available right now`);
   }
-  c.set("scope", { entity: access.entity, db, roles: access.roles, actor: actorOf(access.principal) });
+  c.set("scope", { entity: access.entity, db, roles: access.roles, actor: actorOf(access.principal), early: grantedEarlyReads(early, access.entity) });
+  rememberEntity(idOrSlug, access.entity);
   await next();
 };
 

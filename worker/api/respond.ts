@@ -35,6 +35,7 @@ export function actionContext(c: Context<AppEnv>, status: number = 200): ActionC
     origin: originOf(c),
     beforeCommit: (changes, result) => rememberIdempotent(c, changes, status, result),
     publish: publisher(c, c.env, scope.entity),
+    early: scope.early,
   };
 }
 

@@ -1,0 +1,75 @@
+// Reads a quote route is sure to need, started while the credential is checked instead of after it.
+// A quote action's first read (the quote with its view, and for submit the entity's members) otherwise
+// waits for the control plane to name the entity's database: two round trips in a row where one will
+// do. The database an entity lives in never changes, so this isolate remembers it from a request that
+// was granted; the next request for that entity starts its read on it at once. What is read early is
+// handed to the action only if this request's own check then grants that very entity (same id, same
+// binding); otherwise it is dropped unread. Nothing read early ever reaches a caller who was refused.
+import type { Context } from "hono";
+import type { EarlyReads } from "../actions/context.ts";
+import type { Credential } from "../credentials.ts";
+import { entityMembers } from "../db/control.ts";
+import { loadQuoteForView } from "../db/quote-view.ts";
+import type { AppEnv, EntityRecord } from "../env.ts";
+
+/** `idOrSlug` → the entity's id and binding, as a granted request saw them. Bounded: a reset, not an LRU. */
+const known = new Map<string, { id: string; binding: string }>();
+const MAX_KNOWN = 1000;
+
+export function rememberEntity(idOrSlug: string, entity: EntityRecord) {
+  if (known.get(idOrSlug)?.binding === entity.binding) return;
+  if (known.size >= MAX_KNOWN) known.clear();
+  known.set(idOrSlug, { id: entity.id, binding: entity.binding });
+}
+
+/** The routes whose first read is the quote named in the path (each action starts with loadForView). */
+const QUOTE_ROUTE = /\/entities\/[^/]+\/quotes\/([^/]+)(?:\/(submit|withdraw|publish|archive|unarchive))?$/;
+
+interface Started extends EarlyReads {
+  entityId: string;
+  binding: string;
+}
+
+/** The reads this request will need, started now on the remembered database; null when none apply. */
+export function startEarlyReads(c: Context<AppEnv>, idOrSlug: string, credential: Credential): Started | null {
+  const entity = known.get(idOrSlug);
+  // A credential not even of this environment's shape is refused without a query: no read for it either.
+  const token = "session" in credential ? credential.session : credential.apiKey;
+  if (!entity || !token.startsWith(`${"session" in credential ? "ks" : "kk"}_${c.env.ENVIRONMENT}_`)) return null;
+  const match = QUOTE_ROUTE.exec(new URL(c.req.url).pathname);
+  if (!match) return null;
+  const [, quoteId, verb] = match;
+  if ((verb === undefined) !== (c.req.method === "GET")) return null;
+  const db = c.env[entity.binding as keyof typeof c.env] as D1Database | undefined;
+  if (!db || typeof db.prepare !== "function") return null;
+  let quote: ReturnType<EarlyReads["quote"]> = quiet(loadQuoteForView(db, quoteId));
+  let members: ReturnType<EarlyReads["members"]> = verb === "submit" ? quiet(entityMembers(c.env.CONTROL, entity.id)) : undefined;
+  return {
+    entityId: entity.id,
+    binding: entity.binding,
+    // Each is taken once: a retry after a lost guard must read afresh.
+    quote(id) {
+      if (id !== quoteId) return undefined;
+      const taken = quote;
+      quote = undefined;
+      return taken;
+    },
+    members(entityId) {
+      if (entityId !== entity.id) return undefined;
+      const taken = members;
+      members = undefined;
+      return taken;
+    },
+  };
+}
+
+/** A read nobody may await (the request was refused) must not surface as an unhandled rejection. */
+function quiet<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => {});
+  return read;
+}
+
+/** The early reads belong to this request only if its check granted the entity they were read from. */
+export function grantedEarlyReads(started: Started | null, entity: EntityRecord): EarlyReads | undefined {
+  return started && started.entityId === entity.id && started.binding === entity.binding ? started : undefined;
+}
