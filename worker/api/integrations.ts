@@ -11,6 +11,7 @@ import { disconnect, establish, integrationOf, parseState, startConnect, status,
 import { getMappings, mappingOptions, putMappings } from "../integrations/xero/mappings.ts";
 import { backfill, requeue } from "../integrations/xero/sync.ts";
 import { requestSync } from "../integrations/xero/sync-queue.ts";
+import { invoicePreflight } from "../integrations/xero/preflight.ts";
 import { findConnection } from "../db/integrations.ts";
 import { ApiError, validationError } from "./errors.ts";
 import { requirePermission, scopeOf } from "./middleware.ts";
@@ -107,6 +108,14 @@ const optionsSchema = z
   })
   .openapi("XeroMappingOptions");
 
+export const preflightSchema = z
+  .object({
+    connected: z.boolean().openapi({ description: "False when the entity has no Xero connection here: nothing was checked" }),
+    ok: z.boolean().openapi({ description: "Nothing Xero would refuse or book differently" }),
+    problems: z.array(z.object({ path: z.string(), message: z.string() })),
+  })
+  .openapi("XeroPreflight");
+
 const tags = ["Integrations"];
 const routes = {
   list: createRoute({
@@ -187,6 +196,15 @@ const routes = {
     request: { params: entityParam.extend({ type: z.enum(["contact", "invoice", "credit_note", "payment"]), id: z.string().min(1).max(64) }) },
     responses: { 202: jsonResponse(syncAccepted, "Queued"), ...errorResponses },
   }),
+  preflight: createRoute({
+    method: "get",
+    path: "/entities/{entity}/integrations/xero/preflight/invoices/{id}",
+    tags,
+    summary: "Before finalizing (finance, admin): would Xero refuse this invoice, or book it differently (accounts, items, tax types and their rates, read from the organisation)? It warns; it never blocks a finalize",
+    middleware: requirePermission("invoices:write"),
+    request: { params: entityParam.extend({ id: z.string().min(1).max(64) }) },
+    responses: { 200: jsonResponse(preflightSchema, "What Xero would refuse or book differently, per line (paths lines.<i>.accountCode|itemCode|taxType)"), ...errorResponses },
+  }),
   callback: createRoute({
     method: "get",
     path: "/integrations/xero/callback",
@@ -250,6 +268,7 @@ export const integrations = new OpenAPIHono<AppEnv>()
     await requestSync(c.env, ctx.entity.id);
     return c.json({ queued: true as const, requeued, added }, 202);
   })
+  .openapi(routes.preflight, async (c) => c.json(await invoicePreflight(c.env, actionContext(c), c.req.valid("param").id), 200))
   .openapi(routes.retryOne, async (c) => {
     const ctx = actionContext(c);
     const { type, id } = c.req.valid("param");
