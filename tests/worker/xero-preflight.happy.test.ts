@@ -35,14 +35,15 @@ describe("Xero preflight", () => {
     const admin = await ApiClient.signIn("admin@acme.test");
     const finance = await ApiClient.signIn("finance@acme.test");
     const s = await connectedEntity(admin, finance, "Preflight Tax Ltd");
-    const reduced = (await finance.post(`${UK}/tax-rates`, { name: unique("VAT 5%"), percentage: "5" })).body.id;
+    const reducedName = unique("VAT 5%");
+    const reduced = (await finance.post(`${UK}/tax-rates`, { name: reducedName, percentage: "5" })).body.id;
     const inv = await draft(finance, s.customerId, [
       { title: "Licence", quantity: "1", rate: "500", taxRateId: s.vat20 },
       { title: "Energy", quantity: "1", rate: "80", taxRateId: reduced },
     ]);
     const warned = await preflightOf(finance, inv.id);
     expect(warned.body.ok).toBe(false);
-    expect(warned.body.problems).toEqual([{ path: "lines.1.taxType", message: expect.stringContaining("Line 2 (Energy): Kontor's tax rate") }]);
+    expect(warned.body.problems).toEqual([{ path: "lines.1.taxType", message: expect.stringContaining(`Line 2 (Energy): Kontor's tax rate "${reducedName}" has no Xero tax type mapped`) }]);
     expect(warned.body.problems[0].message).toContain("account 200's default (OUTPUT2)");
     // Mapped to a type whose rate is not 5 %: still a warning, now about the rate.
     expect((await finance.put(`${UK}/integrations/xero/mappings`, { defaultRevenueAccount: "200", taxTypes: { [s.vat20]: "OUTPUT2", [reduced]: "OUTPUT2" } })).status).toBe(200);

@@ -84,6 +84,8 @@ export interface PreflightLine {
   title: string;
   productId: string | null;
   taxRateId: string | null;
+  /** The Kontor tax rate's name, as the people fixing the mapping know it. */
+  taxRateName?: string;
   /** The percentage Kontor charges ("0" when exempt or reverse charged). */
   taxRate: string;
 }
@@ -114,7 +116,7 @@ export function invoiceProblems(lines: PreflightLine[], m: XeroMappings, s: Xero
     if (booking.itemCode !== undefined && !items.has(booking.itemCode)) problems.push({ path: at("itemCode"), message: `${named}: Xero has no item ${booking.itemCode} for sale` });
     if (booking.taxType === undefined) {
       const fallback = accounts.get(booking.accountCode)?.taxType;
-      problems.push({ path: at("taxType"), message: `${named}: Kontor's tax rate ${line.taxRateId} has no Xero tax type mapped, so Xero would apply ${fallback ? `account ${booking.accountCode}'s default (${fallback})` : "the account's default"} — map it under Integrations` });
+      problems.push({ path: at("taxType"), message: `${named}: Kontor's tax rate ${line.taxRateName ? `"${line.taxRateName}"` : line.taxRateId} has no Xero tax type mapped, so Xero would apply ${fallback ? `account ${booking.accountCode}'s default (${fallback})` : "the account's default"} — map it under Integrations` });
       return;
     }
     const rate = taxTypes.get(booking.taxType);

@@ -52,9 +52,10 @@ export async function invoicePreflight(env: Env, ctx: ActionContext, invoiceId: 
   }
   const { invoice } = loaded;
   const priceIds = [...new Set(invoice.lines.map((l) => l.priceId).filter((p): p is string => !!p))];
-  const [settings, productOf] = await Promise.all([settingsOf(env, ctx.entity, connection.tenantId), productsOf(ctx.db, priceIds)]);
+  const rateIds = [...new Set(invoice.lines.map((l) => l.taxRateId).filter((r): r is string => !!r))];
+  const [settings, productOf, rateNames] = await Promise.all([settingsOf(env, ctx.entity, connection.tenantId), productsOf(ctx.db, priceIds), namesOf(ctx.db, rateIds)]);
   const problems = invoiceProblems(
-    invoice.lines.map((l) => ({ title: l.title, productId: l.priceId ? (productOf.get(l.priceId) ?? null) : null, taxRateId: l.taxRateId, taxRate: l.taxRate })),
+    invoice.lines.map((l) => ({ title: l.title, productId: l.priceId ? (productOf.get(l.priceId) ?? null) : null, taxRateId: l.taxRateId, taxRateName: l.taxRateId ? rateNames.get(l.taxRateId) : undefined, taxRate: l.taxRate })),
     mappings.mappings,
     settings,
   );
@@ -65,4 +66,10 @@ async function productsOf(db: D1Database, priceIds: string[]): Promise<Map<strin
   if (!priceIds.length) return new Map();
   const rows = await db.prepare(`SELECT id, product_id FROM prices WHERE id IN (${priceIds.map(() => "?").join(",")})`).bind(...priceIds).all<{ id: string; product_id: string }>();
   return new Map(rows.results.map((r) => [r.id, r.product_id]));
+}
+
+async function namesOf(db: D1Database, taxRateIds: string[]): Promise<Map<string, string>> {
+  if (!taxRateIds.length) return new Map();
+  const rows = await db.prepare(`SELECT id, name FROM tax_rates WHERE id IN (${taxRateIds.map(() => "?").join(",")})`).bind(...taxRateIds).all<{ id: string; name: string }>();
+  return new Map(rows.results.map((r) => [r.id, r.name]));
 }
