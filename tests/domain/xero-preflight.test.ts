@@ -2,7 +2,7 @@
 // booking the sync sends: a line Kontor charges no tax on goes as Xero's NONE, never the account's default.
 import { describe, expect, it } from "vitest";
 import type { XeroMappings } from "../../worker/db/schema/integrations.ts";
-import { bookingFor, invoiceProblems, NO_TAX, type PreflightLine, type XeroSettings } from "../../worker/integrations/xero/mapping-rules.ts";
+import { bookingFor, invoiceProblems, mappingProblems, NO_TAX, trackingChoices, type PreflightLine, type XeroSettings } from "../../worker/integrations/xero/mapping-rules.ts";
 
 const SETTINGS: XeroSettings = {
   accounts: [
@@ -19,6 +19,10 @@ const SETTINGS: XeroSettings = {
     { taxType: "OLDOUTPUT", name: "17.5% (old)", status: "DELETED", canApplyToRevenue: true, effectiveRate: 17.5 },
   ],
   items: [{ code: "PLATFORM", name: "Platform", isSold: true }, { code: "BOUGHT", name: "Bought in", isSold: false }],
+  trackingCategories: [
+    { name: "Region", status: "ACTIVE", options: [{ name: "UK", status: "ACTIVE" }, { name: "Legacy", status: "ARCHIVED" }] },
+    { name: "Old", status: "ARCHIVED", options: [{ name: "Apollo", status: "ACTIVE" }] },
+  ],
 };
 
 const MAPPINGS: XeroMappings = {
@@ -79,5 +83,35 @@ describe("invoiceProblems — what Xero would refuse or book differently", () =>
     const m = { ...MAPPINGS, taxTypes: { ...MAPPINGS.taxTypes, txr_nyc: "NYC" } };
     expect(invoiceProblems([line({ taxRate: "20.000" }), line({ taxRateId: "txr_nyc", taxRate: "8.875" })], m, s)).toEqual([]);
     expect(invoiceProblems([line({ taxRateId: "txr_nyc", taxRate: "8.88" })], m, s).map((p) => p.path)).toEqual(["lines.0.taxType"]);
+  });
+});
+
+describe("tracking — one category option on every line", () => {
+  const none = { taxRateIds: new Set<string>(), productIds: new Set<string>() };
+  const base = { defaultRevenueAccount: "200", paymentAccount: null, taxTypes: {}, products: {} };
+
+  it("offers active categories with their active options only", () => {
+    expect(trackingChoices(SETTINGS)).toEqual([{ name: "Region", options: ["UK"] }]);
+  });
+
+  it("tags each line the sync sends", () => {
+    expect(bookingFor({ ...MAPPINGS, tracking: { category: "Region", option: "UK" } }, null, { taxRateId: "txr_vat20" })).toEqual({ accountCode: "200", taxType: "OUTPUT2", tracking: [{ name: "Region", option: "UK" }] });
+  });
+
+  it.each([
+    [{ category: "Region", option: "UK" }, []],
+    [null, []],
+    [{ category: "Region", option: "Legacy" }, ["Xero's tracking category Region has no active option Legacy"]],
+    [{ category: "Old", option: "Apollo" }, ["Xero has no active tracking category Old"]],
+    [{ category: "Nope", option: "UK" }, ["Xero has no active tracking category Nope"]],
+  ])("mappings with tracking %j", (tracking, messages) => {
+    const problems = mappingProblems({ ...base, tracking }, SETTINGS, none);
+    expect(problems.map((p) => p.message)).toEqual(messages);
+    expect(problems.every((p) => p.path === "tracking")).toBe(true);
+  });
+
+  it("the preflight warns once, not per line, when the option was archived since", () => {
+    const problems = invoiceProblems([line({}), line({})], { ...MAPPINGS, tracking: { category: "Region", option: "Legacy" } }, SETTINGS);
+    expect(problems.map((p) => p.path)).toEqual(["tracking"]);
   });
 });

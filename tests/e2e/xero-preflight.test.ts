@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // The Xero preflight on a draft invoice: acme-uk connected to an organisation of the fake (through its
-// consent page, by click), mapped with a revenue account but not its VAT rate. The draft's page says
+// consent page, by click), mapped in the form with a revenue account and a tracking option but not its VAT rate. The draft's page says
 // which line Xero would tax differently, with a link to the mappings; once mapped, the warning is gone
 // on the phone too. Finalize is never blocked by it.
 import { describe, expect, test } from "vitest";
@@ -25,7 +25,16 @@ describe("Xero preflight (web)", () => {
     await page.waitForURL((url) => url.pathname === `/${ENTITY}/settings/integrations`);
 
     const rate = await apiCall<{ id: string }>(context, "POST", `${API}/tax-rates`, { name: uniqueName("VAT 20%"), percentage: "20" });
-    expect((await apiCall(context, "PUT", `${API}/integrations/xero/mappings`, { defaultRevenueAccount: "200" })).status).toBe(200);
+    // Mapped in the form: a revenue account and a tracking option, but not the new VAT rate.
+    await page.reload();
+    const form = page.locator('[data-testid="xero-mappings-form"]');
+    await expect.poll(() => form.locator('[data-testid="mapping-defaultRevenueAccount"] option').allInnerTexts(), POLL).toContain("200 · Sales");
+    await form.locator('[data-testid="mapping-defaultRevenueAccount"]').selectOption("200");
+    await form.locator('[data-testid="mapping-tracking"]').selectOption({ label: "Region: UK" });
+    await form.locator('[data-testid="xero-mappings-save"]').click();
+    // Mappings an earlier organisation left show "Last saved" already: wait for what is stored.
+    const stored = async () => (await apiCall<{ defaultRevenueAccount: string; tracking: unknown; stale: boolean }>(context, "GET", `${API}/integrations/xero/mappings`)).body;
+    await expect.poll(stored, POLL).toMatchObject({ defaultRevenueAccount: "200", tracking: { category: "Region", option: "UK" }, stale: false });
     const customer = await apiCall<{ id: string }>(context, "POST", `${API}/customers`, { legalName: uniqueName("Preflight Ltd"), email: "ap@preflight.test", country: "GB" });
     const draft = await apiCall<{ id: string }>(context, "POST", `${API}/invoices`, {
       customerId: customer.body.id,
@@ -49,7 +58,7 @@ describe("Xero preflight (web)", () => {
     await warning.locator('[data-testid="xero-preflight-fix"]').click();
     await page.waitForURL((url) => url.pathname === `/${ENTITY}/settings/integrations`);
 
-    expect((await apiCall(context, "PUT", `${API}/integrations/xero/mappings`, { defaultRevenueAccount: "200", taxTypes: { [rate.body.id]: "OUTPUT2" } })).status).toBe(200);
+    expect((await apiCall(context, "PUT", `${API}/integrations/xero/mappings`, { defaultRevenueAccount: "200", taxTypes: { [rate.body.id]: "OUTPUT2" }, tracking: { category: "Region", option: "UK" } })).status).toBe(200);
     const phone = await open("finance@acme.test", PHONE);
     await phone.page.goto(`/${ENTITY}/invoices/${draft.body.id}`);
     await phone.page.locator('[data-testid="xero-preflight-ok"]').waitFor();

@@ -81,6 +81,10 @@ const mappingsBody = z
     paymentAccount: accountCode.nullish().openapi({ description: "The bank account (or one that takes payments) Kontor's payments are recorded against" }),
     taxTypes: entries(z.string().trim().min(1).max(50), "tax types").optional().openapi({ description: "Kontor tax rate id → Xero TaxType", example: { txr_0000000000example0000: "OUTPUT2" } }),
     products: entries(z.strictObject({ accountCode: accountCode.optional(), itemCode: z.string().trim().min(1).max(30).optional() }), "products").optional().openapi({ description: "Kontor product id → Xero account and item codes" }),
+    tracking: z
+      .strictObject({ category: z.string().trim().min(1).max(100), option: z.string().trim().min(1).max(100) })
+      .nullish()
+      .openapi({ description: "Optional: a tracking category option (by name) every line sent to Xero is tagged with", example: { category: "Region", option: "UK" } }),
   })
   .openapi("PutXeroMappings");
 
@@ -90,6 +94,7 @@ export const mappingsSchema = z
     paymentAccount: z.string().nullable(),
     taxTypes: z.record(z.string(), z.string()),
     products: z.record(z.string(), z.object({ accountCode: z.string().optional(), itemCode: z.string().optional() })),
+    tracking: z.object({ category: z.string(), option: z.string() }).nullable(),
     tenantId: z.string().nullable(),
     rev: z.number().int(),
     updatedAt: z.string().nullable(),
@@ -105,6 +110,7 @@ const optionsSchema = z
     paymentAccounts: z.array(optionSchema),
     taxTypes: z.array(z.object({ taxType: z.string(), name: z.string(), rate: z.string() })),
     items: z.array(z.object({ code: z.string(), name: z.string() })),
+    trackingCategories: z.array(z.object({ name: z.string(), options: z.array(z.string()) })).openapi({ description: "Active tracking categories and their active options" }),
   })
   .openapi("XeroMappingOptions");
 

@@ -25,10 +25,16 @@ export interface XeroItem {
   name?: string;
   isSold?: boolean;
 }
+export interface XeroTrackingCategory {
+  name?: string;
+  status?: string;
+  options?: { name?: string; status?: string }[];
+}
 export interface XeroSettings {
   accounts: XeroAccount[];
   taxRates: XeroTaxRate[];
   items: XeroItem[];
+  trackingCategories: XeroTrackingCategory[];
 }
 
 const REVENUE_TYPES = new Set(["REVENUE", "SALES", "OTHERINCOME"]);
@@ -38,6 +44,19 @@ export const revenueAccounts = (s: XeroSettings) => s.accounts.filter((a) => a.c
 export const paymentAccounts = (s: XeroSettings) => s.accounts.filter((a) => a.code && active(a.status) && (String(a.type) === "BANK" || a.enablePaymentsToAccount === true));
 export const salesTaxRates = (s: XeroSettings) => s.taxRates.filter((t) => t.taxType && active(t.status) && t.canApplyToRevenue !== false);
 export const salesItems = (s: XeroSettings) => s.items.filter((i) => i.code && i.isSold !== false);
+/** Active categories with their active options: what a line may be tagged with. */
+export const trackingChoices = (s: XeroSettings) =>
+  s.trackingCategories
+    .filter((c) => c.name && active(c.status))
+    .map((c) => ({ name: c.name!, options: (c.options ?? []).filter((o) => o.name && active(o.status)).map((o) => o.name!) }));
+
+function trackingProblem(tracking: XeroMappings["tracking"], s: XeroSettings): string | null {
+  if (!tracking) return null;
+  const category = trackingChoices(s).find((c) => c.name === tracking.category);
+  if (!category) return `Xero has no active tracking category ${tracking.category}`;
+  if (!category.options.includes(tracking.option)) return `Xero's tracking category ${tracking.category} has no active option ${tracking.option}`;
+  return null;
+}
 
 export function mappingProblems(m: XeroMappings, s: XeroSettings, known: { taxRateIds: Set<string>; productIds: Set<string> }): ErrorDetail[] {
   const problems: ErrorDetail[] = [];
@@ -57,6 +76,8 @@ export function mappingProblems(m: XeroMappings, s: XeroSettings, known: { taxRa
     if (!known.taxRateIds.has(taxRateId)) problems.push({ path: `taxTypes.${taxRateId}`, message: `No tax rate ${taxRateId} in this entity` });
     else if (!taxTypes.has(taxType)) problems.push({ path: `taxTypes.${taxRateId}`, message: `Xero has no active tax type ${taxType} for sales` });
   }
+  const tracking = trackingProblem(m.tracking, s);
+  if (tracking) problems.push({ path: "tracking", message: tracking });
   const items = new Set(salesItems(s).map((i) => i.code));
   for (const [productId, product] of Object.entries(m.products)) {
     if (!known.productIds.has(productId)) {
@@ -73,10 +94,19 @@ export function mappingProblems(m: XeroMappings, s: XeroSettings, known: { taxRa
 export const NO_TAX = "NONE";
 
 /** Account, item and tax type of a Kontor line as the sync sends it: the product's own, else the default. */
-export function bookingFor(m: XeroMappings, productId: string | null, line: { taxRateId: string | null }): { accountCode: string; itemCode?: string; taxType?: string } {
+export function bookingFor(
+  m: XeroMappings,
+  productId: string | null,
+  line: { taxRateId: string | null },
+): { accountCode: string; itemCode?: string; taxType?: string; tracking?: { name: string; option: string }[] } {
   const product = productId ? m.products[productId] : undefined;
   const taxType = line.taxRateId ? m.taxTypes[line.taxRateId] : NO_TAX;
-  return { accountCode: product?.accountCode ?? m.defaultRevenueAccount, ...(product?.itemCode ? { itemCode: product.itemCode } : {}), ...(taxType ? { taxType } : {}) };
+  return {
+    accountCode: product?.accountCode ?? m.defaultRevenueAccount,
+    ...(product?.itemCode ? { itemCode: product.itemCode } : {}),
+    ...(taxType ? { taxType } : {}),
+    ...(m.tracking ? { tracking: [{ name: m.tracking.category, option: m.tracking.option }] } : {}),
+  };
 }
 
 /** A line of an invoice about to be final, as the preflight judges it. */
@@ -100,6 +130,8 @@ const rateText = (rate: unknown) => (typeof rate === "number" && Number.isFinite
  */
 export function invoiceProblems(lines: PreflightLine[], m: XeroMappings, s: XeroSettings): ErrorDetail[] {
   const problems: ErrorDetail[] = [];
+  const tracking = trackingProblem(m.tracking, s);
+  if (tracking) problems.push({ path: "tracking", message: `${tracking}: every line is tagged with it — choose another under Integrations` });
   const accounts = new Map(s.accounts.filter((a) => a.code).map((a) => [a.code!, a]));
   const revenue = new Set(revenueAccounts(s).map((a) => a.code));
   const items = new Set(salesItems(s).map((i) => i.code));

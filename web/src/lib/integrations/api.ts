@@ -17,12 +17,14 @@ export interface XeroMappingsInput {
   paymentAccount?: string | null;
   taxTypes?: Record<string, string>;
   products?: Record<string, { accountCode?: string; itemCode?: string }>;
+  tracking?: { category: string; option: string } | null;
 }
 export interface XeroOptions {
   revenueAccounts: { code: string; name: string; type: string }[];
   paymentAccounts: { code: string; name: string; type: string }[];
   taxTypes: { taxType: string; name: string; rate: string }[];
   items: { code: string; name: string }[];
+  trackingCategories: { name: string; options: string[] }[];
 }
 
 const xero = (entity: string) => `${entityPath(entity)}/integrations/xero`;
