@@ -98,6 +98,34 @@ describe("Xero fake: Accounting API", () => {
     expect(found.body.Invoices).toHaveLength(1);
   });
 
+  it("lists active tracking categories, and takes a line's tracking only as an active category's active option", async () => {
+    const listed = await call("GET", "/TrackingCategories");
+    expect(listed.body.TrackingCategories.map((t: { Name: string }) => t.Name)).toEqual(["Region", "Department"]);
+    const all = await call("GET", "/TrackingCategories?includeArchived=true");
+    expect(all.body.TrackingCategories.map((t: { Name: string }) => t.Name)).toContain("Old Projects");
+    const region = listed.body.TrackingCategories[0];
+    const uk = region.Options.find((o: { Name: string }) => o.Name === "UK");
+    const contact = await customer();
+    const line = (Tracking: unknown) => ({ LineItems: [{ Description: "x", Quantity: 1, UnitAmount: 10, AccountCode: "200", TaxType: "OUTPUT2", Tracking }] });
+    const res = await call("PUT", "/Invoices?summarizeErrors=false", {
+      Invoices: [
+        invoice(contact, line([{ Name: "Region", Option: "UK" }])),
+        invoice(contact, line([{ TrackingCategoryID: region.TrackingCategoryID, TrackingOptionID: uk.TrackingOptionID }])),
+        invoice(contact, line([{ Name: "Region", Option: "Legacy" }])),
+        invoice(contact, line([{ Name: "Old Projects", Option: "Apollo" }])),
+        invoice(contact, line([{ Name: "Region", Option: "UK" }, { Name: "Department", Option: "Sales" }, { Name: "Region", Option: "Europe" }])),
+      ],
+    });
+    expect(res.status).toBe(200);
+    const [byName, byId, archivedOption, archivedCategory, tooMany] = res.body.Invoices;
+    expect(byName.StatusAttributeString).toBe("OK");
+    expect(byId.StatusAttributeString).toBe("OK");
+    expect(archivedOption.ValidationErrors[0].Message).toContain("Tracking option 'Legacy' of 'Region'");
+    expect(archivedCategory.ValidationErrors[0].Message).toContain("Tracking category 'Old Projects'");
+    expect(tooMany.ValidationErrors[0].Message).toContain("at most two tracking categories");
+    expect(fake.state.tenants.get(UK)!.invoices.size).toBe(2);
+  });
+
   it("records payments against what is due: the invoice is PAID at zero, and overpaying is refused", async () => {
     const contact = await customer();
     const created = await call("PUT", "/Invoices", { Invoices: [invoice(contact)] });

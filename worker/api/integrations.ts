@@ -11,6 +11,7 @@ import { disconnect, establish, integrationOf, parseState, startConnect, status,
 import { getMappings, mappingOptions, putMappings } from "../integrations/xero/mappings.ts";
 import { backfill, requeue } from "../integrations/xero/sync.ts";
 import { requestSync } from "../integrations/xero/sync-queue.ts";
+import { invoicePreflight } from "../integrations/xero/preflight.ts";
 import { findConnection } from "../db/integrations.ts";
 import { ApiError, validationError } from "./errors.ts";
 import { requirePermission, scopeOf } from "./middleware.ts";
@@ -80,6 +81,10 @@ const mappingsBody = z
     paymentAccount: accountCode.nullish().openapi({ description: "The bank account (or one that takes payments) Kontor's payments are recorded against" }),
     taxTypes: entries(z.string().trim().min(1).max(50), "tax types").optional().openapi({ description: "Kontor tax rate id → Xero TaxType", example: { txr_0000000000example0000: "OUTPUT2" } }),
     products: entries(z.strictObject({ accountCode: accountCode.optional(), itemCode: z.string().trim().min(1).max(30).optional() }), "products").optional().openapi({ description: "Kontor product id → Xero account and item codes" }),
+    tracking: z
+      .strictObject({ category: z.string().trim().min(1).max(100), option: z.string().trim().min(1).max(100) })
+      .nullish()
+      .openapi({ description: "Optional: a tracking category option (by name) every line sent to Xero is tagged with", example: { category: "Region", option: "UK" } }),
   })
   .openapi("PutXeroMappings");
 
@@ -89,6 +94,7 @@ export const mappingsSchema = z
     paymentAccount: z.string().nullable(),
     taxTypes: z.record(z.string(), z.string()),
     products: z.record(z.string(), z.object({ accountCode: z.string().optional(), itemCode: z.string().optional() })),
+    tracking: z.object({ category: z.string(), option: z.string() }).nullable(),
     tenantId: z.string().nullable(),
     rev: z.number().int(),
     updatedAt: z.string().nullable(),
@@ -104,8 +110,17 @@ const optionsSchema = z
     paymentAccounts: z.array(optionSchema),
     taxTypes: z.array(z.object({ taxType: z.string(), name: z.string(), rate: z.string() })),
     items: z.array(z.object({ code: z.string(), name: z.string() })),
+    trackingCategories: z.array(z.object({ name: z.string(), options: z.array(z.string()) })).openapi({ description: "Active tracking categories and their active options" }),
   })
   .openapi("XeroMappingOptions");
+
+export const preflightSchema = z
+  .object({
+    connected: z.boolean().openapi({ description: "False when the entity has no Xero connection here: nothing was checked" }),
+    ok: z.boolean().openapi({ description: "Nothing Xero would refuse or book differently" }),
+    problems: z.array(z.object({ path: z.string(), message: z.string() })),
+  })
+  .openapi("XeroPreflight");
 
 const tags = ["Integrations"];
 const routes = {
@@ -187,6 +202,15 @@ const routes = {
     request: { params: entityParam.extend({ type: z.enum(["contact", "invoice", "credit_note", "payment"]), id: z.string().min(1).max(64) }) },
     responses: { 202: jsonResponse(syncAccepted, "Queued"), ...errorResponses },
   }),
+  preflight: createRoute({
+    method: "get",
+    path: "/entities/{entity}/integrations/xero/preflight/invoices/{id}",
+    tags,
+    summary: "Before finalizing (finance, admin): would Xero refuse this invoice, or book it differently (accounts, items, tax types and their rates, read from the organisation)? It warns; it never blocks a finalize",
+    middleware: requirePermission("invoices:write"),
+    request: { params: entityParam.extend({ id: z.string().min(1).max(64) }) },
+    responses: { 200: jsonResponse(preflightSchema, "What Xero would refuse or book differently, per line (paths lines.<i>.accountCode|itemCode|taxType)"), ...errorResponses },
+  }),
   callback: createRoute({
     method: "get",
     path: "/integrations/xero/callback",
@@ -250,6 +274,7 @@ export const integrations = new OpenAPIHono<AppEnv>()
     await requestSync(c.env, ctx.entity.id);
     return c.json({ queued: true as const, requeued, added }, 202);
   })
+  .openapi(routes.preflight, async (c) => c.json(await invoicePreflight(c.env, actionContext(c), c.req.valid("param").id), 200))
   .openapi(routes.retryOne, async (c) => {
     const ctx = actionContext(c);
     const { type, id } = c.req.valid("param");

@@ -189,6 +189,12 @@ const settingsHandlers: Record<string, Handler> = {
     const rate = call.tenant.taxRates.find((t) => t.TaxType === call.segments[1]);
     return rate ? json(200, envelope(call.now, "TaxRates", [rate])) : xeroError(404, "ObjectNotFoundException", "Tax rate not found");
   },
+  getTrackingCategories: (call) => {
+    // Xero lists active categories unless includeArchived=true.
+    const all = call.query.get("includeArchived") === "true";
+    const categories = call.tenant.trackingCategories.filter((t) => all || t.Status === "ACTIVE");
+    return listing(call, "TrackingCategories", categories.map((t) => ({ doc: t as unknown as Doc, view: t as unknown as Doc })));
+  },
   getItems: (call) => listing(call, "Items", call.tenant.items.map((i) => ({ doc: i as unknown as Doc, view: i as unknown as Doc }))),
   getItem: (call) => {
     const key = call.segments[1]!;

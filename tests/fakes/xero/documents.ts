@@ -71,6 +71,7 @@ function lines(ledger: Ledger, input: Doc, status: string, lineAmountTypes: stri
       errors.push(`The TaxType code '${taxType}' does not exist or cannot be used with this type of transaction.`);
     }
     if (!line.Description && !item) errors.push(`${n}: Description is required`);
+    errors.push(...trackingErrors(tenant, line.Tracking, n));
     let quantity, unit, discount;
     try {
       quantity = dec(line.Quantity, "1");
@@ -100,6 +101,24 @@ function lines(ledger: Ledger, input: Doc, status: string, lineAmountTypes: stri
     };
   });
   return { errors, lines: out };
+}
+
+/** Xero takes up to two tracking categories a line, each an active category with an active option (by id or by name). */
+function trackingErrors(tenant: Ledger["tenant"], tracking: unknown, n: string): string[] {
+  if (tracking === undefined) return [];
+  if (!Array.isArray(tracking)) return [`${n}: Tracking must be a list`];
+  if (tracking.length > 2) return [`${n}: A line item can have at most two tracking categories`];
+  const errors: string[] = [];
+  for (const t of tracking as Doc[]) {
+    const category = tenant.trackingCategories.find((c) => (t.TrackingCategoryID ? c.TrackingCategoryID === String(t.TrackingCategoryID).toLowerCase() : c.Name === t.Name));
+    if (!category || category.Status !== "ACTIVE") {
+      errors.push(`${n}: Tracking category '${String(t.Name ?? t.TrackingCategoryID)}' does not exist or is archived`);
+      continue;
+    }
+    const option = category.Options.find((o) => (t.TrackingOptionID ? o.TrackingOptionID === String(t.TrackingOptionID).toLowerCase() : o.Name === t.Option));
+    if (!option || option.Status !== "ACTIVE") errors.push(`${n}: Tracking option '${String(t.Option ?? t.TrackingOptionID)}' of '${category.Name}' does not exist or is archived`);
+  }
+  return errors;
 }
 
 function nextNumber(ledger: Ledger, kind: DocKind): string {

@@ -44,6 +44,13 @@ export interface FakeItem {
   UpdatedDateUTC: string;
 }
 
+export interface FakeTrackingCategory {
+  TrackingCategoryID: string;
+  Name: string;
+  Status: "ACTIVE" | "ARCHIVED";
+  Options: { TrackingOptionID: string; Name: string; Status: "ACTIVE" | "ARCHIVED" }[];
+}
+
 const CLASS_OF: Record<string, string> = {
   BANK: "ASSET", CURRENT: "ASSET", FIXED: "ASSET", INVENTORY: "ASSET", PREPAYMENT: "ASSET",
   CURRLIAB: "LIABILITY", LIABILITY: "LIABILITY", TERMLIAB: "LIABILITY",
@@ -136,5 +143,21 @@ export function seedItems(updated: string): FakeItem[] {
     IsPurchased: false,
     SalesDetails: { UnitPrice, AccountCode, TaxType },
     UpdatedDateUTC: updated,
+  }));
+}
+
+// [category, status, options ([name, status])]: Xero allows two active tracking categories.
+const TRACKING: [string, "ACTIVE" | "ARCHIVED", [string, "ACTIVE" | "ARCHIVED"][]][] = [
+  ["Region", "ACTIVE", [["UK", "ACTIVE"], ["Europe", "ACTIVE"], ["North America", "ACTIVE"], ["Legacy", "ARCHIVED"]]],
+  ["Department", "ACTIVE", [["Sales", "ACTIVE"], ["Services", "ACTIVE"]]],
+  ["Old Projects", "ARCHIVED", [["Apollo", "ACTIVE"]]],
+];
+
+export function seedTrackingCategories(): FakeTrackingCategory[] {
+  return TRACKING.map(([Name, Status, options]) => ({
+    TrackingCategoryID: randomUUID(),
+    Name,
+    Status,
+    Options: options.map(([option, status]) => ({ TrackingOptionID: randomUUID(), Name: option, Status: status })),
   }));
 }

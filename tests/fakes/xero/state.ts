@@ -1,6 +1,6 @@
 // The fake's state: organisations (tenants) with their ledgers, and the identity service's grants.
 import { randomUUID } from "node:crypto";
-import { seedAccounts, seedItems, seedTaxRates, type FakeAccount, type FakeItem, type FakeTaxRate } from "./seed.ts";
+import { seedAccounts, seedItems, seedTaxRates, seedTrackingCategories, type FakeAccount, type FakeItem, type FakeTaxRate, type FakeTrackingCategory } from "./seed.ts";
 
 export type Doc = Record<string, unknown>;
 
@@ -16,6 +16,7 @@ export interface Tenant {
   accounts: FakeAccount[];
   items: FakeItem[];
   taxRates: FakeTaxRate[];
+  trackingCategories: FakeTrackingCategory[];
   /** Idempotency-Key → the first response to it (and the request it answered). */
   idempotency: Map<string, { fingerprint: string; status: number; body: unknown; at: number }>;
   /** When each counted API call was made (ms), for the per-tenant minute and day limits. */
@@ -109,6 +110,7 @@ export function newTenant(name: string, baseCurrency: string, now: number, id: s
     accounts: seedAccounts(updated, baseCurrency),
     items: seedItems(updated),
     taxRates: seedTaxRates(),
+    trackingCategories: seedTrackingCategories(),
     idempotency: new Map(),
     calls: [],
   };

@@ -70,6 +70,14 @@ export interface XeroMappings {
   paymentAccount: string | null;
   taxTypes: Record<string, string>;
   products: Record<string, { accountCode?: string; itemCode?: string }>;
+  /** A tracking category option every line is tagged with (e.g. Region: UK); absent in rows from before it existed. */
+  tracking?: XeroTracking | null;
+}
+
+/** One of the organisation's tracking categories and one of its options, by name (as Xero's line items take them). */
+export interface XeroTracking {
+  category: string;
+  option: string;
 }
 
 export const integrationMappings = sqliteTable("integration_mappings", {

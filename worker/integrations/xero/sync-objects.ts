@@ -11,6 +11,7 @@ import { compareMoney, subtractMoney } from "../../domain/money.ts";
 import type { EntityRecord, Env } from "../../env.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
 import { callXero } from "./client.ts";
+import { bookingFor } from "./mapping-rules.ts";
 import type { SyncObjectType } from "./sync-queue.ts";
 
 export const CHUNK_SIZE = 50;
@@ -132,11 +133,8 @@ async function lineBooking(db: D1Database, priceIds: string[]): Promise<Map<stri
   return new Map(rows.results.map((r) => [r.id, r.product_id]));
 }
 
-function bookingOf(m: XeroMappings, productOf: Map<string, string>, line: { priceId: string | null; taxRateId: string | null }) {
-  const product = line.priceId ? m.products[productOf.get(line.priceId) ?? ""] : undefined;
-  const taxType = line.taxRateId ? m.taxTypes[line.taxRateId] : undefined;
-  return { accountCode: product?.accountCode ?? m.defaultRevenueAccount, ...(product?.itemCode ? { itemCode: product.itemCode } : {}), ...(taxType ? { taxType } : {}) };
-}
+const bookingOf = (m: XeroMappings, productOf: Map<string, string>, line: { priceId: string | null; taxRateId: string | null }) =>
+  bookingFor(m, line.priceId ? (productOf.get(line.priceId) ?? null) : null, line);
 
 async function invoicesByNumber(c: ChunkContext, numbers: string[]): Promise<Map<string, string>> {
   if (!numbers.length) return new Map();

@@ -2,7 +2,7 @@
 // the Worker's own schemas (worker/api/integrations.ts), inferred, so the page cannot drift from them.
 import type { z } from "@hono/zod-openapi";
 import { enc, entityPath, newIdempotencyKey, request } from "../api.ts";
-import type { integrationSchema, mappingsSchema, xeroStatusSchema } from "$worker/api/integrations.ts";
+import type { integrationSchema, mappingsSchema, preflightSchema, xeroStatusSchema } from "$worker/api/integrations.ts";
 import type { Page, Product, TaxRate } from "$worker/api/types.ts";
 
 type Fetch = typeof fetch;
@@ -11,17 +11,20 @@ export type Integration = z.infer<typeof integrationSchema>;
 export type XeroStatus = z.infer<typeof xeroStatusSchema>;
 export type SyncObject = XeroStatus["objects"][number];
 export type XeroMappings = z.infer<typeof mappingsSchema>;
+export type XeroPreflight = z.infer<typeof preflightSchema>;
 export interface XeroMappingsInput {
   defaultRevenueAccount: string;
   paymentAccount?: string | null;
   taxTypes?: Record<string, string>;
   products?: Record<string, { accountCode?: string; itemCode?: string }>;
+  tracking?: { category: string; option: string } | null;
 }
 export interface XeroOptions {
   revenueAccounts: { code: string; name: string; type: string }[];
   paymentAccounts: { code: string; name: string; type: string }[];
   taxTypes: { taxType: string; name: string; rate: string }[];
   items: { code: string; name: string }[];
+  trackingCategories: { name: string; options: string[] }[];
 }
 
 const xero = (entity: string) => `${entityPath(entity)}/integrations/xero`;
@@ -43,6 +46,8 @@ export const integrationsApi = {
   retryFailed: (entity: string) => request<unknown>("POST", `${xero(entity)}/sync`, { body: { retryFailed: true }, headers: { "Idempotency-Key": newIdempotencyKey() } }),
   retry: (entity: string, type: string, id: string) =>
     request<unknown>("POST", `${xero(entity)}/sync/${enc(type)}/${enc(id)}/retry`, { headers: { "Idempotency-Key": newIdempotencyKey() } }),
+  /** Would Xero refuse this draft, or book it differently? (Reads the organisation's settings.) */
+  preflight: (entity: string, invoiceId: string) => request<XeroPreflight>("GET", `${xero(entity)}/preflight/invoices/${enc(invoiceId)}`),
   taxRates: (entity: string, f?: Fetch) => request<Page<TaxRate>>("GET", `${entityPath(entity)}/tax-rates?limit=100`, { fetch: f }).then((p) => p.items),
   products: (entity: string, f?: Fetch) => request<Page<Product>>("GET", `${entityPath(entity)}/products?limit=100`, { fetch: f }).then((p) => p.items),
 };
