@@ -1,10 +1,11 @@
 // The Xero inbound queue's consumer (wrangler.toml kontor-<env>-xero-inbound): a webhook's invoice events
 // of one organisation, or one entity's periodic pull (worker/integrations/xero/inbound.ts). Xero's
 // Retry-After (or the budget's wait) delays the message; 5xx and network errors back off; a connection that
-// needs reconnecting drops it (the next hourly pull asks again from the watermark, which did not move).
+// needs reconnecting, or a read Xero refuses (4xx), drops it (the next hourly pull asks again from the
+// watermark, which did not move).
 import { DomainError } from "../domain/errors.ts";
 import type { Env } from "../env.ts";
-import { XeroRetryLater } from "../integrations/xero/client.ts";
+import { XeroRefused, XeroRetryLater } from "../integrations/xero/client.ts";
 import { applyInvoiceEvents, connectedEntity, pullPayments } from "../integrations/xero/inbound.ts";
 import type { XeroInboundMessage } from "../integrations/xero/webhooks.ts";
 
@@ -39,8 +40,9 @@ export async function xeroInboundQueue(batch: MessageBatch<XeroInboundMessage>, 
     } catch (error) {
       if (error instanceof XeroRetryLater) {
         message.retry({ delaySeconds: error.retryAfterMs > 0 ? Math.ceil(error.retryAfterMs / 1000) : Math.min(2 ** message.attempts, 300) });
-      } else if (error instanceof DomainError && PERMANENT.has(error.code)) {
-        console.error("xero inbound: dropped", body.kind, error.code);
+      } else if (error instanceof XeroRefused || (error instanceof DomainError && PERMANENT.has(error.code))) {
+        // Asking again would be refused again: the next hourly pull asks afresh.
+        console.error("xero inbound: dropped", body.kind, error.code, error.message);
         message.ack();
       } else {
         console.error("xero inbound failed", body.kind, message.attempts, error);
