@@ -78,6 +78,23 @@ describe("Xero webhooks — security", () => {
     expect((await admin.request("DELETE", "/api/v1/entities/acme-us/integrations/xero")).status).toBe(200);
   });
 
+  it("two entities sharing one organisation: each applies only the invoices it synced", async () => {
+    const { s, inv, xeroId } = await paidInXero("Shared Books Ltd");
+    await connectXero(admin, "acme-us", s.tenant);
+    try {
+      expect((await entitiesOfTenant(env, s.tenant)).map((c) => c.entity.slug).sort()).toEqual(["acme-uk", "acme-us"]);
+      const usEvents = async () => (await env.ENTITY_ACME_US.prepare("SELECT count(*) AS n FROM events WHERE kind = 'invoice.payment_status_changed'").first<{ n: number }>())!.n;
+      const before = await usEvents();
+      expect(await applyInvoiceEvents(env, { kind: "webhook", tenantId: s.tenant, invoiceIds: [xeroId] })).toBe(1);
+      expect((await finance.get(`${UK}/invoices/${inv.id}`)).body.paymentStatus).toBe("PARTIALLY_PAID");
+      expect(await usEvents()).toBe(before);
+      // The one read was made for acme-uk, whose invoice it is.
+      expect(await readsOf(s.tenant, xeroId)).toBe(1);
+    } finally {
+      expect((await admin.request("DELETE", "/api/v1/entities/acme-us/integrations/xero")).status).toBe(200);
+    }
+  });
+
   it("a connection row another environment wrote (a sandbox entity's) is never acted on, nor is this deployment's data by another environment", async () => {
     const { s, inv, xeroId } = await paidInXero("Sandboxed Ltd");
     const db = env.ENTITY_ACME_UK;
