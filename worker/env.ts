@@ -23,6 +23,8 @@ declare global {
       BILLING_RUNS: Queue<import("./actions/billing-runs.ts").BillingRunMessage>;
       /** Entities with Xero objects to sync (worker/jobs/xero-sync.ts consumes them). */
       XERO_SYNC: Queue<import("./integrations/xero/sync-queue.ts").XeroSyncMessage>;
+      /** Xero webhook deliveries and periodic pulls: payments made in Xero (worker/jobs/xero-inbound.ts consumes them). */
+      XERO_INBOUND: Queue<import("./integrations/xero/webhooks.ts").XeroInboundMessage>;
       ENVIRONMENT: Environment;
       SANDBOX_URL: string;
       PRODUCTION_URL: string;
@@ -36,6 +38,8 @@ declare global {
       XERO_CLIENT_SECRET?: string;
       /** 32 bytes, base64: seals the tokens at rest (worker/lib/seal.ts). */
       XERO_TOKEN_KEY?: string;
+      /** The app's webhook signing key (Xero's developer portal → Webhooks): checks x-xero-signature. */
+      XERO_WEBHOOK_KEY?: string;
       /** Entity databases: ENTITY_<SLUG>, named by the control plane's entity registry. */
       [binding: string]: unknown;
     }

@@ -8,6 +8,8 @@ import { scheduled } from "./jobs/scheduled.ts";
 import { billingRunQueue } from "./jobs/billing-run.ts";
 import { documentsQueue } from "./jobs/documents.ts";
 import { xeroSyncQueue } from "./jobs/xero-sync.ts";
+import { xeroInboundQueue } from "./jobs/xero-inbound.ts";
+import type { XeroInboundMessage } from "./integrations/xero/webhooks.ts";
 import type { XeroSyncMessage } from "./integrations/xero/sync-queue.ts";
 import type { DocumentMessage } from "./actions/documents.ts";
 import type { BillingRunMessage } from "./actions/billing-runs.ts";
@@ -39,6 +41,7 @@ export default {
     if (batch.queue.endsWith("-billing-runs")) return billingRunQueue(batch as MessageBatch<BillingRunMessage>, env, ctx);
     if (batch.queue.endsWith("-documents")) return documentsQueue(batch as MessageBatch<DocumentMessage>, env);
     if (batch.queue.endsWith("-xero-sync")) return xeroSyncQueue(batch as MessageBatch<XeroSyncMessage>, env);
+    if (batch.queue.endsWith("-xero-inbound")) return xeroInboundQueue(batch as MessageBatch<XeroInboundMessage>, env);
     console.error("no consumer for queue", batch.queue);
     batch.retryAll();
   },

@@ -43,6 +43,7 @@ import {
   type TaxTreatment,
 } from "../domain/invoice.ts";
 import { subtractMoney } from "../domain/money.ts";
+import { paymentFromXero, samePayment, type XeroInvoiceFigures } from "../domain/xero-payment.ts";
 import { newId, randomToken } from "../lib/crypto.ts";
 import { sellerParty } from "../db/quotes.ts";
 import type { EntityRecord } from "../env.ts";
@@ -480,25 +481,48 @@ export function send(ctx: ActionContext, id: string): Promise<InvoiceView> {
 
 /** Record where payment stands: PARTIALLY_PAID and PAID agree with amountPaid (total less final credit notes is what is payable). */
 export function setPaymentStatus(ctx: ActionContext, id: string, input: { paymentStatus: PaymentStatus; amountPaid?: string }, options: { fromXero?: boolean } = {}): Promise<InvoiceView> {
+  return retryOn("rev_conflict", async () => paymentStep(ctx, await invoiceOr404(ctx.db, id), input, options));
+}
+
+async function paymentStep(ctx: ActionContext, loaded: Awaited<ReturnType<typeof invoiceOr404>>, input: { paymentStatus: PaymentStatus; amountPaid?: string }, options: { fromXero?: boolean }): Promise<InvoiceView> {
+  const { invoice: before, credited } = loaded;
+  const id = before.id;
+  if (before.status !== "FINAL" && before.status !== "SENT") throw new DomainError("invalid_state", `Only a final invoice has a payment status to set (it is ${before.status})`);
+  const payable = subtractMoney(before.total, credited, before.currency);
+  const amountPaid = ruled(() => checkPayment(input.paymentStatus, input.amountPaid, payable, before.currency));
+  const changes = changeSetOf(ctx);
+  const after: StoredInvoice = { ...before, paymentStatus: input.paymentStatus, amountPaid, updatedAt: changes.at, rev: before.rev + 1 };
+  updateInvoice(changes, before, after);
+  // A payment recorded in Kontor goes to Xero; one read from Xero is already there.
+  if (!options.fromXero) markSyncPending(changes, "payment", id);
+  const view = invoiceView(after, credited, ctx.origin);
+  changes.record({
+    kind: "invoice.payment_status_changed",
+    subject: { type: "invoice", id },
+    data: { invoice: view, from: before.paymentStatus, to: after.paymentStatus, ...(options.fromXero ? { source: "xero" } : {}) },
+    before: { rev: before.rev, paymentStatus: before.paymentStatus, amountPaid: before.amountPaid },
+    after: view,
+  });
+  return commit(ctx, changes, view);
+}
+
+/**
+ * Payment as Xero has it (the inbound sync): applied through the same step as a payment recorded here,
+ * without sending it back. Nothing is written — no event either — when it changes nothing (the same
+ * webhook twice), when the invoice is not final, or while a payment recorded in Kontor still waits to
+ * reach Xero (Kontor's word is the newer one then). Each retry reads both again, so a concurrent change
+ * (its rev guard) is judged afresh. Answers the view when something changed, else null.
+ */
+export function applyXeroPayment(ctx: ActionContext, id: string, xero: XeroInvoiceFigures): Promise<InvoiceView | null> {
   return retryOn("rev_conflict", async () => {
-    const { invoice: before, credited } = await invoiceOr404(ctx.db, id);
-    if (before.status !== "FINAL" && before.status !== "SENT") throw new DomainError("invalid_state", `Only a final invoice has a payment status to set (it is ${before.status})`);
-    const payable = subtractMoney(before.total, credited, before.currency);
-    const amountPaid = ruled(() => checkPayment(input.paymentStatus, input.amountPaid, payable, before.currency));
-    const changes = changeSetOf(ctx);
-    const after: StoredInvoice = { ...before, paymentStatus: input.paymentStatus, amountPaid, updatedAt: changes.at, rev: before.rev + 1 };
-    updateInvoice(changes, before, after);
-    // A payment recorded in Kontor goes to Xero; one read from Xero is already there.
-    if (!options.fromXero) markSyncPending(changes, "payment", id);
-    const view = invoiceView(after, credited, ctx.origin);
-    changes.record({
-      kind: "invoice.payment_status_changed",
-      subject: { type: "invoice", id },
-      data: { invoice: view, from: before.paymentStatus, to: after.paymentStatus },
-      before: { rev: before.rev, paymentStatus: before.paymentStatus, amountPaid: before.amountPaid },
-      after: view,
-    });
-    return commit(ctx, changes, view);
+    const loaded = await loadInvoice(ctx.db, id);
+    if (!loaded || (loaded.invoice.status !== "FINAL" && loaded.invoice.status !== "SENT")) return null;
+    const waiting = await ctx.db.prepare("SELECT 1 AS one FROM sync_objects WHERE provider = 'xero' AND object_type = 'payment' AND object_id = ? AND state <> 'SYNCED'").bind(id).first();
+    if (waiting) return null;
+    const { invoice, credited } = loaded;
+    const next = paymentFromXero(xero, { paymentStatus: invoice.paymentStatus, amountPaid: invoice.amountPaid, payable: subtractMoney(invoice.total, credited, invoice.currency), currency: invoice.currency });
+    if (!next || samePayment(next, invoice)) return null;
+    return paymentStep(ctx, loaded, next, { fromXero: true });
   });
 }
 

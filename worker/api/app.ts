@@ -19,6 +19,7 @@ import { schedules } from "./schedules.ts";
 import { billingRuns } from "./billing-runs.ts";
 import { entities } from "./entities.ts";
 import { integrationCallbacks, integrations } from "./integrations.ts";
+import { xeroWebhooks } from "./xero-webhooks.ts";
 import { ApiError, errorResponse, validationError } from "./errors.ts";
 import { DomainError } from "../domain/errors.ts";
 import { illFormedPath } from "../domain/text.ts";
@@ -75,6 +76,7 @@ export function createApp() {
   v1.route("/", publicInvoices);
   v1.route("/", integrations);
   v1.route("/", integrationCallbacks);
+  v1.route("/", xeroWebhooks);
 
   app.route("/api", auth);
   app.route("/api/v1", v1);

@@ -37,7 +37,9 @@ export async function consumeOAuthState(db: D1Database, o: { stateHash: string; 
 }
 
 /** Store a (re)connection; the token version goes on from the one it replaces, so no stale refresh lands on it. */
-export function recordConnected(changes: ChangeSet, row: Omit<ConnectionRow, "tokenVersion">, previous: ConnectionRow | null) {
+export function recordConnected(changes: ChangeSet, connected: Omit<ConnectionRow, "tokenVersion" | "pulledThrough">, previous: ConnectionRow | null) {
+  // The inbound pull goes on from where it was for the same organisation; another one starts afresh.
+  const row = { ...connected, pulledThrough: previous && previous.tenantId === connected.tenantId ? previous.pulledThrough : null };
   const values = { ...row, tokenVersion: (previous?.tokenVersion ?? 0) + 1 };
   changes.add(changes.orm.insert(integrationConnections).values(values).onConflictDoUpdate({ target: integrationConnections.provider, set: { ...row, tokenVersion: sql`${integrationConnections.tokenVersion} + 1` } }));
   changes.record({

@@ -1,5 +1,6 @@
 // The Worker's Cron Triggers (wrangler.toml [triggers]): the hourly tick purges expired rows and starts
 // every entity's CRON billing run for its local date (once a day per entity: the run's unique cron day).
+// It also queues each Xero-connected entity's inbound pull (payments made in Xero, worker/integrations/xero/inbound.ts).
 import { startCron, type ChunkQueue } from "../actions/billing-runs.ts";
 import { purgeExpired } from "../actions/housekeeping.ts";
 import { entityBindings, findEntity } from "../db/control.ts";
@@ -16,6 +17,24 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx:
   const started = await startCronRuns(env, new Date(controller.scheduledTime), env.BILLING_RUNS);
   console.log("billing runs started", JSON.stringify(started));
   console.log("xero sync swept", JSON.stringify(await sweepXeroSync(env)));
+  console.log("xero pulls queued", JSON.stringify(await requestXeroPulls(env)));
+}
+
+/** Every entity connected to Xero in this environment gets a pull of what changed there (webhooks can be missed). */
+export async function requestXeroPulls(env: Env): Promise<string[]> {
+  const queued: string[] = [];
+  for (const { id, binding } of await entityBindings(env.CONTROL, env.ENVIRONMENT)) {
+    try {
+      const db = env[binding] as D1Database | undefined;
+      const connected = db ? await db.prepare("SELECT 1 AS one FROM integration_connections WHERE provider = 'xero' AND state = 'CONNECTED' AND environment = ?").bind(env.ENVIRONMENT).first() : null;
+      if (!connected) continue;
+      await env.XERO_INBOUND.send({ kind: "pull", entityId: id });
+      queued.push(id);
+    } catch (error) {
+      console.error("xero pull not queued", id, error);
+    }
+  }
+  return queued;
 }
 
 /** Entities with PENDING Xero objects (a message lost, retries used up) get a new sync message. */

@@ -5,10 +5,12 @@ import { Accounting, API_PREFIX } from "./accounting.ts";
 import { Identity } from "./identity.ts";
 import { freshState, json, newTenant, type Failure, type FakeState, type RecordedRequest } from "./state.ts";
 import { validatorFor } from "./spec.ts";
+import { configureWebhooks, paymentMadeInXero, type WebhookConfig } from "./webhooks.ts";
 
 export { DEFAULT_TENANTS, type RecordedRequest } from "./state.ts";
 export { FAKE_USER, GRANULAR_SCOPES } from "./identity.ts";
 export { LIMITS } from "./limits.ts";
+export { sign as signWebhook, type Delivery } from "./webhooks.ts";
 
 export interface XeroFakeOptions {
   /** The clock (ms); tests pass their own so limits and expiries need no waiting. */
@@ -18,6 +20,8 @@ export interface XeroFakeOptions {
   accessTokenTtlSeconds?: number;
   /** Folder of Xero's OpenAPI specs (default: the copy in ./openapi, see spec.ts). */
   specDir?: string;
+  /** Where webhooks are delivered and their signing key from the start (POST /__webhooks sets them too; /__reset goes back to these). */
+  webhook?: WebhookConfig;
 }
 
 export interface XeroFake {
@@ -48,7 +52,8 @@ export function createXeroFake(options: XeroFakeOptions = {}): XeroFake {
   const base = options.now ?? Date.now;
   let offset = 0;
   const now = () => base() + offset;
-  let state = freshState(now());
+  const fresh = () => ({ ...freshState(now()), webhook: options.webhook ?? null });
+  let state = fresh();
   const current = () => state;
   const identity = new Identity(current, { now, clients: options.clients ?? { [LOCAL_CLIENT.id]: LOCAL_CLIENT.secret }, accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 1800 });
   const accounting = new Accounting(current, identity, validatorFor("xero_accounting.yaml", options.specDir), now);
@@ -71,7 +76,7 @@ export function createXeroFake(options: XeroFakeOptions = {}): XeroFake {
       return json(200, { items: state.requests.filter((r) => (!tenant || r.tenantId === tenant) && (!prefix || r.path.startsWith(prefix))) });
     }
     if (url.pathname === "/__reset" && request.method === "POST") {
-      state = freshState(now());
+      state = fresh();
       return json(200, { reset: true });
     }
     if (url.pathname === "/__fail" && request.method === "POST") {
@@ -91,6 +96,8 @@ export function createXeroFake(options: XeroFakeOptions = {}): XeroFake {
     if (url.pathname === "/__tenants" && request.method === "GET") {
       return json(200, { items: [...state.tenants.values()].map((t) => ({ tenantId: t.id, tenantName: t.name, contacts: t.contacts.size, invoices: t.invoices.size, creditNotes: t.creditNotes.size, payments: t.payments.size, allocations: t.allocations.size })) });
     }
+    if (url.pathname === "/__webhooks" && request.method === "POST") return configureWebhooks(state, input);
+    if (url.pathname === "/__payments" && request.method === "POST") return paymentMadeInXero(state, input, now());
     if (url.pathname === "/__clock" && request.method === "POST") {
       offset += Number(input.advanceMs ?? 0);
       return json(200, { now: new Date(now()).toISOString() });
@@ -135,7 +142,7 @@ export function createXeroFake(options: XeroFakeOptions = {}): XeroFake {
       offset += ms;
     },
     reset() {
-      state = freshState(now());
+      state = fresh();
     },
     async fetch(request: Request): Promise<Response> {
       const url = new URL(request.url);

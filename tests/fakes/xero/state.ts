@@ -85,6 +85,10 @@ export interface FakeState {
   appCalls: number[];
   /** How many token grants the token endpoint has issued, by grant type. */
   grants: { authorization_code: number; refresh_token: number };
+  /** Where webhooks go and their signing key (POST /__webhooks); null: none configured. */
+  webhook: { url: string | null; key: string } | null;
+  /** The last webhook event's sequence number. */
+  eventSequence: number;
 }
 
 /** The organisations every fresh fake has (fixed ids, so local runs are predictable). */
@@ -127,6 +131,8 @@ export function freshState(now: number): FakeState {
     failures: [],
     appCalls: [],
     grants: { authorization_code: 0, refresh_token: 0 },
+    webhook: null,
+    eventSequence: 0,
   };
 }
 

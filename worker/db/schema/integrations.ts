@@ -28,6 +28,8 @@ export const integrationConnections = sqliteTable("integration_connections", {
   refreshedAt: text("refreshed_at"),
   lastError: text("last_error"),
   updatedAt: text("updated_at").notNull(),
+  /** The inbound pull's watermark: Xero invoices modified since then are asked for next (If-Modified-Since); null before the first pull. */
+  pulledThrough: text("pulled_through"),
 });
 
 /** A connect in flight: single-use, short-lived, bound to the user, the entity and the PKCE verifier. */

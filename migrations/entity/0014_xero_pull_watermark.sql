@@ -1,0 +1,1 @@
+ALTER TABLE `integration_connections` ADD `pulled_through` text;
