@@ -25,6 +25,13 @@ export async function xeroSyncQueue(batch: MessageBatch<XeroSyncMessage>, env: E
     try {
       // A redelivered message may follow a request whose answer was lost: look objects up before writing.
       const result = await syncPass(env, entity, db, { lookup: message.attempts > 1 });
+      if (result.kind === "busy") {
+        // Not a failure: another run is sending this entity's objects. A fresh message (not a retry, whose
+        // attempt count would make the next run look everything up first) asks again shortly.
+        await requestSync(env, entityId, Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
+        message.ack();
+        continue;
+      }
       if (result.kind === "later") {
         const delaySeconds = result.retryAfterMs > 0 ? Math.ceil(result.retryAfterMs / 1000) : Math.min(2 ** message.attempts, 300);
         message.retry({ delaySeconds });
