@@ -1,6 +1,7 @@
 // Defects of the outbound sync, each pinned: an invoice voided before it reached Xero is not sent (and no
 // row claims it is SYNCED); two sync runs of one entity at once never both send (the connection object's
-// lease); amounts reach Xero exactly or not at all (no Number() rounding on the way).
+// lease); a pass cut at its limit holds no invoice without its contact; amounts reach Xero exactly or not
+// at all (no Number() rounding on the way).
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findEntity } from "../../worker/db/control.ts";
@@ -100,6 +101,26 @@ describe("Xero sync — one run at a time per connection", () => {
     for (const inv of invoices) expect(await rowOf("invoice", inv.id)).toMatchObject({ state: "SYNCED", xero_id: expect.any(String) });
     // The lease is free again: the next run goes (and finds nothing left to send).
     expect(await syncPass(env, entity, db(), { lookup: false })).toMatchObject({ kind: "done", sent: 0 });
+  });
+});
+
+describe("Xero sync — a pass cut at its limit", () => {
+  it("takes contacts before the invoices that name them, so no invoice fails for a contact still in line", async () => {
+    const s = await connectedEntity(admin, finance, "Limit Ltd");
+    expect((await admin.request("DELETE", `${UK}/integrations/xero`)).status).toBe(200);
+    const customerId = (await finance.post(`${UK}/customers`, { legalName: unique("Limit Buyer Ltd"), email: `${unique("ap")}@limit.test`, country: "GB" })).body.id;
+    const draft = await finance.post(`${UK}/invoices`, { customerId, currency: "GBP", lines: [{ title: "Licence", quantity: "1", rate: "100", taxRateId: s.vat20 }] });
+    const inv = (await finalizeWithPdf(finance, `${UK}/invoices/${draft.body.id}`)).body;
+    await connectXero(admin, "acme-uk", s.tenant);
+    // The invoice in line first (as the backfill puts it); the pass adds its contact after it.
+    await db().prepare("INSERT INTO sync_objects (provider, object_type, object_id, state, updated_at) VALUES ('xero', 'invoice', ?, 'PENDING', ?)").bind(inv.id, new Date(Date.now() - 60_000).toISOString()).run();
+    const first = await syncPass(env, entity, db(), { lookup: false, limit: 1 });
+    expect(first).toMatchObject({ kind: "done", sent: 1, more: true });
+    expect(await rowOf("contact", customerId)).toMatchObject({ state: "SYNCED" });
+    expect(await rowOf("invoice", inv.id)).toMatchObject({ state: "PENDING", xero_id: null });
+    for (let i = 0; i < 10 && (await rowOf("invoice", inv.id))?.state === "PENDING"; i++) await syncPass(env, entity, db(), { lookup: false, limit: 1 });
+    expect(await rowOf("invoice", inv.id)).toMatchObject({ state: "SYNCED", xero_id: expect.any(String) });
+    expect(await tenantCounts(s.tenant)).toMatchObject({ contacts: 1, invoices: 1 });
   });
 });
 

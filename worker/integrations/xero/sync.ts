@@ -48,7 +48,8 @@ function dependencies(db: D1Database, at: string): D1PreparedStatement[] {
   ];
 }
 
-export async function syncPass(env: Env, entity: EntityRecord, db: D1Database, o: { lookup: boolean }): Promise<PassResult> {
+/** `limit`: objects one pass takes (tests make it small; the queue uses MAX_CHUNKS_PER_PASS chunks). */
+export async function syncPass(env: Env, entity: EntityRecord, db: D1Database, o: { lookup: boolean; limit?: number }): Promise<PassResult> {
   const connection = await findConnection(db, PROVIDER);
   if (!connection || connection.environment !== env.ENVIRONMENT) return { kind: "idle", reason: "Xero is not connected" };
   if (connection.state !== "CONNECTED") return { kind: "idle", reason: "Xero needs to be connected again" };
@@ -65,10 +66,14 @@ export async function syncPass(env: Env, entity: EntityRecord, db: D1Database, o
   }
 }
 
-async function leasedPass(env: Env, entity: EntityRecord, db: D1Database, o: { lookup: boolean }, renew: () => Promise<boolean>): Promise<PassResult> {
+async function leasedPass(env: Env, entity: EntityRecord, db: D1Database, o: { lookup: boolean; limit?: number }, renew: () => Promise<boolean>): Promise<PassResult> {
   const [, , listed] = await db.batch([
     ...dependencies(db, new Date().toISOString()),
-    db.prepare("SELECT object_type, object_id, xero_id, error, updated_at FROM sync_objects WHERE provider = 'xero' AND state = 'PENDING' ORDER BY updated_at, object_id LIMIT ?").bind(PENDING_LIMIT),
+    // In the order they are sent, so that a pass cut at its limit never holds a document without what it names.
+    db.prepare(
+      `SELECT object_type, object_id, xero_id, error, updated_at FROM sync_objects WHERE provider = 'xero' AND state = 'PENDING'
+       ORDER BY CASE object_type ${SYNC_ORDER.map((t, i) => `WHEN '${t}' THEN ${i}`).join(" ")} END, updated_at, object_id LIMIT ?`,
+    ).bind(o.limit ?? PENDING_LIMIT),
   ]);
   const rows = (listed!.results as { object_type: SyncObjectType; object_id: string; xero_id: string | null; error: string | null; updated_at: string }[]).map(
     (r): PendingObject => ({ type: r.object_type, id: r.object_id, xeroId: r.xero_id, error: r.error, updatedAt: r.updated_at }),
@@ -96,7 +101,7 @@ async function leasedPass(env: Env, entity: EntityRecord, db: D1Database, o: { l
       sent += chunk.length;
     }
   }
-  return { kind: "done", sent, more: rows.length === PENDING_LIMIT };
+  return { kind: "done", sent, more: rows.length === (o.limit ?? PENDING_LIMIT) };
 }
 
 /**
