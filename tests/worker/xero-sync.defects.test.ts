@@ -1,13 +1,15 @@
 // Defects of the outbound sync, each pinned: an invoice voided before it reached Xero is not sent (and no
 // row claims it is SYNCED); two sync runs of one entity at once never both send (the connection object's
-// lease); a pass cut at its limit holds no invoice without its contact; amounts reach Xero exactly or not
-// at all (no Number() rounding on the way).
+// lease); waiting for the call budget does not use up the queue message's retries; a pass cut at its limit
+// holds no invoice without its contact; amounts reach Xero exactly or not at all (no Number() rounding).
 import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { findEntity } from "../../worker/db/control.ts";
 import type { EntityRecord } from "../../worker/env.ts";
 import { connectionObject } from "../../worker/integrations/xero/connection.ts";
 import { backfill, syncPass } from "../../worker/integrations/xero/sync.ts";
+import type { XeroSyncMessage } from "../../worker/integrations/xero/sync-queue.ts";
+import { xeroSyncQueue } from "../../worker/jobs/xero-sync.ts";
 import { ApiClient, unique } from "../support/client.ts";
 import { finalizeWithPdf } from "../support/documents.ts";
 import { connectedEntity, finalInvoice, objectOf, tenantCounts, UK, untilSettled } from "../support/xero-sync.ts";
@@ -101,6 +103,25 @@ describe("Xero sync — one run at a time per connection", () => {
     for (const inv of invoices) expect(await rowOf("invoice", inv.id)).toMatchObject({ state: "SYNCED", xero_id: expect.any(String) });
     // The lease is free again: the next run goes (and finds nothing left to send).
     expect(await syncPass(env, entity, db(), { lookup: false })).toMatchObject({ kind: "done", sent: 0 });
+  });
+});
+
+describe("Xero sync — waiting for the call budget", () => {
+  it("does not spend the message's attempts: even its last attempt goes on in a fresh message, which syncs", async () => {
+    const s = await connectedEntity(admin, finance, "Patient Ltd");
+    const inv = await finalInvoice(finance, s);
+    await untilSettled(finance);
+    // The organisation's budget blocked for a second (as a 429's Retry-After leaves it); the invoice in line again, with no message.
+    await connectionObject(env, entity).observe({ retryAfter: 1 });
+    await db().prepare("UPDATE sync_objects SET state = 'PENDING', updated_at = ? WHERE provider = 'xero' AND object_type = 'invoice' AND object_id = ?").bind(new Date().toISOString(), inv.id).run();
+    const message = { id: "m-last", timestamp: new Date(), body: { entityId: entity.id }, attempts: 10, ack: vi.fn(), retry: vi.fn() };
+    await xeroSyncQueue({ queue: "kontor-local-xero-sync", messages: [message], ackAll: vi.fn(), retryAll: vi.fn() } as unknown as MessageBatch<XeroSyncMessage>, env);
+    expect(message.retry).not.toHaveBeenCalled();
+    expect(message.ack).toHaveBeenCalledOnce();
+    expect(await rowOf("invoice", inv.id)).toMatchObject({ state: "PENDING" });
+    const status = await untilSettled(finance);
+    expect(objectOf(status, "invoice", inv.id)).toMatchObject({ state: "SYNCED" });
+    expect(await tenantCounts(s.tenant)).toMatchObject({ invoices: 1 });
   });
 });
 

@@ -30,7 +30,7 @@ const SYNCERS: Record<SyncObjectType, (c: ChunkContext, objects: PendingObject[]
 export type PassResult =
   | { kind: "done"; sent: number; more: boolean }
   /** Try again after `retryAfterMs` (0: back off); what was done so far is committed. */
-  | { kind: "later"; sent: number; retryAfterMs: number; reason: string }
+  | { kind: "later"; sent: number; retryAfterMs: number; reason: string; rateLimited?: boolean }
   /** Another run of this entity holds the connection's sync lease: nothing was read or sent; ask again after `retryAfterMs`. */
   | { kind: "busy"; retryAfterMs: number }
   /** Not connected (or the connection needs a reconnect): the objects wait as PENDING. */
@@ -91,7 +91,7 @@ async function leasedPass(env: Env, entity: EntityRecord, db: D1Database, o: { l
       try {
         outcomes = await SYNCERS[type](ctx, chunk);
       } catch (error) {
-        if (error instanceof XeroRetryLater) return { kind: "later", sent, retryAfterMs: error.retryAfterMs, reason: error.message };
+        if (error instanceof XeroRetryLater) return { kind: "later", sent, retryAfterMs: error.retryAfterMs, reason: error.message, rateLimited: error.code === "rate_limited" };
         // Xero refused the request as a whole (not per object): each object of it failed with Xero's message.
         if (error instanceof XeroRefused) outcomes = chunk.map((object) => ({ object, xeroId: object.xeroId, error: error.message }));
         else if (error instanceof DomainError && ["reconnect_required", "integration_not_connected"].includes(error.code)) return { kind: "idle", reason: error.message };
