@@ -13,7 +13,7 @@ import { DomainError } from "../../domain/errors.ts";
 import type { EntityRecord, Env } from "../../env.ts";
 import { publishEvents } from "../../live.ts";
 import { seal, unseal } from "../../lib/seal.ts";
-import { freshBudget, observe, take, type Budget, type LimitHeaders } from "./budget.ts";
+import { budgetOf, observe, take, type Budget, type LimitHeaders } from "./budget.ts";
 import { sealedFor, xeroConfig, type XeroConfig } from "./config.ts";
 import { accessTokenClaims, deleteConnection, exchangeCode, refreshTokens, revoke, tenantConnections, type TokenSet } from "./oauth.ts";
 
@@ -183,7 +183,7 @@ export class XeroConnection extends DurableObject<Env> {
   }
 
   private async loadBudget(now: number): Promise<Budget> {
-    this.budget ??= (await this.ctx.storage.get<Budget>("budget")) ?? freshBudget(now);
+    this.budget ??= budgetOf(await this.ctx.storage.get<Partial<Budget>>("budget"), now);
     return this.budget;
   }
 
