@@ -204,10 +204,8 @@ async function invoicesByNumber(c: ChunkContext, numbers: string[]): Promise<Map
 
 export async function syncInvoices(c: ChunkContext, objects: PendingObject[]): Promise<Outcome[]> {
   const loaded = new Map<string, StoredInvoice>();
-  for (const o of objects) {
-    const found = await loadInvoice(c.db, o.id);
-    if (found) loaded.set(o.id, found.invoice);
-  }
+  // The chunk's reads side by side: one after the other, 50 round trips were most of a chunk's time.
+  for (const [i, found] of (await Promise.all(objects.map((o) => loadInvoice(c.db, o.id)))).entries()) if (found) loaded.set(objects[i]!.id, found.invoice);
   const outcomes: Outcome[] = [];
   const live: PendingObject[] = [];
   for (const o of objects) {
@@ -273,10 +271,7 @@ async function saveInvoices(c: ChunkContext, send: PendingObject[], payloads: un
 
 export async function syncCreditNotes(c: ChunkContext, objects: PendingObject[]): Promise<Outcome[]> {
   const notes = new Map<string, StoredCreditNote>();
-  for (const o of objects) {
-    const note = await loadCreditNote(c.db, o.id);
-    if (note) notes.set(o.id, note);
-  }
+  for (const [i, note] of (await Promise.all(objects.map((o) => loadCreditNote(c.db, o.id)))).entries()) if (note) notes.set(objects[i]!.id, note);
   const outcomes: Outcome[] = [];
   const live = objects.filter((o) => {
     const n = notes.get(o.id);
@@ -362,10 +357,11 @@ export async function syncPayments(c: ChunkContext, objects: PendingObject[]): P
   const outcomes: Outcome[] = [];
   const invoices = await syncedXeroIds(c.db, "invoice", objects.map((o) => o.id));
   const loaded = new Map<string, StoredInvoice>();
-  for (const o of objects) {
-    const found = await loadInvoice(c.db, o.id);
-    if (found && invoices.has(o.id)) loaded.set(o.id, found.invoice);
-    else outcomes.push({ object: o, xeroId: o.xeroId, error: found ? "The invoice is not in Xero yet" : "The invoice no longer exists" });
+  const found = await Promise.all(objects.map((o) => loadInvoice(c.db, o.id)));
+  for (const [i, o] of objects.entries()) {
+    const one = found[i];
+    if (one && invoices.has(o.id)) loaded.set(o.id, one.invoice);
+    else outcomes.push({ object: o, xeroId: o.xeroId, error: one ? "The invoice is not in Xero yet" : "The invoice no longer exists" });
   }
   const live = objects.filter((o) => loaded.has(o.id));
   if (!live.length) return outcomes;
