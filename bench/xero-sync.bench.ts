@@ -146,7 +146,7 @@ export async function benchXeroSync(url: string, cookie: string, xero: { url: st
   const callsA = apiCalls(tenantA, fromA);
   const k = kinds(callsA);
   const dupA = duplicates(tenantA);
-  // What reached Xero: the bench's invoices and customers, plus the entity's demo documents (the backfill takes them too).
+  // What reached Xero: the bench's invoices and customers, plus the entity's own final documents (the backfill takes them too).
   const { invoices, contacts, creditNotes, allocations } = dupA;
   const minimum = Math.ceil(invoices / 50) + Math.ceil(contacts / 50) + 1 + Math.ceil(creditNotes / 50) + allocations;
   const peak = busiestMinute(callsA);
@@ -154,7 +154,7 @@ export async function benchXeroSync(url: string, cookie: string, xero: { url: st
   const bare = await floor(callsA.filter((r) => r.method === "POST" && !r.path.includes("/CreditNotes")), tenantA);
   const firstError = (status: Json) => (status.failed ? ` — first error: ${status.objects.find((o: Json) => o.state === "FAILED")?.error}` : "");
   const row = (label: string, value: string, against: string) => console.log(`  ${label.padEnd(34)} ${value.padStart(14)}   ${against}`);
-  console.log(`xero-sync: ${invoices} final invoices (${INVOICES} bench + ${invoices - INVOICES} demo) of ${contacts} customers and ${creditNotes} credit note(s), acme-uk → a new organisation of the fake (queued ${queued.added}, failed ${statusA.failed}${firstError(statusA)})`);
+  console.log(`xero-sync: ${invoices} final invoices (${INVOICES} bench + ${invoices - INVOICES} the entity had) of ${contacts} customers and ${creditNotes} credit note(s), acme-uk → a new organisation of the fake (queued ${queued.added}, failed ${statusA.failed}${firstError(statusA)})`);
   row("Xero calls made", String(callsA.length), `minimum ${minimum} = ⌈${invoices}/50⌉ invoice writes + ⌈${contacts}/50⌉ contact writes + 1 read of the organisation's contacts${creditNotes ? ` + ${Math.ceil(creditNotes / 50)} credit-note write + ${allocations} allocation(s)` : ""} | ratio ${(callsA.length / minimum).toFixed(2)}x`);
   row("  contact reads / writes", `${k.contactReads} / ${k.contactWrites}`, `(ten customers per lookup, as before, would be ${Math.ceil(contacts / 10)} reads)`);
   row("  invoice writes / lookups", `${k.invoiceWrites} / ${k.invoiceLookups}`, "");
@@ -183,7 +183,7 @@ export async function benchXeroSync(url: string, cookie: string, xero: { url: st
   const callsB = apiCalls(tenantB, fromB);
   const kb = kinds(callsB);
   const dupB = duplicates(tenantB);
-  console.log(`xero-sync retried: ${INVOICES} invoices, acme-us; 3 calls answered 503 after ${Math.floor(minimum / 2)} calls, then ${forgotten.forgotten} synced objects forgotten (as if killed before recording) and sent again (failed ${statusB.failed}${firstError(statusB)})`);
+  console.log(`xero-sync retried: ${firstB.invoices} final invoices (${INVOICES} bench + ${firstB.invoices - INVOICES} the entity had) of ${firstB.contacts} customers, acme-us; 3 calls answered 503 after ${Math.floor(minimum / 2)} calls, then ${forgotten.forgotten} synced objects forgotten (as if killed before recording) and sent again (failed ${statusB.failed}${firstError(statusB)})`);
   row("Xero calls made", String(callsB.length), `contact reads ${kb.contactReads}, writes ${kb.contactWrites}; invoice writes ${kb.invoiceWrites}, lookups by number ${kb.invoiceLookups}; 503s ${kb.failed}, 429s ${kb.refused}, invalid ${kb.invalid}`);
   row("wall time (both runs)", `${(retriedMs / 1000).toFixed(2)}s`, `busiest minute ${busiestMinute(callsB)} calls (limit ${LIMIT})`);
   row("in Xero after", `${dupB.invoices} inv / ${dupB.contacts} con`, `duplicates: by InvoiceNumber ${dupB.byNumber}, by ContactNumber ${dupB.byContactNumber}, by Name ${dupB.byName} (before the forgotten half was sent again: ${firstB.invoices} / ${firstB.contacts}; nothing added, 0 duplicates: ${dupB.invoices === firstB.invoices && dupB.contacts === firstB.contacts && dupB.invoices >= INVOICES && dupB.byNumber + dupB.byContactNumber + dupB.byName === 0 ? "yes" : "NO"})`);
