@@ -9,6 +9,7 @@ import type { Env } from "../worker/env.ts";
 import { presentedCredential } from "../worker/credentials.ts";
 import { resolveEntityAccess } from "../worker/db/control.ts";
 import { billingRunBench } from "./billing-run-floor.ts";
+import { xeroSyncBench } from "./xero-sync-seed.ts";
 
 export { EntityRoom } from "../party/entity-room.ts";
 export { XeroConnection } from "../worker/integrations/xero/connection.ts";
@@ -260,6 +261,7 @@ bare.post("/__bench/coedit", async (c) => {
 });
 
 bare.route("/", billingRunBench);
+bare.route("/", xeroSyncBench);
 
 export default {
   queue: worker.queue,

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { BIN, buildWeb, CHILD_ENV, ROOT, run, waitForHealth } from "./lib.ts";
+import { BIN, buildWeb, CHILD_ENV, ROOT, run, waitForHealth, xeroVars } from "./lib.ts";
 import { prepareLocal } from "./prepare-local.ts";
 import { benchHttp } from "../bench/http.bench.ts";
 import { benchLive } from "../bench/live.bench.ts";
@@ -13,12 +13,14 @@ import { benchQuotes } from "../bench/quotes.bench.ts";
 import { benchApprovals } from "../bench/approvals.bench.ts";
 import { benchFinalize } from "../bench/finalize.bench.ts";
 import { benchBillingRun } from "../bench/billing-run.bench.ts";
+import { benchXeroSync } from "../bench/xero-sync.bench.ts";
+import { serveXeroFake } from "../tests/fakes/xero/server.ts";
 
 const only = process.argv[2];
 
 if (!only || only === "pricing") run(BIN("node"), [join(ROOT, "bench/pricing.bench.ts")]);
 
-if (!only || only === "http" || only === "live" || only === "coedit" || only === "quotes" || only === "approvals" || only === "finalize" || only === "billing-run") {
+if (!only || only === "http" || only === "live" || only === "coedit" || only === "quotes" || only === "approvals" || only === "finalize" || only === "billing-run" || only === "xero-sync") {
   buildWeb();
   // The bench Worker: wrangler.toml with the bench entry point and the bare fan-out object added.
   const config = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
@@ -33,7 +35,9 @@ if (!only || only === "http" || only === "live" || only === "coedit" || only ===
   const port = 8900 + Math.floor(Math.random() * 90);
   const url = `http://127.0.0.1:${port}`;
   await prepareLocal(state);
-  const server = spawn(BIN("wrangler"), ["dev", "-c", "wrangler.bench.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--log-level", process.env.BENCH_LOG ?? "error", "--show-interactive-dev-session=false"], {
+  // The Xero fake, in this process (the Worker's XERO_*_URL vars point at it; the xero-sync bench reads its state).
+  const xero = await serveXeroFake(0);
+  const server = spawn(BIN("wrangler"), ["dev", "-c", "wrangler.bench.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--log-level", process.env.BENCH_LOG ?? "error", "--show-interactive-dev-session=false", ...xeroVars(xero.url)], {
     cwd: ROOT,
     stdio: ["ignore", process.env.BENCH_LOG ? "inherit" : "ignore", "inherit"],
     env: CHILD_ENV,
@@ -58,6 +62,7 @@ if (!only || only === "http" || only === "live" || only === "coedit" || only ===
     if (!only || only === "approvals") await benchApprovals(url, cookie, id);
     if (!only || only === "finalize") await benchFinalize(url, cookie, id);
     if (!only || only === "billing-run") await benchBillingRun(url, cookie);
+    if (!only || only === "xero-sync") await benchXeroSync(url, cookie, xero);
     if (!only || only === "coedit") {
       await benchCoeditClients(url, cookie);
       await benchCoedit(url, cookie);
@@ -65,6 +70,7 @@ if (!only || only === "http" || only === "live" || only === "coedit" || only ===
   } finally {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));
+    await new Promise((resolve) => xero.server.close(resolve));
     rmSync(state, { recursive: true, force: true });
     rmSync(join(ROOT, "wrangler.bench.toml"), { force: true });
   }

@@ -3,10 +3,11 @@
 // Worker's XERO_*_URL vars at it): an admin connects acme-uk through the fake's consent page by clicking,
 // sees "Connected to <organisation>", sets the mappings from pickers filled from Xero (and a refused one
 // shows Xero's reason at its field); on a phone, by tap, a consent cancelled at Xero says so, and
-// Disconnect asks first. (Seeing an invoice SYNCED live needs the outbound sync, which this branch has not.)
+// Disconnect asks first; and an invoice finalized in the browser reaches Xero and shows SYNCED live, on its
+// page ("In Xero", linking to it) and in the sync log open in another tab, without a reload.
 import { describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { DESKTOP, PHONE, POLL, apiCall, axeViolations, hasNoHorizontalScroll, screenshot, uniqueName, useBrowser, waitForLive } from "./support.ts";
+import { DESKTOP, PHONE, POLL, apiCall, axeViolations, createCustomer, hasNoHorizontalScroll, screenshot, uniqueName, useBrowser, waitForLive } from "./support.ts";
 
 const ENTITY = "acme-uk";
 const XERO = (process.env.XERO_FAKE_URL ?? "http://127.0.0.1:8790").replace(/\/+$/, "");
@@ -142,6 +143,67 @@ describe("Xero integration (web)", () => {
     expect(await page.locator('[data-testid="xero-mappings-form"]').count()).toBe(0);
     const list = await apiCall<{ items: { connected: boolean }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/integrations`);
     expect(list.body.items[0]!.connected).toBe(false);
+  });
+
+  test("connect, map, finalize an invoice in the browser: it shows SYNCED live on its page and in the sync log (1280 px)", async () => {
+    const organisation = await newOrganisation();
+    const { context, page } = await open("admin@acme.test", DESKTOP);
+    await apiCall(context, "DELETE", `/api/v1/entities/${ENTITY}/integrations/xero`);
+
+    // Connect through the consent page, then map revenue, bank and the first tax rate.
+    await page.goto(`/${ENTITY}/settings/integrations`);
+    await page.locator('[data-testid="xero-connect"]').click();
+    await consent(page, organisation, "Allow access", false);
+    await expect.poll(() => card(page).locator('[data-testid="xero-state"]').innerText(), POLL).toContain(`Connected to ${organisation}`);
+    const form = page.locator('[data-testid="xero-mappings-form"]');
+    await form.waitFor();
+    const revenue = form.locator('[data-testid="mapping-defaultRevenueAccount"]');
+    await expect.poll(() => revenue.locator("option").allInnerTexts(), POLL).toContain("200 · Sales");
+    await revenue.selectOption("200");
+    await form.locator('[data-testid="mapping-paymentAccount"]').selectOption("090");
+    const taxRate = form.locator('[data-testid="mapping-tax-rate"]', { hasText: "VAT 20%" }).locator("select").first();
+    const taxRateId = (await taxRate.getAttribute("name"))!.replace(/^taxTypes\./, "");
+    await taxRate.selectOption("OUTPUT2");
+    await form.locator('[data-testid="xero-mappings-save"]').click();
+    await form.locator('[data-testid="xero-mappings-saved"]').waitFor();
+
+    // The sync log stays open in another tab: it must change by itself.
+    const logPage = await context.newPage();
+    await logPage.goto(`/${ENTITY}/settings/integrations`);
+    await logPage.locator('[data-testid="xero-sync"]').waitFor();
+    await waitForLive(logPage);
+
+    // A draft, finalized on its page by click.
+    const customer = await createCustomer(context, ENTITY, { legalName: uniqueName("Synced Buyer"), currency: "GBP", country: "GB" });
+    const draft = await apiCall<{ id: string }>(context, "POST", `/api/v1/entities/${ENTITY}/invoices`, { customerId: customer.id, currency: "GBP", lines: [{ title: "Implementation", quantity: "2", rate: "450", taxRateId }] }, { "Idempotency-Key": crypto.randomUUID() });
+    expect(draft.status).toBe(201);
+    await page.goto(`/${ENTITY}/invoices/${draft.body.id}`);
+    await waitForLive(page);
+    // Marks on both windows: a reload would drop them.
+    for (const p of [page, logPage]) await p.evaluate(() => ((window as unknown as { __kept: boolean }).__kept = true));
+    await page.locator('[data-testid="finalize-invoice"]').click();
+    await expect.poll(() => page.locator('[data-testid="invoice-status"]').getAttribute("data-status"), POLL).toBe("FINAL");
+
+    // "In Xero" appears on the invoice's page, linking to the invoice Xero made.
+    const badge = page.locator('[data-testid="invoice-in-xero"]');
+    await badge.waitFor();
+    const xeroId = (await badge.getAttribute("data-xero-id"))!;
+    expect(await badge.getAttribute("href")).toBe(`https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=${xeroId}`);
+    const status = await apiCall<{ objects: { type: string; id: string; state: string; xeroId: string | null }[] }>(context, "GET", `/api/v1/entities/${ENTITY}/integrations/xero/status`);
+    expect(status.body.objects.find((o) => o.type === "invoice" && o.id === draft.body.id)).toMatchObject({ state: "SYNCED", xeroId });
+
+    // The log in the other tab shows the invoice and its contact SYNCED.
+    const entry = logPage.locator(`[data-testid="xero-sync-object"][data-type="invoice"][data-id="${draft.body.id}"]`);
+    await expect.poll(() => entry.getAttribute("data-state"), POLL).toBe("SYNCED");
+    await expect.poll(() => logPage.locator(`[data-testid="xero-sync-object"][data-type="contact"][data-id="${customer.id}"]`).getAttribute("data-state"), POLL).toBe("SYNCED");
+    for (const p of [page, logPage]) expect(await p.evaluate(() => (window as unknown as { __kept?: boolean }).__kept)).toBe(true);
+    await screenshot(page, "invoice-in-xero");
+    await screenshot(logPage, "integrations-sync-log");
+
+    // Xero has it once, with its number.
+    const tenants = (await (await fetch(`${XERO}/__tenants`)).json()) as { items: { tenantName: string; invoices: number; contacts: number }[] };
+    expect(tenants.items.find((t) => t.tenantName === organisation)).toMatchObject({ invoices: 1, contacts: 1 });
+    await apiCall(context, "DELETE", `/api/v1/entities/${ENTITY}/integrations/xero`);
   });
 
   test("a sales member reads the state but is offered neither connect nor mappings", async () => {

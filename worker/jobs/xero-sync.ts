@@ -1,6 +1,7 @@
 // The Xero sync queue's consumer (wrangler.toml kontor-<env>-xero-sync): a message names an entity; its
-// PENDING objects are sent (worker/integrations/xero/sync.ts). Xero's Retry-After, or the budget's wait,
-// delays the message; 5xx and network errors back off; a pass that leaves more queues the next message.
+// PENDING objects are sent (worker/integrations/xero/sync.ts). Xero's Retry-After, the budget's wait, or
+// another run holding the connection's lease queue a fresh message after the wait; 5xx and network errors
+// retry the message with backoff; a pass that leaves more queues the next message.
 import { findEntity } from "../db/control.ts";
 import type { Env } from "../env.ts";
 import { syncPass } from "../integrations/xero/sync.ts";
@@ -23,8 +24,18 @@ export async function xeroSyncQueue(batch: MessageBatch<XeroSyncMessage>, env: E
       continue;
     }
     try {
-      // A redelivered message may follow a request whose answer was lost: look objects up before writing.
-      const result = await syncPass(env, entity, db, { lookup: message.attempts > 1 });
+      // A redelivered message (or one carrying on from it) may follow a request whose answer was lost: look objects up before writing.
+      const lookup = message.attempts > 1 || message.body.lookup === true;
+      const result = await syncPass(env, entity, db, { lookup });
+      // Not a failure — another run is sending this entity's objects, or the organisation's call budget is
+      // spent (no call was made, or Xero refused it with 429 unprocessed): a fresh message after the wait.
+      // A retry would spend the message's attempts (a large backfill waits for the budget many times, and
+      // its last retry would drop the message) and make the next run look everything up first.
+      if (result.kind === "busy" || (result.kind === "later" && result.rateLimited)) {
+        if (await requestSync(env, entityId, Math.max(1, Math.ceil(result.retryAfterMs / 1000)), lookup)) message.ack();
+        else message.retry({ delaySeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) });
+        continue;
+      }
       if (result.kind === "later") {
         const delaySeconds = result.retryAfterMs > 0 ? Math.ceil(result.retryAfterMs / 1000) : Math.min(2 ** message.attempts, 300);
         message.retry({ delaySeconds });

@@ -2,7 +2,9 @@
 // a new connection, hands out access tokens, refreshing them before they expire — one refresh at a time,
 // however many callers wait (Xero rotates refresh tokens: two concurrent refreshes would lose the
 // connection) — marks the connection RECONNECT_REQUIRED when Xero refuses the refresh, and holds the
-// organisation's call budget. D1 keeps the tokens (sealed); the object keeps only what is in flight.
+// organisation's call budget, and the lease that lets one sync run at a time write to the organisation (so
+// two runs never send the same object twice or out of order). D1 keeps the tokens (sealed); the object
+// keeps only what is in flight.
 import { DurableObject } from "cloudflare:workers";
 import type { Actor } from "../../../party/protocol.ts";
 import { ChangeSet } from "../../db/changes.ts";
@@ -11,7 +13,7 @@ import { DomainError } from "../../domain/errors.ts";
 import type { EntityRecord, Env } from "../../env.ts";
 import { publishEvents } from "../../live.ts";
 import { seal, unseal } from "../../lib/seal.ts";
-import { freshBudget, observe, take, type Budget, type LimitHeaders } from "./budget.ts";
+import { budgetOf, observe, take, type Budget, type LimitHeaders } from "./budget.ts";
 import { sealedFor, xeroConfig, type XeroConfig } from "./config.ts";
 import { accessTokenClaims, deleteConnection, exchangeCode, refreshTokens, revoke, tenantConnections, type TokenSet } from "./oauth.ts";
 
@@ -36,6 +38,14 @@ export interface ConnectionFacts {
   tenantId: string;
   tenantName: string;
   state: ConnectionRow["state"];
+}
+
+/** How long a sync run's lease lasts without a renewal (each chunk renews it; a chunk takes seconds). */
+export const SYNC_LEASE_MS = 60_000;
+
+interface SyncLease {
+  run: string;
+  until: number;
 }
 
 export interface AccessGrant {
@@ -173,7 +183,7 @@ export class XeroConnection extends DurableObject<Env> {
   }
 
   private async loadBudget(now: number): Promise<Budget> {
-    this.budget ??= (await this.ctx.storage.get<Budget>("budget")) ?? freshBudget(now);
+    this.budget ??= budgetOf(await this.ctx.storage.get<Partial<Budget>>("budget"), now);
     return this.budget;
   }
 
@@ -183,6 +193,25 @@ export class XeroConnection extends DurableObject<Env> {
     this.budget = taken.budget;
     await this.ctx.storage.put("budget", this.budget);
     return { granted: taken.waitMs === 0, waitMs: taken.waitMs };
+  }
+
+  /**
+   * The connection's one sync run at a time: `run` holds the lease until it releases it or `ttlMs` passes
+   * without a renewal (a run that died lets the next one in). Claiming again with the same `run` renews it;
+   * another run is told how long the holder's lease has left. One method, no I/O between the read and the
+   * write: the object's input gate makes the claim atomic.
+   */
+  async claimSync(run: string, ttlMs = SYNC_LEASE_MS, now = Date.now()): Promise<{ granted: boolean; holder: string | null; waitMs: number }> {
+    const lease = await this.ctx.storage.get<SyncLease>("sync-lease");
+    if (lease && lease.run !== run && lease.until > now) return { granted: false, holder: lease.run, waitMs: lease.until - now };
+    await this.ctx.storage.put("sync-lease", { run, until: now + ttlMs } satisfies SyncLease);
+    return { granted: true, holder: run, waitMs: 0 };
+  }
+
+  /** Let the next run in (only the holder can). */
+  async releaseSync(run: string): Promise<void> {
+    const lease = await this.ctx.storage.get<SyncLease>("sync-lease");
+    if (lease?.run === run) await this.ctx.storage.delete("sync-lease");
   }
 
   /** What Xero's answer said about the limits (X-MinLimit-Remaining, X-DayLimit-Remaining, Retry-After). */

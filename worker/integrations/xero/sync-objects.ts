@@ -13,10 +13,13 @@ import { sha256Hex } from "../../lib/crypto.ts";
 import { callXero } from "./client.ts";
 import { bookingFor } from "./mapping-rules.ts";
 import type { SyncObjectType } from "./sync-queue.ts";
+import { AMOUNT_DECIMALS, InexactAmount, UNIT_DECIMALS, wireLine, wireNumber } from "./wire.ts";
 
 export const CHUNK_SIZE = 50;
 /** Customers matched per GET Contacts (three `where` clauses each). */
 export const LOOKUP_SIZE = 10;
+/** Contacts per page when the organisation's contacts are read whole (Xero's largest page). */
+export const DIRECTORY_PAGE = 1000;
 
 export interface PendingObject {
   type: SyncObjectType;
@@ -26,11 +29,15 @@ export interface PendingObject {
   updatedAt: string;
 }
 
-/** What became of one object: SYNCED with its Xero id, or FAILED with Xero's (or our) reason. */
+/**
+ * What became of one object: SYNCED with its Xero id, FAILED with Xero's (or our) reason, or — `skipped` —
+ * nothing to send at all (its row goes: the object is not in Xero and will not be).
+ */
 export interface Outcome {
   object: PendingObject;
   xeroId: string | null;
   error: string | null;
+  skipped?: string;
 }
 
 export interface ChunkContext {
@@ -40,7 +47,13 @@ export interface ChunkContext {
   mappings: XeroMappings | null;
   /** Look objects up by number before writing (a retry: an earlier attempt may have reached Xero). */
   lookup: boolean;
+  /** Contacts of this pass with no ContactID known: how many customers must be matched. */
+  unmatchedContacts: number;
+  /** The organisation's contacts, read once for the pass (null: matched by lookups instead; undefined: not decided). */
+  directory?: XeroContact[] | null;
 }
+
+type XeroContact = NonNullable<Awaited<ReturnType<AccountingApi["getContacts"]>>["body"]["contacts"]>[number];
 
 type Api = AccountingApi;
 type Arg<M extends keyof Api, N extends number> = Api[M] extends (...args: infer P) => unknown ? P[N] : never;
@@ -54,8 +67,26 @@ export async function idempotencyKey(entity: EntityRecord, operation: string, pa
 }
 
 const whereString = (v: string) => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-const amount = (decimal: string) => Number(decimal); // the JSON number xero-node sends; arithmetic stays in decimals
 const failAll = (objects: PendingObject[], error: string): Outcome[] => objects.map((object) => ({ object, xeroId: null, error }));
+
+/**
+ * Each object's payload, built on its own: one whose amounts no JSON number carries exactly fails alone
+ * (with the amount named) and is not sent.
+ */
+function payloadsOf<T>(objects: PendingObject[], outcomes: Outcome[], build: (o: PendingObject) => T): { sent: PendingObject[]; payloads: T[] } {
+  const sent: PendingObject[] = [];
+  const payloads: T[] = [];
+  for (const o of objects) {
+    try {
+      payloads.push(build(o));
+      sent.push(o);
+    } catch (error) {
+      if (!(error instanceof InexactAmount)) throw error;
+      outcomes.push({ object: o, xeroId: o.xeroId, error: error.message });
+    }
+  }
+  return { sent, payloads };
+}
 
 /** Per-object errors of a summarizeErrors=false answer. */
 function errorsOf(item: { hasErrors?: boolean; validationErrors?: { message?: string }[] } | undefined): string | null {
@@ -92,13 +123,7 @@ export async function syncContacts(c: ChunkContext, objects: PendingObject[]): P
   // Never a duplicate: a customer without a stored ContactID is matched by its number (our id), then by exact name or e-mail.
   const unmatched = objects.filter((o) => !o.xeroId && customers.has(o.id)).map((o) => customers.get(o.id)!);
   if (unmatched.length) {
-    // A few customers per lookup: a `where` of 50 customers' clauses makes a URL longer than servers take.
-    const contacts: NonNullable<Awaited<ReturnType<Api["getContacts"]>>["body"]["contacts"]> = [];
-    for (let i = 0; i < unmatched.length; i += LOOKUP_SIZE) {
-      const where = unmatched.slice(i, i + LOOKUP_SIZE).flatMap((u) => [`ContactNumber==${whereString(u.id)}`, `Name==${whereString(u.legal_name)}`, ...(u.email ? [`EmailAddress==${whereString(u.email)}`] : [])]).join(" OR ");
-      const found = await callXero(c.env, c.entity, (api, tenant) => api.getContacts(tenant, undefined, where));
-      contacts.push(...(found.contacts ?? []));
-    }
+    const contacts = (await contactDirectory(c)) ?? (await lookUpContacts(c, unmatched));
     const same = (a: string | undefined, b: string) => !!a && a.trim().toLowerCase() === b.trim().toLowerCase();
     for (const u of unmatched) {
       const match = contacts.find((x) => x.contactNumber === u.id) ?? contacts.find((x) => same(x.name, u.legal_name)) ?? contacts.find((x) => !!u.email && same(x.emailAddress, u.email));
@@ -120,8 +145,41 @@ export async function syncContacts(c: ChunkContext, objects: PendingObject[]): P
     const item = answer.contacts?.[i];
     const error = errorsOf(item);
     outcomes.push({ object, xeroId: error ? (known.get(object.id) ?? null) : (item?.contactID ?? null), error });
+    // The pass's copy of the organisation's contacts stays true for the chunks after this one.
+    if (!error && item?.contactID && c.directory) c.directory.push(item);
   });
   return outcomes;
+}
+
+/** Customers matched by lookups, a few per GET: a `where` of 50 customers' clauses makes a URL longer than servers take. */
+async function lookUpContacts(c: ChunkContext, unmatched: CustomerRow[]): Promise<XeroContact[]> {
+  const contacts: XeroContact[] = [];
+  for (let i = 0; i < unmatched.length; i += LOOKUP_SIZE) {
+    const where = unmatched.slice(i, i + LOOKUP_SIZE).flatMap((u) => [`ContactNumber==${whereString(u.id)}`, `Name==${whereString(u.legal_name)}`, ...(u.email ? [`EmailAddress==${whereString(u.email)}`] : [])]).join(" OR ");
+    const found = await callXero(c.env, c.entity, (api, tenant) => api.getContacts(tenant, undefined, where));
+    contacts.push(...(found.contacts ?? []));
+  }
+  return contacts;
+}
+
+/**
+ * The organisation's contacts, read whole once per pass when that takes fewer calls than the pass's
+ * lookups would (⌈unmatched / 10⌉): a new organisation is one page for any number of customers. An
+ * organisation with more pages than that is matched by lookups (the first page cost one call).
+ */
+async function contactDirectory(c: ChunkContext): Promise<XeroContact[] | null> {
+  if (c.directory !== undefined) return c.directory;
+  const lookups = Math.ceil(c.unmatchedContacts / LOOKUP_SIZE);
+  if (lookups <= 1) return (c.directory = null);
+  const contacts: XeroContact[] = [];
+  for (let page = 1; page <= lookups; page++) {
+    const found = await callXero(c.env, c.entity, (api, tenant) => api.getContacts(tenant, undefined, undefined, undefined, undefined, page, undefined, true, undefined, DIRECTORY_PAGE));
+    contacts.push(...(found.contacts ?? []));
+    const pages = found.pagination?.pageCount;
+    if (pages !== undefined && pages > lookups) return (c.directory = null);
+    if ((pages !== undefined && page >= pages) || (found.contacts?.length ?? 0) < DIRECTORY_PAGE) return (c.directory = contacts);
+  }
+  return (c.directory = null);
 }
 
 // ── invoices ────────────────────────────────────────────────────────────────────────────────────────
@@ -144,10 +202,8 @@ async function invoicesByNumber(c: ChunkContext, numbers: string[]): Promise<Map
 
 export async function syncInvoices(c: ChunkContext, objects: PendingObject[]): Promise<Outcome[]> {
   const loaded = new Map<string, StoredInvoice>();
-  for (const o of objects) {
-    const found = await loadInvoice(c.db, o.id);
-    if (found) loaded.set(o.id, found.invoice);
-  }
+  // The chunk's reads side by side: one after the other, 50 round trips were most of a chunk's time.
+  for (const [i, found] of (await Promise.all(objects.map((o) => loadInvoice(c.db, o.id)))).entries()) if (found) loaded.set(objects[i]!.id, found.invoice);
   const outcomes: Outcome[] = [];
   const live: PendingObject[] = [];
   for (const o of objects) {
@@ -166,33 +222,39 @@ export async function syncInvoices(c: ChunkContext, objects: PendingObject[]): P
   const send: PendingObject[] = [];
   for (const o of live) {
     const inv = loaded.get(o.id)!;
-    if (inv.status === "VOIDED" && !known.has(o.id)) outcomes.push({ object: o, xeroId: null, error: null }); // never reached Xero: nothing to void there
+    // Voided before it ever reached Xero (looked up by number first): Xero never had it and should not get it now.
+    if (inv.status === "VOIDED" && !known.has(o.id)) outcomes.push({ object: o, xeroId: null, error: null, skipped: "Voided before it reached Xero: not sent" });
     else if (inv.status !== "VOIDED" && !c.mappings) outcomes.push({ object: o, xeroId: null, error: "Map a default revenue account (Integrations → Xero) before invoices are synced" });
     else if (inv.status !== "VOIDED" && !contacts.has(inv.customerId)) outcomes.push({ object: o, xeroId: null, error: "The customer is not in Xero yet (its contact failed to sync)" });
     else send.push(o);
   }
   if (!send.length) return outcomes;
   const productOf = await lineBooking(c.db, [...new Set(send.flatMap((o) => loaded.get(o.id)!.lines.map((l) => l.priceId).filter((p): p is string => !!p)))]);
-  const body = {
-    invoices: send.map((o) => {
-      const inv = loaded.get(o.id)!;
-      const id = known.get(o.id);
-      if (inv.status === "VOIDED") return { invoiceID: id, status: "VOIDED" };
-      return {
-        ...(id ? { invoiceID: id } : {}),
-        type: "ACCREC",
-        contact: { contactID: contacts.get(inv.customerId) },
-        invoiceNumber: inv.invoiceNumber,
-        date: inv.issueDate,
-        dueDate: inv.dueDate,
-        currencyCode: inv.currency,
-        lineAmountTypes: "Exclusive",
-        status: "AUTHORISED",
-        // A final invoice's lines never change: an update leaves Xero's as they are (Xero refuses new lines once paid).
-        ...(id ? {} : { lineItems: inv.lines.map((l) => ({ description: l.description ? `${l.title} — ${l.description}` : l.title, quantity: amount(l.quantity), unitAmount: amount(l.rate), ...bookingOf(c.mappings!, productOf, l) })) }),
-      };
-    }),
-  } as unknown as Arg<"updateOrCreateInvoices", 1>;
+  const built = payloadsOf(send, outcomes, (o) => {
+    const inv = loaded.get(o.id)!;
+    const id = known.get(o.id);
+    if (inv.status === "VOIDED") return { invoiceID: id, status: "VOIDED" };
+    return {
+      ...(id ? { invoiceID: id } : {}),
+      type: "ACCREC",
+      contact: { contactID: contacts.get(inv.customerId) },
+      invoiceNumber: inv.invoiceNumber,
+      date: inv.issueDate,
+      dueDate: inv.dueDate,
+      currencyCode: inv.currency,
+      lineAmountTypes: "Exclusive",
+      status: "AUTHORISED",
+      // A final invoice's lines never change: an update leaves Xero's as they are (Xero refuses new lines once paid).
+      ...(id ? {} : { lineItems: inv.lines.map((l, i) => ({ ...wireLine({ ...l, description: l.description ? `${l.title} — ${l.description}` : l.title }, i + 1), ...bookingOf(c.mappings!, productOf, l) })) }),
+    };
+  });
+  if (!built.sent.length) return outcomes;
+  return outcomes.concat(await saveInvoices(c, built.sent, built.payloads, loaded, known));
+}
+
+async function saveInvoices(c: ChunkContext, send: PendingObject[], payloads: unknown[], loaded: Map<string, StoredInvoice>, known: Map<string, string>): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const body = { invoices: payloads } as unknown as Arg<"updateOrCreateInvoices", 1>;
   const key = await idempotencyKey(c.entity, "invoices.save", send.map((o) => `${o.id}:${loaded.get(o.id)!.rev}:${known.get(o.id) ?? ""}`), body);
   const answer = await callXero(c.env, c.entity, (api, tenant) => api.updateOrCreateInvoices(tenant, body, false, 4, key));
   send.forEach((object, i) => {
@@ -207,10 +269,7 @@ export async function syncInvoices(c: ChunkContext, objects: PendingObject[]): P
 
 export async function syncCreditNotes(c: ChunkContext, objects: PendingObject[]): Promise<Outcome[]> {
   const notes = new Map<string, StoredCreditNote>();
-  for (const o of objects) {
-    const note = await loadCreditNote(c.db, o.id);
-    if (note) notes.set(o.id, note);
-  }
+  for (const [i, note] of (await Promise.all(objects.map((o) => loadCreditNote(c.db, o.id)))).entries()) if (note) notes.set(objects[i]!.id, note);
   const outcomes: Outcome[] = [];
   const live = objects.filter((o) => {
     const n = notes.get(o.id);
@@ -233,7 +292,7 @@ export async function syncCreditNotes(c: ChunkContext, objects: PendingObject[])
       if (o && x.creditNoteID && String(x.status) !== "DELETED") known.set(o.id, x.creditNoteID);
     }
   }
-  const send = live.filter((o) => {
+  let send = live.filter((o) => {
     const n = notes.get(o.id)!;
     const reason = !c.mappings ? "Map a default revenue account before credit notes are synced" : !invoices.has(n.invoiceId) ? "The credited invoice is not in Xero yet" : !contacts.has(n.customerId) ? "The customer is not in Xero yet" : null;
     if (reason) outcomes.push({ object: o, xeroId: null, error: reason });
@@ -241,29 +300,30 @@ export async function syncCreditNotes(c: ChunkContext, objects: PendingObject[])
   });
   if (!send.length) return outcomes;
   const productOf = await lineBooking(c.db, [...new Set([...lines.values()].map((l) => l.priceId).filter((p): p is string => !!p))]);
-  const body = {
-    creditNotes: send.map((o) => {
-      const n = notes.get(o.id)!;
-      return {
-        ...(known.has(o.id) ? { creditNoteID: known.get(o.id) } : {}),
-        type: "ACCRECCREDIT",
-        contact: { contactID: contacts.get(n.customerId) },
-        creditNoteNumber: n.creditNoteNumber,
-        date: n.issueDate,
-        currencyCode: n.currency,
-        lineAmountTypes: "Exclusive",
-        status: "AUTHORISED",
-        ...(known.has(o.id)
-          ? {}
-          : {
-              lineItems: n.lines.map((l) => {
-                const from = lines.get(l.invoiceLineId);
-                return { description: l.title, quantity: 1, unitAmount: amount(l.amount), ...bookingOf(c.mappings!, productOf, { priceId: from?.priceId ?? null, taxRateId: from?.taxRateId ?? null }) };
-              }),
+  const built = payloadsOf(send, outcomes, (o) => {
+    const n = notes.get(o.id)!;
+    return {
+      ...(known.has(o.id) ? { creditNoteID: known.get(o.id) } : {}),
+      type: "ACCRECCREDIT",
+      contact: { contactID: contacts.get(n.customerId) },
+      creditNoteNumber: n.creditNoteNumber,
+      date: n.issueDate,
+      currencyCode: n.currency,
+      lineAmountTypes: "Exclusive",
+      status: "AUTHORISED",
+      ...(known.has(o.id)
+        ? {}
+        : {
+            lineItems: n.lines.map((l) => {
+              const from = lines.get(l.invoiceLineId);
+              return { description: l.title, quantity: 1, unitAmount: wireNumber(`Credit line ${l.title}'s amount`, l.amount, UNIT_DECIMALS), ...bookingOf(c.mappings!, productOf, { priceId: from?.priceId ?? null, taxRateId: from?.taxRateId ?? null }) };
             }),
-      };
-    }),
-  } as unknown as Arg<"updateOrCreateCreditNotes", 1>;
+          }),
+    };
+  });
+  if (!built.sent.length) return outcomes;
+  send = built.sent;
+  const body = { creditNotes: built.payloads } as unknown as Arg<"updateOrCreateCreditNotes", 1>;
   const key = await idempotencyKey(c.entity, "credit_notes.save", send.map((o) => `${o.id}:${notes.get(o.id)!.rev}:${known.get(o.id) ?? ""}`), body);
   const answer = await callXero(c.env, c.entity, (api, tenant) => api.updateOrCreateCreditNotes(tenant, body, false, 4, key));
   for (const [i, object] of send.entries()) {
@@ -295,17 +355,18 @@ export async function syncPayments(c: ChunkContext, objects: PendingObject[]): P
   const outcomes: Outcome[] = [];
   const invoices = await syncedXeroIds(c.db, "invoice", objects.map((o) => o.id));
   const loaded = new Map<string, StoredInvoice>();
-  for (const o of objects) {
-    const found = await loadInvoice(c.db, o.id);
-    if (found && invoices.has(o.id)) loaded.set(o.id, found.invoice);
-    else outcomes.push({ object: o, xeroId: o.xeroId, error: found ? "The invoice is not in Xero yet" : "The invoice no longer exists" });
+  const found = await Promise.all(objects.map((o) => loadInvoice(c.db, o.id)));
+  for (const [i, o] of objects.entries()) {
+    const one = found[i];
+    if (one && invoices.has(o.id)) loaded.set(o.id, one.invoice);
+    else outcomes.push({ object: o, xeroId: o.xeroId, error: one ? "The invoice is not in Xero yet" : "The invoice no longer exists" });
   }
   const live = objects.filter((o) => loaded.has(o.id));
   if (!live.length) return outcomes;
   // What Xero already has as paid (payments sent before, or made in Xero): only the difference is booked.
   const inXero = await callXero(c.env, c.entity, (api, tenant) => api.getInvoices(tenant, undefined, undefined, undefined, live.map((o) => invoices.get(o.id)!)));
   const paidInXero = new Map((inXero.invoices ?? []).map((i) => [i.invoiceID!, String(i.amountPaid ?? 0)]));
-  const send: { object: PendingObject; due: string }[] = [];
+  let send: { object: PendingObject; due: string }[] = [];
   for (const object of live) {
     const inv = loaded.get(object.id)!;
     const due = subtractMoney(inv.amountPaid, paidInXero.get(invoices.get(object.id)!) ?? "0", inv.currency);
@@ -315,9 +376,16 @@ export async function syncPayments(c: ChunkContext, objects: PendingObject[]): P
   }
   if (!send.length) return outcomes;
   const today = new Date().toISOString().slice(0, 10);
-  const body = {
-    payments: send.map(({ object, due }) => ({ invoice: { invoiceID: invoices.get(object.id) }, account: { code: c.mappings!.paymentAccount }, amount: amount(due), date: today, reference: `Kontor ${loaded.get(object.id)!.invoiceNumber}` })),
-  } as unknown as Arg<"createPayments", 1>;
+  const built = payloadsOf(send.map((s) => s.object), outcomes, (object) => ({
+    invoice: { invoiceID: invoices.get(object.id) },
+    account: { code: c.mappings!.paymentAccount },
+    amount: wireNumber("The payment", send.find((s) => s.object === object)!.due, AMOUNT_DECIMALS),
+    date: today,
+    reference: `Kontor ${loaded.get(object.id)!.invoiceNumber}`,
+  }));
+  send = send.filter((s) => built.sent.includes(s.object));
+  if (!send.length) return outcomes;
+  const body = { payments: built.payloads } as unknown as Arg<"createPayments", 1>;
   const key = await idempotencyKey(c.entity, "payments.create", send.map(({ object, due }) => `${object.id}:${loaded.get(object.id)!.rev}:${due}`), body);
   const answer = await callXero(c.env, c.entity, (api, tenant) => api.createPayments(tenant, body, false, key));
   send.forEach(({ object }, i) => {

@@ -11,6 +11,8 @@ export const SYNC_ORDER: SyncObjectType[] = ["contact", "invoice", "credit_note"
 
 export interface XeroSyncMessage {
   entityId: string;
+  /** Look objects up before writing: this message carries on from one that may have lost an answer. */
+  lookup?: boolean;
 }
 
 const PENDING_SQL = `INSERT INTO sync_objects (provider, object_type, object_id, state, updated_at)
@@ -22,12 +24,14 @@ export function markSyncPending(changes: ChangeSet, type: SyncObjectType, id: st
   changes.add(changes.db.prepare(PENDING_SQL).bind(type, id, changes.at));
 }
 
-/** Ask the sync queue to work through the entity's PENDING objects (best effort: the rows are the truth). */
-export async function requestSync(env: Env, entityId: string, delaySeconds = 0): Promise<void> {
-  if (!env.XERO_SYNC) return;
+/** Ask the sync queue to work through the entity's PENDING objects (best effort: the rows are the truth). Whether it was sent. */
+export async function requestSync(env: Env, entityId: string, delaySeconds = 0, lookup = false): Promise<boolean> {
+  if (!env.XERO_SYNC) return false;
   try {
-    await env.XERO_SYNC.send({ entityId }, delaySeconds ? { delaySeconds } : undefined);
+    await env.XERO_SYNC.send({ entityId, ...(lookup ? { lookup } : {}) } satisfies XeroSyncMessage, delaySeconds ? { delaySeconds } : undefined);
+    return true;
   } catch (error) {
     console.error("xero sync: could not enqueue", entityId, error);
+    return false;
   }
 }
