@@ -19,6 +19,11 @@ export interface ActionContext {
   beforeCommit?: (changes: ChangeSet, result: unknown) => void | Promise<void>;
   /** Called with the committed events (a route and the cron hand them to the EntityRoom). */
   publish?: (events: EntityEvent[]) => void | Promise<void>;
+  /**
+   * Set by `commit` when a committed batch put objects in line for an integration (its counted
+   * statements changed rows: db/changes.ts addCounted). A route asks the sync queue only then.
+   */
+  marked?: { sync: boolean };
 }
 
 /** Who a principal acts as in events and audit rows. */
@@ -37,6 +42,7 @@ export const changeSetOf = (ctx: ActionContext, actor: Actor = ctx.actor) => new
 export async function commit<T>(ctx: ActionContext, changes: ChangeSet, result: T): Promise<T> {
   await ctx.beforeCommit?.(changes, result);
   const events = await changes.commit();
+  if (ctx.marked && changes.countedChanges > 0) ctx.marked.sync = true;
   await ctx.publish?.(events);
   return changes.resolve(result);
 }
