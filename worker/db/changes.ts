@@ -143,6 +143,12 @@ export class ChangeSet {
     return this.claims.some((c) => c.token === value) ? this.claimed(value) : value;
   }
 
+  /** The printf format and counter of a number this batch claims, for a statement rendered once (a template). */
+  claimOf(token: string): { format: string; counter: string } | null {
+    const claim = this.claims.find((c) => c.token === token);
+    return claim ? { format: `${claim.prefix.replaceAll("%", "%%")}%0${claim.width}d`, counter: claim.counter } : null;
+  }
+
   /** `value` with every claimed number in place of its token (after commit). */
   resolve<T>(value: T): T {
     if (!this.claims.length) return value;

@@ -1,7 +1,7 @@
 // Invoices of one entity: loading, the API view, and the rows of each change.
-import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { ChangeSet } from "./changes.ts";
-import { allOf, orm, rawColumns } from "./orm.ts";
+import { allOf, orm, placeholders, rawColumns, template } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
 import { creditNotes, customers, invoiceLines, invoices, merchant as merchantTable, taxRates } from "./schema/entity.ts";
 import { customerColumns, type Customer } from "./customers.ts";
@@ -218,6 +218,17 @@ export function insertInvoice(changes: ChangeSet, invoice: StoredInvoice) {
  */
 export function updateInvoice(changes: ChangeSet, before: StoredInvoice, after: StoredInvoice, options: { replaceLines?: boolean; code?: string; extraWhere?: SQL } = {}) {
   const { lines, id: _id, createdAt: _createdAt, ...row } = after;
+  const claim = row.invoiceNumber === null ? null : changes.claimOf(row.invoiceNumber);
+  if (claim && options.replaceLines && !options.extraWhere) {
+    // Finalize's write (a number claimed, the lines written anew): statements rendered once and bound.
+    changes.guard(
+      updateClaimedTemplate(changes.db, { ...row, numberFormat: claim.format, numberCounter: claim.counter, whereId: before.id, whereRev: before.rev, whereStatus: before.status }),
+      options.code ?? "rev_conflict",
+      `Invoice ${before.invoiceNumber ?? before.id} changed since revision ${before.rev}; reload and try again`,
+    );
+    changes.add(deleteLinesTemplate(changes.db, { invoiceId: before.id }), ...lines.map((l) => insertLineTemplate(changes.db, { ...l, invoiceId: before.id })));
+    return;
+  }
   changes.guard(
     changes.orm
       .update(invoices)
@@ -238,3 +249,16 @@ export function updateInvoice(changes: ChangeSet, before: StoredInvoice, after: 
     }
   }
 }
+
+const { id: _updateId, createdAt: _updateCreatedAt, invoiceNumber: _updateNumber, ...updatableColumns } = getTableColumns(invoices);
+const updateClaimedTemplate = template((d) =>
+  d
+    .update(invoices)
+    .set({
+      ...placeholders(Object.keys(updatableColumns) as (keyof typeof updatableColumns)[]),
+      invoiceNumber: sql`(SELECT printf(${sql.placeholder("numberFormat")}, value) FROM counters WHERE name = ${sql.placeholder("numberCounter")})`,
+    } as never)
+    .where(and(eq(invoices.id, sql.placeholder("whereId")), eq(invoices.rev, sql.placeholder("whereRev")), eq(invoices.status, sql.placeholder("whereStatus")))),
+);
+const deleteLinesTemplate = template((d) => d.delete(invoiceLines).where(eq(invoiceLines.invoiceId, sql.placeholder("invoiceId"))));
+const insertLineTemplate = template((d) => d.insert(invoiceLines).values(placeholders(Object.keys(getTableColumns(invoiceLines)) as (keyof typeof invoiceLines.$inferInsert)[]) as never));
