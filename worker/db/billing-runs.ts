@@ -1,8 +1,9 @@
 // Billing runs of one entity: the run rows, the schedules of a chunk, and the statements a chunk writes.
-// A chunk's invoices go in with INSERT … ON CONFLICT(billing_schedule_id, billing_key) DO NOTHING: the
-// unique key decides, never a read. Each invoice's lines, event and audit row are written only if the
-// invoice row with this attempt's fresh id exists at that point of the batch — that is, only by the
-// batch that created it — so a concurrent or repeated run writes nothing for an invoice it did not make.
+// A chunk's invoice.created events go in unless an invoice with the same (schedule, billing key) exists
+// at that point of the batch — the unique index decides, inside the batch, never a read — and the
+// invoice rows, lines and audit rows are then read out of the event rows this batch wrote (joined on
+// the attempt's fresh invoice ids), so a concurrent or repeated run writes nothing for an invoice it
+// did not make. UNIQUE(billing_schedule_id, billing_key) stays on the table as the last word.
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql } from "drizzle-orm";
 import type { Actor, EntityEvent } from "../../party/protocol.ts";
 import type { Chunk } from "../domain/billing-run-plan.ts";
@@ -252,9 +253,9 @@ export class RunBatch {
   }
 
   /**
-   * A run's invoice: inserted unless its key exists; its lines, event and audit row only if it was.
-   * The batch's invoices go in as four statements (invoices, lines, events, audit rows), each over a
-   * JSON array of rows (json_each): D1 pays per statement, and a chunk writes hundreds of rows.
+   * A run's invoice: written unless its key exists (event, invoice, lines, audit row). The batch's
+   * invoices go in as four statements over JSON arrays (json_each): D1 pays per statement, and a chunk
+   * writes hundreds of rows.
    */
   invoice(invoice: StoredInvoice) {
     this.invoices.push(invoice);
