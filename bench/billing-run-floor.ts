@@ -59,5 +59,5 @@ billingRunBench.post("/__bare/billing-floor", async (c) => {
     await db.batch(batch);
   }
   const elapsed = performance.now() - started;
-  return c.json({ invoices: invoices.length, lines: lines.length, ms: elapsed });
+  return c.json({ invoices: invoices.length, lines: lines.length, perBatch: INVOICES_PER_BATCH, ms: elapsed });
 });

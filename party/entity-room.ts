@@ -222,11 +222,13 @@ export class EntityRoom extends Server<Env> {
       const gap = await readEvents(db, this.broadcastSeq!, missing);
       fresh = [...gap, ...fresh];
     }
-    for (const event of fresh) {
+    // No socket: nothing to send (a billing run's thousands of events need no JSON then).
+    const sockets = this.ctx.getWebSockets();
+    for (const event of sockets.length ? fresh : []) {
       const message = JSON.stringify({ type: "event", ...event } satisfies ServerMessage);
       if (this.replaying.size === 0) {
         // Hot path: partyserver's iterator deserializes every socket's attachment; a plain fan-out does not.
-        for (const socket of this.ctx.getWebSockets()) {
+        for (const socket of sockets) {
           if (socket.readyState !== WebSocket.OPEN) continue;
           try {
             socket.send(message);

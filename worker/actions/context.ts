@@ -23,6 +23,11 @@ export interface ActionContext {
   publish?: (events: EntityEvent[]) => void | Promise<void>;
   /** Reads a route started alongside its credential check (worker/api/early-reads.ts). */
   early?: EarlyReads;
+  /**
+   * Set by `commit` when a committed batch put objects in line for an integration (its counted
+   * statements changed rows: db/changes.ts addCounted). A route asks the sync queue only then.
+   */
+  marked?: { sync: boolean };
 }
 
 /** Reads begun before the action ran; each is taken at most once (a retry reads afresh), or undefined. */
@@ -47,6 +52,7 @@ export const changeSetOf = (ctx: ActionContext, actor: Actor = ctx.actor) => new
 export async function commit<T>(ctx: ActionContext, changes: ChangeSet, result: T): Promise<T> {
   await ctx.beforeCommit?.(changes, result);
   const events = await changes.commit();
+  if (ctx.marked && changes.countedChanges > 0) ctx.marked.sync = true;
   await ctx.publish?.(events);
   return changes.resolve(result);
 }

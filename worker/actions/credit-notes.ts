@@ -1,6 +1,6 @@
 // Credit notes (API.md "credit notes"): the correction of a FINAL or SENT invoice, line by line, never
 // more than is left to credit; DRAFT → FINAL with its own gapless number and its PDF stored once.
-import { getMerchant, sellerOf } from "../db/merchant.ts";
+import { getMerchant, logoPngOf, sellerOf, type Merchant } from "../db/merchant.ts";
 import {
   alreadyCredited,
   claimCreditNoteNumber,
@@ -121,7 +121,8 @@ export async function create(ctx: ActionContext, input: CreateCreditNoteInput): 
 export async function finalize(ctx: ActionContext, id: string, documents: Documents): Promise<CreditNoteView> {
   const queued = Boolean(documents.queue);
   // The logo stays out of the batch's result (which is resolved through JSON): bytes kept aside.
-  let logoPng: Uint8Array | null = null;
+  // The logo is decoded only if the PDF is drawn here (no queue, or it refused): kept out of the batch's result.
+  let merchantOfPdf: Merchant | null = null;
   const finalized = await retryOn("rev_conflict", async () => {
     const before = await noteOr404(ctx.db, id);
     if (before.status !== "DRAFT") throw new DomainError("invalid_state", `Only a DRAFT credit note can be finalized (it is ${before.status})`);
@@ -140,21 +141,21 @@ export async function finalize(ctx: ActionContext, id: string, documents: Docume
     const view = creditNoteView(after, invoice.invoiceNumber);
     markSyncPending(changes, "credit_note", id);
     changes.record({ kind: "credit_note.finalized", subject: { type: "credit_note", id }, data: { creditNote: view }, before: { rev: before.rev, status: before.status }, after: view });
-    logoPng = sellerOf(merchant).logoPng;
+    merchantOfPdf = merchant;
     // Queued: the answer is this batch's, and so is the Idempotency-Key record of it.
     if (queued) return commit({ ...ctx, beforeCommit: ctx.beforeCommit && ((c, result) => ctx.beforeCommit!(c, (result as { view: unknown }).view)) }, changes, { note: after, view });
     // The Idempotency-Key record waits for the response with the PDF (below).
     return commit({ ...ctx, beforeCommit: undefined }, changes, { note: after, view });
   });
   if (queued && (await enqueueDocument(documents, { entityId: ctx.entity.id, kind: "credit_note", id }))) return finalized.view;
-  return attachPdf(queued ? { ...ctx, beforeCommit: undefined } : ctx, finalized.note, logoPng, documents.store);
+  return attachPdf(queued ? { ...ctx, beforeCommit: undefined } : ctx, finalized.note, merchantOfPdf ? logoPngOf(merchantOfPdf) : null, documents.store);
 }
 
 /** The documents queue's work for one credit note: draw and attach its PDF unless it has one. */
 export async function attachPdfOf(ctx: ActionContext, id: string, store: DocumentStore): Promise<void> {
   const note = await loadCreditNote(ctx.db, id);
   if (!note || note.pdfKey || !note.finalizedAt) return;
-  await attachPdf(ctx, note, sellerOf(await getMerchant(ctx.db, ctx.entity)).logoPng, store);
+  await attachPdf(ctx, note, logoPngOf(await getMerchant(ctx.db, ctx.entity)), store);
 }
 
 /** Draw a FINAL note's PDF, store it in R2 and record it — once (see invoices' attachPdf). */
@@ -181,7 +182,7 @@ export async function pdf(ctx: ActionContext, id: string, store: DocumentStore):
   let note = await noteOr404(ctx.db, id);
   if (!note.pdfKey && note.finalizedAt) {
     // Final, but the request that finalized it ended before its PDF was attached: attach it now.
-    await attachPdf(ctx, note, sellerOf(await getMerchant(ctx.db, ctx.entity)).logoPng, store);
+    await attachPdf(ctx, note, logoPngOf(await getMerchant(ctx.db, ctx.entity)), store);
     note = await noteOr404(ctx.db, id);
   }
   if (note.pdfKey) {

@@ -22,7 +22,7 @@ import {
   type MerchantSnapshot,
   type StoredInvoice,
 } from "../db/invoices.ts";
-import { getMerchant, sellerOf, type Merchant } from "../db/merchant.ts";
+import { bankDetailLines, getMerchant, logoPngOf, sellerOf, type Merchant } from "../db/merchant.ts";
 import { page, type Page } from "../db/paging.ts";
 import { outbox } from "../db/schema/entity.ts";
 import { taxRatesByIds, type TaxRate } from "../db/tax-rates.ts";
@@ -303,7 +303,6 @@ function customerSnapshot(customer: Customer): CustomerSnapshot {
 
 function merchantSnapshot(entity: EntityRecord, merchant: Merchant): MerchantSnapshot {
   const party = sellerParty(entity, merchant);
-  const seller = sellerOf(merchant);
   return {
     name: party.name,
     legalName: party.legalName,
@@ -312,7 +311,7 @@ function merchantSnapshot(entity: EntityRecord, merchant: Merchant): MerchantSna
     addressLines: party.addressLines,
     taxIds: party.taxIds,
     email: party.email,
-    bankDetails: seller.bankDetails,
+    bankDetails: bankDetailLines(merchant),
     brandColor: merchant.brandColor,
   };
 }
@@ -342,7 +341,8 @@ export const sellerFromSnapshot = (s: MerchantSnapshot, logoPng: Uint8Array | nu
 export async function finalize(ctx: ActionContext, id: string, documents: Documents): Promise<InvoiceView> {
   const queued = Boolean(documents.queue);
   // The logo stays out of the batch's result (which is resolved through JSON): bytes kept aside.
-  let logoPng: Uint8Array | null = null;
+  // The logo is decoded only if the PDF is drawn here (no queue, or it refused): kept out of the batch's result.
+  let merchantOfPdf: Merchant | null = null;
   const finalized = await retryOn("rev_conflict", async () => {
     const loaded = await loadForFinalize(ctx.db, id, ctx.entity);
     if (!loaded) throw notFound("Invoice");
@@ -376,21 +376,21 @@ export async function finalize(ctx: ActionContext, id: string, documents: Docume
     markSyncPending(changes, "contact", after.customerId);
     markSyncPending(changes, "invoice", id);
     changes.record({ kind: "invoice.finalized", subject: { type: "invoice", id }, data: { invoice: view }, before: { rev: before.rev, status: before.status }, after: view });
-    logoPng = sellerOf(merchant).logoPng;
+    merchantOfPdf = merchant;
     // Queued: the answer is this batch's, and so is the Idempotency-Key record of it.
     if (queued) return commit({ ...ctx, beforeCommit: ctx.beforeCommit && ((c, result) => ctx.beforeCommit!(c, (result as { view: unknown }).view)) }, changes, { invoice: after, view });
     // The Idempotency-Key record waits for the response with the PDF (below).
     return commit({ ...ctx, beforeCommit: undefined }, changes, { invoice: after, view });
   });
   if (queued && (await enqueueDocument(documents, { entityId: ctx.entity.id, kind: "invoice", id }))) return finalized.view;
-  return attachPdf(queued ? { ...ctx, beforeCommit: undefined } : ctx, finalized.invoice, logoPng, documents.store);
+  return attachPdf(queued ? { ...ctx, beforeCommit: undefined } : ctx, finalized.invoice, merchantOfPdf ? logoPngOf(merchantOfPdf) : null, documents.store);
 }
 
 /** The documents queue's work for one invoice: draw and attach its PDF unless it has one (a retry, GET /pdf first). */
 export async function attachPdfOf(ctx: ActionContext, id: string, store: DocumentStore): Promise<void> {
   const found = await loadInvoice(ctx.db, id);
   if (!found || found.invoice.pdfKey || !found.invoice.finalizedAt || !found.invoice.merchantSnapshot) return;
-  await attachPdf(ctx, found.invoice, sellerOf(await getMerchant(ctx.db, ctx.entity)).logoPng, store);
+  await attachPdf(ctx, found.invoice, logoPngOf(await getMerchant(ctx.db, ctx.entity)), store);
 }
 
 /**
@@ -536,7 +536,7 @@ async function pdfOf(ctx: ActionContext, invoice: StoredInvoice, credited: strin
   if (!invoice.pdfKey && invoice.finalizedAt && invoice.merchantSnapshot && invoice.customerSnapshot) {
     // Final, but the request that finalized it ended before its PDF was attached: attach it now.
     const merchant = await getMerchant(ctx.db, ctx.entity);
-    await attachPdf(ctx, invoice, sellerOf(merchant).logoPng, store);
+    await attachPdf(ctx, invoice, logoPngOf(merchant), store);
     invoice = (await invoiceOr404(ctx.db, invoice.id)).invoice; // the PDF recorded first (this or a concurrent one)
   }
   if (invoice.pdfKey) {

@@ -36,6 +36,7 @@ export function actionContext(c: Context<AppEnv>, status: number = 200): ActionC
     beforeCommit: (changes, result) => rememberIdempotent(c, changes, status, result),
     publish: publisher(c, c.env, scope.entity),
     early: scope.early,
+    marked: { sync: false },
   };
 }
 
@@ -68,6 +69,8 @@ export async function read<T>(c: Context<AppEnv>, run: (ctx: ActionContext) => P
 /** After an action that may have marked objects PENDING for Xero: ask the sync queue to send them. */
 export async function synced<T>(env: Env, ctx: ActionContext, action: Promise<T>): Promise<T> {
   const result = await action;
+  // Nothing marked (the entity is not connected): no message, and no pass for the consumer to run.
+  if (ctx.marked?.sync === false) return result;
   await requestSync(env, ctx.entity.id);
   return result;
 }

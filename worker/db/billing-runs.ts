@@ -1,15 +1,16 @@
 // Billing runs of one entity: the run rows, the schedules of a chunk, and the statements a chunk writes.
-// A chunk's invoices go in with INSERT … ON CONFLICT(billing_schedule_id, billing_key) DO NOTHING: the
-// unique key decides, never a read. Each invoice's lines, event and audit row are written only if the
-// invoice row with this attempt's fresh id exists at that point of the batch — that is, only by the
-// batch that created it — so a concurrent or repeated run writes nothing for an invoice it did not make.
+// A chunk's invoice.created events go in unless an invoice with the same (schedule, billing key) exists
+// at that point of the batch — the unique index decides, inside the batch, never a read — and the
+// invoice rows, lines and audit rows are then read out of the event rows this batch wrote (joined on
+// the attempt's fresh invoice ids), so a concurrent or repeated run writes nothing for an invoice it
+// did not make. UNIQUE(billing_schedule_id, billing_key) stays on the table as the last word.
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, lte, sql } from "drizzle-orm";
 import type { Actor, EntityEvent } from "../../party/protocol.ts";
 import type { Chunk } from "../domain/billing-run-plan.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import type { QuoteLine } from "../domain/quote.ts";
 import { newId } from "../lib/crypto.ts";
-import { bounded, type ChangeSet } from "./changes.ts";
+import { bounded, EVENT_MAX_BYTES, type ChangeSet } from "./changes.ts";
 import type { Customer } from "./customers.ts";
 import { invoiceView, type StoredInvoice } from "./invoices.ts";
 import { allOf, orm, statementOf } from "./orm.ts";
@@ -140,6 +141,76 @@ const LINE_COLUMNS = ["invoice_id", ...Object.values(lineColumns).map((c) => c.n
 const LINE_KEYS = Object.keys(lineColumns) as (keyof typeof lineColumns)[];
 const INVOICE_COLUMNS = Object.entries(getTableColumns(invoices)).map(([key, column]) => ({ key, name: column.name }));
 
+/** What a run's invoice sends beside its event: the audit id, the row's fields the view lacks, each line's position and minor units. */
+interface RunInvoiceExtra {
+  id: string;
+  a: string;
+  k: string | null;
+  r: string | null;
+  t: string | null;
+  pk: string | null;
+  l: [number, number][];
+  v?: unknown;
+}
+
+/**
+ * The invoices this batch's events were written for: each extra (`x`) with the invoice view (`v`),
+ * read from its event (or given beside it when the event is bounded).
+ */
+const MADE = `(SELECT j.value AS x, coalesce(j.value -> 'v', e.data -> 'invoice') AS v FROM json_each(?) j JOIN events e ON e.subject_id = j.value ->> 'id' AND e.kind = 'invoice.created' AND e.subject_type = 'invoice')`;
+
+/** Each invoice column from the view (db/invoices.ts invoiceView) and the extra: a column added to the table fails to compile here. */
+const INVOICE_FROM_VIEW: Record<keyof typeof invoices.$inferSelect, string> = {
+  id: "v ->> 'id'",
+  invoiceNumber: "v ->> 'invoiceNumber'",
+  customerId: "v ->> 'customerId'",
+  currency: "v ->> 'currency'",
+  status: "v ->> 'status'",
+  paymentStatus: "v ->> 'paymentStatus'",
+  amountPaid: "v ->> 'amountPaid'",
+  issueDate: "v ->> 'issueDate'",
+  dueDate: "v ->> 'dueDate'",
+  subtotal: "v ->> 'subtotal'",
+  tax: "v ->> 'tax'",
+  total: "v ->> 'total'",
+  taxSummary: "v ->> 'taxSummary'",
+  notes: "v ->> 'notes'",
+  customerSnapshot: "v ->> 'customer'",
+  merchantSnapshot: "v ->> 'merchant'",
+  billingScheduleId: "v ->> 'billingScheduleId'",
+  billingPeriodStart: "v ->> '$.billingPeriod.start'",
+  billingPeriodEnd: "v ->> '$.billingPeriod.end'",
+  publicToken: "x ->> 't'",
+  pdfKey: "x ->> 'pk'",
+  pdfSha256: "v ->> 'pdfSha256'",
+  finalizedAt: "v ->> 'finalizedAt'",
+  sentAt: "v ->> 'sentAt'",
+  voidedAt: "v ->> 'voidedAt'",
+  createdAt: "v ->> 'createdAt'",
+  updatedAt: "v ->> 'updatedAt'",
+  rev: "v ->> 'rev'",
+  billingKey: "x ->> 'k'",
+  billingRunId: "x ->> 'r'",
+};
+
+/** Each line column from the view's line (`l`) and the extra's [position, amountMinor] at the line's index. */
+const LINE_FROM_VIEW: Record<(typeof LINE_KEYS)[number], string> = {
+  id: "l.value ->> 'id'",
+  position: "x ->> ('$.l[' || l.key || '][0]')",
+  title: "l.value ->> 'title'",
+  description: "l.value ->> 'description'",
+  quantity: "l.value ->> 'quantity'",
+  rate: "l.value ->> 'rate'",
+  amount: "l.value ->> 'amount'",
+  amountMinor: "x ->> ('$.l[' || l.key || '][1]')",
+  taxRateId: "l.value ->> 'taxRateId'",
+  taxRate: "l.value ->> 'taxRate'",
+  tax: "l.value ->> 'tax'",
+  priceId: "l.value ->> 'priceId'",
+  servicePeriodStart: "l.value ->> '$.servicePeriod.start'",
+  servicePeriodEnd: "l.value ->> '$.servicePeriod.end'",
+};
+
 /** A set of statements for one batch, with the positions of the events whose RETURNING seq says they were written. */
 export class RunBatch {
   readonly statements: D1PreparedStatement[] = [];
@@ -182,9 +253,9 @@ export class RunBatch {
   }
 
   /**
-   * A run's invoice: inserted unless its key exists; its lines, event and audit row only if it was.
-   * The batch's invoices go in as four statements (invoices, lines, events, audit rows), each over a
-   * JSON array of rows (json_each): D1 pays per statement, and a chunk writes hundreds of rows.
+   * A run's invoice: written unless its key exists (event, invoice, lines, audit row). The batch's
+   * invoices go in as four statements over JSON arrays (json_each): D1 pays per statement, and a chunk
+   * writes hundreds of rows.
    */
   invoice(invoice: StoredInvoice) {
     this.invoices.push(invoice);
@@ -192,31 +263,55 @@ export class RunBatch {
 
   private readonly invoices: StoredInvoice[] = [];
 
+  /** The invoice.created data of each invoice of the batch, as the events carry it (kept for commit's answer). */
+  private readonly createdData = new Map<string, unknown>();
+
+  /**
+   * The invoice's JSON crosses to D1 once, as its event's data: the event goes in first, unless an
+   * invoice with its schedule and key exists (the unique index decides, in the batch's transaction);
+   * the invoice row, its lines and the audit row are then read out of the event row just written
+   * (the invoice's fresh id is its subject), so only this batch's own events yield rows. An event too
+   * large to carry the whole invoice (bounded) is given the view beside it (`v`).
+   */
   private invoiceStatements(): D1PreparedStatement[] {
     if (!this.invoices.length) return [];
-    const rows = JSON.stringify(this.invoices.map(({ lines: _lines, ...row }) => row));
-    const lines = JSON.stringify(this.invoices.flatMap((inv) => inv.lines.map((l) => ({ ...l, invoiceId: inv.id }))));
-    const events = JSON.stringify(
-      this.invoices.map((inv) => {
-        const view = invoiceView(inv, "0", null);
-        return { id: inv.id, auditId: newId("aud"), data: bounded({ invoice: view, billingRunId: inv.billingRunId }) };
-      }),
-    );
-    const made = (path: string) => `EXISTS (SELECT 1 FROM invoices i WHERE i.id = j.value ->> '${path}')`;
+    const events: string[] = [];
+    const extras: RunInvoiceExtra[] = [];
+    for (const inv of this.invoices) {
+      const view = invoiceView(inv, "0", null);
+      let data: unknown = { invoice: view, billingRunId: inv.billingRunId };
+      let json = JSON.stringify(data);
+      const whole = json.length <= EVENT_MAX_BYTES;
+      if (!whole) json = JSON.stringify((data = bounded(data)));
+      this.createdData.set(inv.id, data);
+      events.push(`{"id":${JSON.stringify(inv.id)},"s":${JSON.stringify(inv.billingScheduleId)},"k":${JSON.stringify(inv.billingKey)},"d":${json}}`);
+      extras.push({
+        id: inv.id,
+        a: newId("aud"),
+        k: inv.billingKey,
+        r: inv.billingRunId,
+        t: inv.publicToken,
+        pk: inv.pdfKey,
+        l: inv.lines.map((l) => [l.position, l.amountMinor]),
+        ...(whole ? {} : { v: view }),
+      });
+    }
     const actor = JSON.stringify(this.actor);
+    const extrasJson = JSON.stringify(extras);
     return [
+      // RETURNING only the seq and the subject: the data is what this batch sent (createdData).
       this.db
-        .prepare(`INSERT INTO invoices (${INVOICE_COLUMNS.map((c) => c.name).join(", ")}) SELECT ${INVOICE_COLUMNS.map((c) => `j.value ->> '${c.key}'`).join(", ")} FROM json_each(?) j WHERE true ON CONFLICT (billing_schedule_id, billing_key) DO NOTHING`)
-        .bind(rows),
+        .prepare(
+          `INSERT INTO events (${EVENT_COLUMNS}) SELECT 'invoice.created', 'invoice', j.value ->> 'id', ?, json(j.value -> 'd'), ? FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.billing_schedule_id = j.value ->> 's' AND i.billing_key = j.value ->> 'k') RETURNING seq, subject_id`,
+        )
+        .bind(actor, this.at, `[${events.join(",")}]`),
+      this.db.prepare(`INSERT INTO invoices (${INVOICE_COLUMNS.map((c) => c.name).join(", ")}) SELECT ${INVOICE_COLUMNS.map((c) => INVOICE_FROM_VIEW[c.key as keyof typeof INVOICE_FROM_VIEW]).join(", ")} FROM ${MADE}`).bind(extrasJson),
       this.db
-        .prepare(`INSERT INTO invoice_lines (${LINE_COLUMNS.join(", ")}) SELECT j.value ->> 'invoiceId', ${LINE_KEYS.map((k) => `j.value ->> '${k}'`).join(", ")} FROM json_each(?) j WHERE ${made("invoiceId")}`)
-        .bind(lines),
+        .prepare(`INSERT INTO invoice_lines (${LINE_COLUMNS.join(", ")}) SELECT v ->> 'id', ${LINE_KEYS.map((k) => LINE_FROM_VIEW[k]).join(", ")} FROM ${MADE}, json_each(v, '$.lines') l`)
+        .bind(extrasJson),
       this.db
-        .prepare(`INSERT INTO events (${EVENT_COLUMNS}) SELECT 'invoice.created', 'invoice', j.value ->> 'id', ?, json(j.value -> 'data'), ? FROM json_each(?) j WHERE ${made("id")} RETURNING seq, subject_id, data`)
-        .bind(actor, this.at, events),
-      this.db
-        .prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT j.value ->> 'auditId', ?, ?, 'invoice.created', 'invoice', j.value ->> 'id', NULL, json(j.value -> 'data' -> 'invoice'), NULL FROM json_each(?) j WHERE ${made("id")}`)
-        .bind(this.at, actor, events),
+        .prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT x ->> 'a', ?, ?, 'invoice.created', 'invoice', v ->> 'id', NULL, json(v), NULL FROM ${MADE}`)
+        .bind(this.at, actor, extrasJson),
     ];
   }
 
@@ -279,12 +374,13 @@ export class RunBatch {
     if (statements.length === 0) return [];
     const results = await this.db.batch(statements);
     const out: EntityEvent[] = [];
-    const returned = (position: number, kind: string, type: string) => {
-      for (const row of (results[position]?.results ?? []) as { seq: number; subject_id: string; data: string }[]) {
-        out.push({ seq: row.seq, kind, subject: { type, id: row.subject_id }, actor: this.actor, at: this.at, data: JSON.parse(row.data) });
+    const returned = (position: number, kind: string, type: string, dataOf?: Map<string, unknown>) => {
+      for (const row of (results[position]?.results ?? []) as { seq: number; subject_id: string; data?: string }[]) {
+        const data = dataOf ? dataOf.get(row.subject_id) : JSON.parse(row.data as string);
+        out.push({ seq: row.seq, kind, subject: { type, id: row.subject_id }, actor: this.actor, at: this.at, data: data as Record<string, unknown> });
       }
     };
-    if (invoiceRows.length) returned(2, "invoice.created", "invoice");
+    if (invoiceRows.length) returned(0, "invoice.created", "invoice", this.createdData);
     if (completionRows.length) returned(invoiceRows.length + 1, "billing_schedule.completed", "billing_schedule");
     for (const { position, kind, subject, data } of this.events) {
       const row = results[bulk.length + position]?.results?.[0] as { seq: number; data: string } | undefined;

@@ -70,6 +70,9 @@ export class ChangeSet {
   private readonly guards: { code: string; message: string }[] = [];
   private idempotency: IdempotencyRecord | null = null;
   private readonly claims: Claim[] = [];
+  private readonly counted: number[] = [];
+  /** Rows the `addCounted` statements changed, once committed. */
+  countedChanges = 0;
 
   constructor(db: D1Database, actor: Actor, requestId: string | null, at = new Date().toISOString()) {
     this.db = db;
@@ -90,6 +93,12 @@ export class ChangeSet {
   add(...statements: Statement[]): this {
     for (const s of statements) this.statements.push(this.statement(s));
     return this;
+  }
+
+  /** A statement whose changed rows the caller wants to know after the commit (`countedChanges`). */
+  addCounted(statement: Statement): this {
+    this.counted.push(this.statements.length);
+    return this.add(statement);
   }
 
   /** Run `statement`; if it changed exactly zero rows, abort the batch with `code` (a 409 by default). */
@@ -132,6 +141,12 @@ export class ChangeSet {
   /** A column value that may be a claimed number's token: its SQL then, else the value as it is. */
   claimedOr(value: string): string | SQL {
     return this.claims.some((c) => c.token === value) ? this.claimed(value) : value;
+  }
+
+  /** The printf format and counter of a number this batch claims, for a statement rendered once (a template). */
+  claimOf(token: string): { format: string; counter: string } | null {
+    const claim = this.claims.find((c) => c.token === token);
+    return claim ? { format: `${claim.prefix.replaceAll("%", "%%")}%0${claim.width}d`, counter: claim.counter } : null;
   }
 
   /** `value` with every claimed number in place of its token (after commit). */
@@ -208,6 +223,7 @@ export class ChangeSet {
     } catch (error) {
       throw translateBatchError(error, this.guards);
     }
+    this.countedChanges = this.counted.reduce((n, position) => n + (results[position]?.meta?.changes ?? 0), 0);
     for (const claim of this.claims) {
       const row = results[claim.position]?.results?.[0] as { value: number } | undefined;
       if (!row) throw new Error(`counter ${claim.counter} returned no value`);

@@ -77,8 +77,23 @@ export function putMerchant(changes: ChangeSet, before: Merchant, input: Omit<Me
 /** The seller block of a PDF, from the merchant details. */
 export function sellerOf(merchant: Merchant) {
   const a = merchant.address;
+  const bankLines = bankDetailLines(merchant);
+  return {
+    name: merchant.displayName,
+    legalName: merchant.legalName,
+    addressLines: a ? addressLines(a) : [],
+    taxIds: merchant.taxRegistrations.map((r) => `${r.type ?? "Tax ID"} ${r.taxId}`),
+    email: merchant.email,
+    brandColor: merchant.brandColor,
+    logoPng: logoPngOf(merchant),
+    bankDetails: bankLines,
+  };
+}
+
+/** The merchant's bank details as the lines a document prints. */
+export function bankDetailLines(merchant: Pick<Merchant, "bankDetails">): string[] {
   const bank = merchant.bankDetails;
-  const bankLines = bank
+  return bank
     ? [
         bank.bankName,
         bank.accountName && `Account name: ${bank.accountName}`,
@@ -89,14 +104,9 @@ export function sellerOf(merchant: Merchant) {
         bank.routingNumber && `Routing: ${bank.routingNumber}`,
       ].filter((x): x is string => Boolean(x))
     : [];
-  return {
-    name: merchant.displayName,
-    legalName: merchant.legalName,
-    addressLines: a ? addressLines(a) : [],
-    taxIds: merchant.taxRegistrations.map((r) => `${r.type ?? "Tax ID"} ${r.taxId}`),
-    email: merchant.email,
-    brandColor: merchant.brandColor,
-    logoPng: merchant.logo ? Uint8Array.from(atob(merchant.logo.slice(merchant.logo.indexOf(",") + 1)), (ch) => ch.charCodeAt(0)) : null,
-    bankDetails: bankLines,
-  };
+}
+
+/** The merchant's logo as PNG bytes (its data URL decoded), or null. */
+export function logoPngOf(merchant: Pick<Merchant, "logo">): Uint8Array | null {
+  return merchant.logo ? Uint8Array.from(atob(merchant.logo.slice(merchant.logo.indexOf(",") + 1)), (ch) => ch.charCodeAt(0)) : null;
 }

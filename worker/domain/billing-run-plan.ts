@@ -24,7 +24,7 @@ export const CHUNK_SCHEDULES = 100;
  */
 export const ROW_BUDGET = 600;
 /** Invoices per D1 batch inside a chunk: each invoice with its lines, event and audit row is atomic anyway. */
-export const INVOICES_PER_BATCH = 25;
+export const INVOICES_PER_BATCH = 100;
 
 export interface Chunk {
   index: number;

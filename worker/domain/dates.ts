@@ -55,13 +55,20 @@ function writeParts(year: number, month: number, day: number): IsoDate {
 /** An IANA zone name the runtime knows ("Europe/Berlin"; also "UTC"). Offsets and abbreviations are not zones. */
 export function isValidTimeZone(value: unknown): value is string {
   if (typeof value !== "string" || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(value)) return false;
+  // An Intl formatter per check was a finalize's largest CPU cost after drizzle: zones are checked once.
+  const known = checkedZones.get(value);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat("en", { timeZone: value });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (checkedZones.size < 1000) checkedZones.set(value, valid);
+  return valid;
 }
+const checkedZones = new Map<string, boolean>();
 
 /** The date as a TZDate at midnight UTC (a calendar day to compute with, whatever the runtime's zone). */
 function readDate(date: IsoDate): TZDate {

@@ -21,7 +21,7 @@ const PENDING_SQL = `INSERT INTO sync_objects (provider, object_type, object_id,
 
 /** Add to `changes`: the object is PENDING for Xero, if the entity is connected to Xero. */
 export function markSyncPending(changes: ChangeSet, type: SyncObjectType, id: string) {
-  changes.add(changes.db.prepare(PENDING_SQL).bind(type, id, changes.at));
+  changes.addCounted(changes.db.prepare(PENDING_SQL).bind(type, id, changes.at));
 }
 
 /** Ask the sync queue to work through the entity's PENDING objects (best effort: the rows are the truth). Whether it was sent. */
