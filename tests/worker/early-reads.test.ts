@@ -42,6 +42,8 @@ describe("early reads — which routes, taken once", () => {
       ["POST", "/entities/acme-us/quotes/qte_x/accept"],
       ["GET", "/entities/acme-us/quotes/qte_x/pdf"],
       ["GET", "/entities/acme-us/customers/cus_x"],
+      ["GET", "/entities/acme-us/invoices/inv_x/finalize"],
+      ["POST", "/entities/acme-us/invoices/inv_x/send"],
     ] as const) {
       expect(startEarlyReads(contextOf(method, path), "acme-us", SESSION), `${method} ${path}`).toBeNull();
     }
@@ -65,6 +67,17 @@ describe("early reads — which routes, taken once", () => {
     expect(members?.map((m) => m.userId)).toContain("usr_approver");
     expect(early.members(US.id)).toBeUndefined();
     await early.quote(quoteId);
+  });
+
+  it("a finalize reads its invoice's rows once; nothing else is read for it", async () => {
+    rememberEntity("acme-us", US);
+    const early = startEarlyReads(contextOf("POST", "/entities/acme-us/invoices/inv_us_demo1/finalize"), "acme-us", SESSION)!;
+    expect(early.quote("inv_us_demo1")).toBeUndefined();
+    expect(early.members(US.id)).toBeUndefined();
+    expect(early.finalize("inv_other")).toBeUndefined();
+    const rows = await early.finalize("inv_us_demo1");
+    expect(rows?.[0]?.[0]).toMatchObject({ id: "inv_us_demo1" });
+    expect(early.finalize("inv_us_demo1")).toBeUndefined();
   });
 
   it("what was read from one entity's database is never granted to a request for another", () => {

@@ -6,6 +6,7 @@ import type { Actor, EntityEvent } from "../../party/protocol.ts";
 import { ChangeSet } from "../db/changes.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { entityMembers } from "../db/control.ts";
+import type { FinalizeRows } from "../db/invoices.ts";
 import type { loadQuoteForView } from "../db/quote-view.ts";
 import type { EntityRecord, Principal } from "../env.ts";
 
@@ -34,6 +35,7 @@ export interface ActionContext {
 export interface EarlyReads {
   quote(id: string): Promise<Awaited<ReturnType<typeof loadQuoteForView>>> | undefined;
   members(entityId: string): Promise<Awaited<ReturnType<typeof entityMembers>>> | undefined;
+  finalize(invoiceId: string): Promise<FinalizeRows> | undefined;
 }
 
 /** Who a principal acts as in events and audit rows. */

@@ -344,7 +344,7 @@ export async function finalize(ctx: ActionContext, id: string, documents: Docume
   // The logo is decoded only if the PDF is drawn here (no queue, or it refused): kept out of the batch's result.
   let merchantOfPdf: Merchant | null = null;
   const finalized = await retryOn("rev_conflict", async () => {
-    const loaded = await loadForFinalize(ctx.db, id, ctx.entity);
+    const loaded = await loadForFinalize(ctx.db, id, ctx.entity, ctx.early?.finalize(id));
     if (!loaded) throw notFound("Invoice");
     const { invoice: before, merchant, rates } = loaded;
     if (before.status !== "DRAFT") throw new DomainError("invalid_state", `Only a DRAFT invoice can be finalized (it is ${before.status})`);

@@ -1,4 +1,4 @@
-// Reads a quote route is sure to need, started while the credential is checked instead of after it.
+// Reads a quote route (or an invoice's finalize) is sure to need, started while the credential is checked instead of after it.
 // A quote action's first read (the quote with its view, and for submit the entity's members) otherwise
 // waits for the control plane to name the entity's database: two round trips in a row where one will
 // do. The database an entity lives in never changes, so this isolate remembers it from a request that
@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import type { EarlyReads } from "../actions/context.ts";
 import type { Credential } from "../credentials.ts";
 import { entityMembers } from "../db/control.ts";
+import { readForFinalize } from "../db/invoices.ts";
 import { loadQuoteForView } from "../db/quote-view.ts";
 import type { AppEnv, EntityRecord } from "../env.ts";
 
@@ -24,6 +25,8 @@ export function rememberEntity(idOrSlug: string, entity: EntityRecord) {
 
 /** The routes whose first read is the quote named in the path (each action starts with loadForView). */
 const QUOTE_ROUTE = /\/entities\/[^/]+\/quotes\/([^/]+)(?:\/(submit|withdraw|publish|archive|unarchive))?$/;
+/** A finalize starts with its one read batch of the invoice, its lines, customer, merchant and rates. */
+const FINALIZE_ROUTE = /\/entities\/[^/]+\/invoices\/([^/]+)\/finalize$/;
 
 interface Started extends EarlyReads {
   entityId: string;
@@ -36,15 +39,19 @@ export function startEarlyReads(c: Context<AppEnv>, idOrSlug: string, credential
   // A credential not even of this environment's shape is refused without a query: no read for it either.
   const token = "session" in credential ? credential.session : credential.apiKey;
   if (!entity || !token.startsWith(`${"session" in credential ? "ks" : "kk"}_${c.env.ENVIRONMENT}_`)) return null;
-  const match = QUOTE_ROUTE.exec(new URL(c.req.url).pathname);
+  const path = new URL(c.req.url).pathname;
+  const db = c.env[entity.binding as keyof typeof c.env] as D1Database | undefined;
+  if (!db || typeof db.prepare !== "function") return null;
+  const finalizing = c.req.method === "POST" ? FINALIZE_ROUTE.exec(path) : null;
+  if (finalizing) return finalizeRead(entity, db, finalizing[1]!);
+  const match = QUOTE_ROUTE.exec(path);
   if (!match) return null;
   const [, quoteId, verb] = match;
   if ((verb === undefined) !== (c.req.method === "GET")) return null;
-  const db = c.env[entity.binding as keyof typeof c.env] as D1Database | undefined;
-  if (!db || typeof db.prepare !== "function") return null;
-  let quote: ReturnType<EarlyReads["quote"]> = quiet(loadQuoteForView(db, quoteId));
+  let quote: ReturnType<EarlyReads["quote"]> = quiet(loadQuoteForView(db, quoteId!));
   let members: ReturnType<EarlyReads["members"]> = verb === "submit" ? quiet(entityMembers(c.env.CONTROL, entity.id)) : undefined;
   return {
+    finalize: () => undefined,
     entityId: entity.id,
     binding: entity.binding,
     // Each is taken once: a retry after a lost guard must read afresh.
@@ -58,6 +65,22 @@ export function startEarlyReads(c: Context<AppEnv>, idOrSlug: string, credential
       if (entityId !== entity.id) return undefined;
       const taken = members;
       members = undefined;
+      return taken;
+    },
+  };
+}
+
+function finalizeRead(entity: { id: string; binding: string }, db: D1Database, invoiceId: string): Started {
+  let rows: ReturnType<EarlyReads["finalize"]> = quiet(readForFinalize(db, invoiceId));
+  return {
+    entityId: entity.id,
+    binding: entity.binding,
+    quote: () => undefined,
+    members: () => undefined,
+    finalize(id) {
+      if (id !== invoiceId) return undefined;
+      const taken = rows;
+      rows = undefined;
       return taken;
     },
   };

@@ -60,10 +60,14 @@ export async function loadInvoice(db: D1Database, id: string): Promise<{ invoice
  * What finalizing reads, in one round trip: the invoice and its lines, its customer, the merchant's
  * details and the tax rates its lines name (finalize then writes in one more).
  */
-export async function loadForFinalize(db: D1Database, id: string, entity: EntityRecord): Promise<{ invoice: StoredInvoice; customer: Customer | null; merchant: Merchant; rates: Map<string, TaxRate> } | null> {
+/** The rows a finalize reads, as D1 answers them (mapped by `loadForFinalize`, which needs the entity). */
+export type FinalizeRows = Record<string, unknown>[][];
+
+/** A finalize's one read batch (a route may start it alongside the credential check: api/early-reads.ts). */
+export async function readForFinalize(db: D1Database, id: string): Promise<FinalizeRows> {
   // Raw statements with each column's own mapping (orm.ts rawColumns): 30 finalizations at once were
   // paying more CPU for drizzle's query building and row mapping than for the read itself.
-  const [invoiceRows, lineRows, customerRows, merchantRows, rateRows] = (
+  return (
     await db.batch<Record<string, unknown>>([
       db.prepare(`SELECT ${FINALIZE.invoice.list} FROM invoices i WHERE i.id = ?`).bind(id),
       db.prepare(`SELECT ${FINALIZE.line.list} FROM invoice_lines l WHERE l.invoice_id = ?`).bind(id),
@@ -72,6 +76,15 @@ export async function loadForFinalize(db: D1Database, id: string, entity: Entity
       db.prepare(`SELECT ${FINALIZE.rate.list} FROM tax_rates t WHERE t.id IN (SELECT tax_rate_id FROM invoice_lines WHERE invoice_id = ?)`).bind(id),
     ])
   ).map((r) => r.results ?? []);
+}
+
+export async function loadForFinalize(
+  db: D1Database,
+  id: string,
+  entity: EntityRecord,
+  early?: Promise<FinalizeRows>,
+): Promise<{ invoice: StoredInvoice; customer: Customer | null; merchant: Merchant; rates: Map<string, TaxRate> } | null> {
+  const [invoiceRows, lineRows, customerRows, merchantRows, rateRows] = await (early ?? readForFinalize(db, id));
   if (!invoiceRows.length) return null;
   const row = FINALIZE.invoice.row(invoiceRows[0]);
   const lines = lineRows.map((l) => FINALIZE.line.row(l)).sort(byPosition);
