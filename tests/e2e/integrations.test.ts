@@ -195,6 +195,10 @@ describe("Xero integration (web)", () => {
     // The log in the other tab shows the invoice and its contact SYNCED.
     const entry = logPage.locator(`[data-testid="xero-sync-object"][data-type="invoice"][data-id="${draft.body.id}"]`);
     await expect.poll(() => entry.getAttribute("data-state"), POLL).toBe("SYNCED");
+    // Named as finance knows them: the invoice's number, the customer's name.
+    const number = (await apiCall<{ invoiceNumber: string }>(context, "GET", `/api/v1/entities/${ENTITY}/invoices/${draft.body.id}`)).body.invoiceNumber;
+    expect(await entry.locator('[data-testid="xero-sync-label"]').innerText()).toBe(number);
+    expect(await logPage.locator(`[data-testid="xero-sync-object"][data-type="contact"][data-id="${customer.id}"] [data-testid="xero-sync-label"]`).innerText()).toBe(customer.legalName);
     await expect.poll(() => logPage.locator(`[data-testid="xero-sync-object"][data-type="contact"][data-id="${customer.id}"]`).getAttribute("data-state"), POLL).toBe("SYNCED");
     for (const p of [page, logPage]) expect(await p.evaluate(() => (window as unknown as { __kept?: boolean }).__kept)).toBe(true);
     await screenshot(page, "invoice-in-xero");

@@ -23,7 +23,9 @@ describe("Xero sync — happy path", () => {
     const inv = await finalInvoice(finance, s);
     let status = await untilSettled(finance);
     expect(objectOf(status, "contact", s.customerId)).toMatchObject({ state: "SYNCED", error: null });
-    expect(objectOf(status, "invoice", inv.id)).toMatchObject({ state: "SYNCED", error: null, xeroId: expect.any(String) });
+    expect(objectOf(status, "invoice", inv.id)).toMatchObject({ state: "SYNCED", error: null, xeroId: expect.any(String), label: inv.invoiceNumber });
+    const customerName = (await finance.get(`${UK}/customers/${s.customerId}`)).body.legalName;
+    expect(objectOf(status, "contact", s.customerId).label).toBe(customerName);
     expect(status).toMatchObject({ connected: true, failed: 0, lastSyncAt: expect.any(String) });
     expect(await tenantCounts(s.tenant)).toMatchObject({ contacts: 1, invoices: 1 });
     const posted = writes(await fakeRequests({ tenant: s.tenant, path: "/api.xro/2.0/Invoices" })).at(-1)!;

@@ -37,6 +37,7 @@ export const integrationSchema = z
 const syncObjectSchema = z.object({
   type: z.string(),
   id: z.string(),
+  label: z.string().nullable().openapi({ description: "The customer's name, or the invoice's (a payment's invoice's) or credit note's number" }),
   xeroId: z.string().nullable(),
   state: z.enum(["PENDING", "SYNCED", "FAILED"]),
   error: z.string().nullable(),

@@ -83,7 +83,16 @@ export function recordDisconnected(changes: ChangeSet, row: ConnectionRow) {
 export async function syncSummary(db: D1Database, provider: string, limit = 100) {
   const [counts, objects, last] = await db.batch([
     db.prepare("SELECT state, count(*) AS n FROM sync_objects WHERE provider = ? GROUP BY state").bind(provider),
-    db.prepare("SELECT * FROM sync_objects WHERE provider = ? ORDER BY updated_at DESC LIMIT ?").bind(provider, limit),
+    // Each object by the name a finance user knows it by: the customer's, the document's number.
+    db.prepare(
+      `SELECT s.*, CASE s.object_type
+         WHEN 'contact' THEN (SELECT legal_name FROM customers WHERE id = s.object_id)
+         WHEN 'invoice' THEN (SELECT invoice_number FROM invoices WHERE id = s.object_id)
+         WHEN 'payment' THEN (SELECT invoice_number FROM invoices WHERE id = s.object_id)
+         WHEN 'credit_note' THEN (SELECT credit_note_number FROM credit_notes WHERE id = s.object_id)
+       END AS label
+       FROM sync_objects s WHERE s.provider = ? ORDER BY s.updated_at DESC LIMIT ?`,
+    ).bind(provider, limit),
     db.prepare("SELECT max(synced_at) AS at FROM sync_objects WHERE provider = ?").bind(provider),
   ]);
   const byState = Object.fromEntries(((counts?.results ?? []) as { state: string; n: number }[]).map((r) => [r.state, r.n]));
@@ -94,6 +103,7 @@ export async function syncSummary(db: D1Database, provider: string, limit = 100)
     objects: ((objects?.results ?? []) as Record<string, string | null>[]).map((r) => ({
       type: r.object_type!,
       id: r.object_id!,
+      label: r.label ?? null,
       xeroId: r.xero_id ?? null,
       state: r.state as SyncObjectRow["state"],
       error: r.error ?? null,
