@@ -6,35 +6,22 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { DESKTOP, PHONE, POLL, BASE_URL, apiCall, screenshot, uniqueName, useBrowser } from "./support.ts";
+import { connectByClick, fakeControl, newOrganisation } from "./xero.ts";
 
 const ENTITY = "acme-uk";
 const API = `/api/v1/entities/${ENTITY}`;
-const XERO = (process.env.XERO_FAKE_URL ?? "http://127.0.0.1:8790").replace(/\/+$/, "");
 const { open } = useBrowser();
 
 /** The Worker's local webhook key (wrangler.toml's top-level var), which the fake signs with. */
 const webhookKey = () => /^XERO_WEBHOOK_KEY = "([^"]+)"/m.exec(readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8"))![1]!;
 
-async function fake<T>(path: string, body: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${XERO}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
 describe("Xero payments (web)", () => {
   test("an invoice syncs live, and payments made in Xero show on its page live (1280 px, then 375 px)", async () => {
     const organisation = uniqueName("Paid In Xero Ltd");
-    const tenant = await fake<{ tenantId: string }>("/__tenants", { name: organisation, baseCurrency: "GBP" });
-    expect(tenant.status).toBe(201);
-    expect((await fake("/__webhooks", { url: `${BASE_URL}/api/v1/integrations/xero/webhooks`, key: webhookKey() })).status).toBe(200);
-
+    const tenantId = await newOrganisation(organisation);
+    expect((await fakeControl("/__webhooks", { url: `${BASE_URL}/api/v1/integrations/xero/webhooks`, key: webhookKey() })).status).toBe(200);
     const { context, page } = await open("admin@acme.test", DESKTOP);
-    await apiCall(context, "DELETE", `${API}/integrations/xero`);
-    await page.goto(`/${ENTITY}/settings/integrations`);
-    await page.locator('[data-testid="xero-connect"]').click();
-    await page.waitForURL((url) => url.href.startsWith(`${XERO}/identity/connect/authorize`));
-    await page.locator("label", { hasText: organisation }).click();
-    await page.getByRole("button", { name: "Allow access" }).click();
-    await page.waitForURL((url) => url.pathname === `/${ENTITY}/settings/integrations`);
+    await connectByClick(page, context, ENTITY, organisation);
 
     const rate = await apiCall<{ id: string }>(context, "POST", `${API}/tax-rates`, { name: uniqueName("VAT 20%"), percentage: "20" });
     expect((await apiCall(context, "PUT", `${API}/integrations/xero/mappings`, { defaultRevenueAccount: "200", paymentAccount: "090", taxTypes: { [rate.body.id]: "OUTPUT2" } })).status).toBe(200);
@@ -59,11 +46,11 @@ describe("Xero payments (web)", () => {
     const due = phone.page.locator('[data-testid="invoice-header-due"]');
     expect(await due.innerText()).toContain("600.00");
 
-    const part = await fake<{ delivered: unknown }>("/__payments", { tenantId: tenant.body.tenantId, invoiceId: xeroId, amount: 200 });
+    const part = await fakeControl<{ delivered: unknown }>("/__payments", { tenantId, invoiceId: xeroId, amount: 200 });
     expect(part.status).toBe(201);
     await expect.poll(() => payment.getAttribute("data-status"), POLL).toBe("PARTIALLY_PAID");
     await expect.poll(() => due.innerText(), POLL).toContain("400.00");
-    const rest = await fake("/__payments", { tenantId: tenant.body.tenantId, invoiceId: xeroId, amount: 400 });
+    const rest = await fakeControl("/__payments", { tenantId, invoiceId: xeroId, amount: 400 });
     expect(rest.status).toBe(201);
     await expect.poll(() => payment.getAttribute("data-status"), POLL).toBe("PAID");
     await expect.poll(() => due.innerText(), POLL).toContain("0.00");

@@ -5,24 +5,18 @@
 // on the phone too. Finalize is never blocked by it.
 import { describe, expect, test } from "vitest";
 import { DESKTOP, PHONE, POLL, apiCall, hasNoHorizontalScroll, screenshot, uniqueName, useBrowser } from "./support.ts";
+import { connectByClick, newOrganisation } from "./xero.ts";
 
 const ENTITY = "acme-uk";
 const API = `/api/v1/entities/${ENTITY}`;
-const XERO = (process.env.XERO_FAKE_URL ?? "http://127.0.0.1:8790").replace(/\/+$/, "");
 const { open } = useBrowser();
 
 describe("Xero preflight (web)", () => {
   test("a draft whose VAT rate Xero has no tax type for says so at its line; mapped, it does not (1280 and 375 px)", async () => {
     const organisation = uniqueName("Preflight Books");
-    expect((await fetch(`${XERO}/__tenants`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: organisation, baseCurrency: "GBP" }) })).status).toBe(201);
+    await newOrganisation(organisation);
     const { context, page } = await open("admin@acme.test", DESKTOP);
-    await apiCall(context, "DELETE", `${API}/integrations/xero`);
-    await page.goto(`/${ENTITY}/settings/integrations`);
-    await page.locator('[data-testid="xero-connect"]').click();
-    await page.waitForURL((url) => url.href.startsWith(`${XERO}/identity/connect/authorize`));
-    await page.locator("label", { hasText: organisation }).click();
-    await page.getByRole("button", { name: "Allow access" }).click();
-    await page.waitForURL((url) => url.pathname === `/${ENTITY}/settings/integrations`);
+    await connectByClick(page, context, ENTITY, organisation);
 
     const rate = await apiCall<{ id: string }>(context, "POST", `${API}/tax-rates`, { name: uniqueName("VAT 20%"), percentage: "20" });
     // Mapped in the form: a revenue account and a tracking option, but not the new VAT rate.

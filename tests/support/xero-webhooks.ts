@@ -2,7 +2,7 @@
 // webhook delivery (it cannot call the Worker back from Node), and the test POSTs it to the Worker.
 import { env, SELF } from "cloudflare:test";
 import { expect } from "vitest";
-import { ORIGIN, type ApiClient } from "./client.ts";
+import { ApiClient, ORIGIN } from "./client.ts";
 import { XERO } from "./xero.ts";
 import { UK } from "./xero-sync.ts";
 
@@ -74,3 +74,10 @@ export async function paymentEvents(id: string): Promise<any[]> {
   return rows.results.map((r) => JSON.parse(r.data));
 }
 
+
+/** The admin and finance clients the webhook tests act as, with the fake signing with the Worker's key. */
+export async function webhookActors(): Promise<{ admin: ApiClient; finance: ApiClient }> {
+  const [admin, finance] = await Promise.all([ApiClient.signIn("admin@acme.test"), ApiClient.signIn("finance@acme.test")]);
+  await useWebhookKey();
+  return { admin, finance };
+}

@@ -9,18 +9,16 @@ import { subtractMoney } from "../../worker/domain/money.ts";
 import { applyInvoiceEvents, connectedEntity as targetOf, pullPayments, PULL_PAGE_SIZE } from "../../worker/integrations/xero/inbound.ts";
 import { receiveDelivery } from "../../worker/integrations/xero/webhooks.ts";
 import { requestXeroPulls } from "../../worker/jobs/scheduled.ts";
-import { ApiClient } from "../support/client.ts";
+import type { ApiClient } from "../support/client.ts";
 import { fakeRequests, openToken, XERO } from "../support/xero.ts";
 import { connectedEntity, finalInvoice, objectOf, UK, untilSettled } from "../support/xero-sync.ts";
-import { deliver, deliveryOf, payInXero, paymentEvents, sign, untilInvoice, useWebhookKey } from "../support/xero-webhooks.ts";
+import { deliver, deliveryOf, payInXero, paymentEvents, sign, untilInvoice, webhookActors } from "../support/xero-webhooks.ts";
 
 let admin: ApiClient;
 let finance: ApiClient;
 
 beforeAll(async () => {
-  admin = await ApiClient.signIn("admin@acme.test");
-  finance = await ApiClient.signIn("finance@acme.test");
-  await useWebhookKey();
+  ({ admin, finance } = await webhookActors());
 });
 
 const failNext = (body: Record<string, unknown>) => fetch(`${XERO}/__fail`, { method: "POST", body: JSON.stringify(body) });

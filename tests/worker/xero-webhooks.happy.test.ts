@@ -6,19 +6,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { subtractMoney } from "../../worker/domain/money.ts";
 import { applyInvoiceEvents } from "../../worker/integrations/xero/inbound.ts";
 import { requestXeroPulls } from "../../worker/jobs/scheduled.ts";
-import { ApiClient } from "../support/client.ts";
+import type { ApiClient } from "../support/client.ts";
 import { joinRoom } from "../support/live.ts";
 import { fakeRequests } from "../support/xero.ts";
 import { connectedEntity, finalInvoice, objectOf, UK, untilSettled } from "../support/xero-sync.ts";
-import { deliver, payInXero, paymentEvents, untilInvoice, useWebhookKey } from "../support/xero-webhooks.ts";
+import { deliver, payInXero, paymentEvents, untilInvoice, webhookActors } from "../support/xero-webhooks.ts";
 
 let admin: ApiClient;
 let finance: ApiClient;
 
 beforeAll(async () => {
-  admin = await ApiClient.signIn("admin@acme.test");
-  finance = await ApiClient.signIn("finance@acme.test");
-  await useWebhookKey();
+  ({ admin, finance } = await webhookActors());
 });
 
 const subtract = (a: string, b: string) => subtractMoney(a, b, "GBP");

@@ -5,18 +5,16 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { applyInvoiceEvents, entitiesOfTenant } from "../../worker/integrations/xero/inbound.ts";
 import { requestXeroPulls } from "../../worker/jobs/scheduled.ts";
-import { ApiClient } from "../support/client.ts";
+import type { ApiClient } from "../support/client.ts";
 import { connectXero, fakeRequests, newTenant } from "../support/xero.ts";
 import { connectedEntity, finalInvoice, objectOf, UK, untilSettled } from "../support/xero-sync.ts";
-import { deliver, deliveryOf, payInXero, paymentEvents, sign, useWebhookKey } from "../support/xero-webhooks.ts";
+import { deliver, deliveryOf, payInXero, paymentEvents, sign, webhookActors } from "../support/xero-webhooks.ts";
 
 let admin: ApiClient;
 let finance: ApiClient;
 
 beforeAll(async () => {
-  admin = await ApiClient.signIn("admin@acme.test");
-  finance = await ApiClient.signIn("finance@acme.test");
-  await useWebhookKey();
+  ({ admin, finance } = await webhookActors());
 });
 
 async function paidInXero(name: string) {
