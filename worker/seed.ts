@@ -48,19 +48,19 @@ const DEMO_MERCHANTS: Record<string, Omit<Merchant, "rev" | "updatedAt" | "legal
     email: "billing@acme-us.test", phone: "+1 415 555 0100", website: "https://acme-us.test",
     address: { line1: "500 Market Street", line2: "Suite 1200", city: "San Francisco", region: "CA", postalCode: "94105", country: "US" },
     taxRegistrations: [{ country: "US", taxId: "12-3456789", type: "EIN" }], bankDetails: { bankName: "First Demo Bank", accountName: "Acme Inc", accountNumber: "000123456789", routingNumber: "121000358" },
-    logo: null, brandColor: "#1f5fbf",
+    logo: null, brandColor: "#1f5fbf", defaultDueDateDays: 30,
   },
   "acme-uk": {
     email: "billing@acme-uk.test", phone: "+44 20 7946 0100", website: "https://acme-uk.test",
     address: { line1: "1 Finsbury Avenue", city: "London", postalCode: "EC2M 2PF", country: "GB" },
     taxRegistrations: [{ country: "GB", taxId: "GB123456789", type: "VAT" }], bankDetails: { bankName: "Demo Bank plc", accountName: "Acme Ltd", sortCode: "20-00-00", accountNumber: "12345678" },
-    logo: null, brandColor: "#0f6b5c",
+    logo: null, brandColor: "#0f6b5c", defaultDueDateDays: 30,
   },
   "acme-de": {
     email: "rechnung@acme-de.test", phone: "+49 30 1234560", website: "https://acme-de.test",
     address: { line1: "Friedrichstraße 100", city: "Berlin", postalCode: "10117", country: "DE" },
     taxRegistrations: [{ country: "DE", taxId: "DE123456789", type: "USt-IdNr." }], bankDetails: { bankName: "Demobank AG", accountName: "Acme GmbH", iban: "DE89370400440532013000", bic: "COBADEFFXXX" },
-    logo: null, brandColor: "#7a3db8",
+    logo: null, brandColor: "#7a3db8", defaultDueDateDays: 30,
   },
 };
 

@@ -93,6 +93,9 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       await press(page.locator('[data-testid="edit-invoice"]'));
       await page.locator('[data-testid="invoice-editor"]').waitFor();
       await page.locator('[data-testid="editor-line"]').nth(0).locator('[data-testid="line-quantity"]').fill("4");
+      // Net 14 for this one, instead of the entity's default terms.
+      expect(await page.locator('[data-testid="invoice-terms"]').inputValue()).toBe("");
+      await page.locator('[data-testid="invoice-terms"]').fill("14");
       await press(page.locator('[data-testid="invoice-save"]'));
       await expect.poll(() => page.locator('[data-testid="invoice-total"]').textContent(), POLL).toBe("£530.00");
       await expect.poll(() => page.locator('[data-testid="invoice-editor"]').count(), POLL).toBe(0);
@@ -104,6 +107,9 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       expect(await page.locator('[data-testid="invoice-status"]').getAttribute("data-status")).toBe("FINAL");
       expect(await page.locator('[data-testid="invoice-payment"]').textContent()).toBe("Unpaid");
       expect(await page.locator('[data-testid="invoice-amount-due"]').textContent()).toBe("£530.00");
+      const final = await apiCall<{ issueDate: string; dueDate: string; paymentTermDays: number }>(context, "GET", `/api/v1/entities/${ENTITY}/invoices/${id}`);
+      expect(final.body.paymentTermDays).toBe(14);
+      expect(final.body.dueDate).toBe(new Date(Date.parse(`${final.body.issueDate}T00:00:00Z`) + 14 * 86_400_000).toISOString().slice(0, 10));
       expect(await page.locator('[data-testid="edit-invoice"]').count()).toBe(0);
       await expect.poll(() => row.getAttribute("data-status"), POLL).toBe("FINAL");
       await expect.poll(() => row.locator('[data-testid="invoice-row-number"]').textContent(), POLL).toBe(number);

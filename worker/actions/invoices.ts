@@ -54,7 +54,7 @@ import { enqueueDocument, storeDocument, type Documents, type DocumentStore } fr
 import { taxFactsFor, withChosenTax } from "./invoice-tax.ts";
 
 /** Payment terms when the merchant names none: due 30 days after the issue date. */
-export const DEFAULT_PAYMENT_TERMS_DAYS = 30;
+export { DEFAULT_PAYMENT_TERMS_DAYS } from "../db/merchant.ts";
 
 export interface InvoiceLineInput {
   title: string;
@@ -70,6 +70,7 @@ export interface CreateInvoiceInput {
   customerId: string;
   currency: string;
   lines: InvoiceLineInput[];
+  paymentTermDays?: number | null;
 }
 
 export type InvoicePatch = Partial<CreateInvoiceInput>;
@@ -158,6 +159,8 @@ export interface DraftInput {
   customer: Pick<Customer, "id" | "taxStatus"> & { taxId?: string | null };
   currency: string;
   lines: InvoiceLineInput[];
+  /** Null or absent: the merchant's default terms, applied at finalize. */
+  paymentTermDays?: number | null;
   billingScheduleId?: string | null;
   billingPeriod?: { start: string; end: string } | null;
   /** A billing run's invoice: its key (`<scheduleId>:<billingDate>`, unique per schedule) and its run. */
@@ -178,6 +181,7 @@ export function draftInvoice(input: DraftInput, rates: Map<string, TaxRate>, at:
     amountPaid: subtractMoney("0", "0", input.currency),
     issueDate: null,
     dueDate: null,
+    paymentTermDays: input.paymentTermDays ?? null,
     subtotal: priced.subtotal,
     tax: priced.tax,
     total: priced.total,
@@ -252,7 +256,7 @@ export async function create(ctx: ActionContext, input: CreateInvoiceInput): Pro
   const changes = changeSetOf(ctx);
   // The customer is checked again inside the batch: archived or re-currencied meanwhile, nothing is written.
   requireUsableCustomer(changes, customer.id, input.currency);
-  const view = draftStep(changes, { customer, currency: input.currency, lines }, rates, ctx.origin);
+  const view = draftStep(changes, { customer, currency: input.currency, lines, paymentTermDays: input.paymentTermDays }, rates, ctx.origin);
   return commit(ctx, changes, view);
 }
 
@@ -271,6 +275,7 @@ export function revise(ctx: ActionContext, id: string, patch: InvoicePatch, expe
       ...before,
       customerId: customer.id,
       currency,
+      paymentTermDays: patch.paymentTermDays === undefined ? before.paymentTermDays : patch.paymentTermDays,
       ...totalsOf(priced),
       notes: draftNotes(customer),
       lines: priced.rows,
@@ -362,7 +367,9 @@ export async function finalize(ctx: ActionContext, id: string, documents: Docume
       invoiceNumber: claimInvoiceNumber(changes, merchant.invoicePrefix),
       status: "FINAL",
       issueDate,
-      dueDate: addDaysToDate(issueDate, DEFAULT_PAYMENT_TERMS_DAYS),
+      // The draft's own terms, else the merchant's default; kept on the invoice as applied.
+      dueDate: addDaysToDate(issueDate, before.paymentTermDays ?? merchant.defaultDueDateDays),
+      paymentTermDays: before.paymentTermDays ?? merchant.defaultDueDateDays,
       notes: note ? [note] : [],
       customerSnapshot: customerSnapshot(customer),
       merchantSnapshot: merchantSnapshot(ctx.entity, merchant),

@@ -29,11 +29,14 @@ const lineInput = z.strictObject({
   servicePeriod: period.nullish(),
 });
 
+const paymentTermDays = z.number().int().min(0).max(365).openapi({ description: "Days from issue to due (Sequence's paymentTermDays); absent or null: the merchant's defaultDueDateDays, applied at finalize", example: 14 });
+
 const createBody = z
   .strictObject({
     customerId: z.string().min(1).max(64),
     currency: currencyCode,
     lines: z.array(lineInput).max(MAX_INVOICE_LINES).default([]),
+    paymentTermDays: paymentTermDays.nullish(),
   })
   .openapi("CreateInvoice");
 
@@ -42,6 +45,7 @@ const patchBody = z
     customerId: z.string().min(1).max(64).optional(),
     currency: currencyCode.optional(),
     lines: z.array(lineInput).max(MAX_INVOICE_LINES).optional().openapi({ description: "Replaces all lines, in this order" }),
+    paymentTermDays: paymentTermDays.nullish().openapi({ description: "null: back to the merchant's default" }),
   })
   .openapi("UpdateInvoice");
 
@@ -93,7 +97,8 @@ const invoiceFields = {
   customerId: z.string(),
   currency: z.string(),
   issueDate: z.string().nullable().openapi({ format: "date" }),
-  dueDate: z.string().nullable().openapi({ format: "date", description: `issueDate + the payment terms (${invoiceActions.DEFAULT_PAYMENT_TERMS_DAYS} days)` }),
+  dueDate: z.string().nullable().openapi({ format: "date", description: "issueDate + paymentTermDays" }),
+  paymentTermDays: z.number().int().nullable().openapi({ description: "Days from issue to due: a draft's own (null = the merchant's default, applied at finalize); once final, the terms applied" }),
   lines: z.array(
     z.object({
       id: z.string(),

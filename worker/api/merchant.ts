@@ -1,4 +1,5 @@
 // The entity's seller details (API.md "tax": GET/PUT /merchant): what invoices, quotes and their PDFs show.
+import { DEFAULT_PAYMENT_TERMS_DAYS } from "../db/merchant.ts";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as merchantActions from "../actions/merchant.ts";
 import type { AppEnv } from "../env.ts";
@@ -42,11 +43,12 @@ export const merchantInput = z
     logo: logoSchema.nullish(),
     brandColor: z.string().regex(/^#[0-9A-Fa-f]{6}$/, "brandColor must be #RRGGBB").nullish(),
     invoicePrefix: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/, "invoicePrefix: upper-case letters, digits and dashes, at most 16"),
+    defaultDueDateDays: z.number().int().min(0).max(365).optional().openapi({ description: "Payment terms in days for invoices that set none (default 30)", example: 30 }),
   })
   .openapi("MerchantInput");
 
 const merchantSchema = merchantInput
-  .extend({ rev: z.number().int(), updatedAt: z.string().nullable() })
+  .extend({ defaultDueDateDays: z.number().int(), rev: z.number().int(), updatedAt: z.string().nullable() })
   .openapi("Merchant");
 
 const routes = {
@@ -85,6 +87,7 @@ export const merchant = new OpenAPIHono<AppEnv>()
       logo: body.logo ?? null,
       brandColor: body.brandColor ?? null,
       invoicePrefix: body.invoicePrefix,
+      defaultDueDateDays: body.defaultDueDateDays ?? DEFAULT_PAYMENT_TERMS_DAYS,
     };
     return respond(c, 200, (ctx) => merchantActions.replace(ctx, input, ifMatchOf(c)));
   });

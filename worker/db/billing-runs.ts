@@ -170,6 +170,7 @@ const INVOICE_FROM_VIEW: Record<keyof typeof invoices.$inferSelect, string> = {
   amountPaid: "v ->> 'amountPaid'",
   issueDate: "v ->> 'issueDate'",
   dueDate: "v ->> 'dueDate'",
+  paymentTermDays: "v ->> 'paymentTermDays'",
   subtotal: "v ->> 'subtotal'",
   tax: "v ->> 'tax'",
   total: "v ->> 'total'",

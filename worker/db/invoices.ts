@@ -157,6 +157,7 @@ export function invoiceView(invoice: StoredInvoice, credited: string, origin: st
     currency: c,
     issueDate: invoice.issueDate,
     dueDate: invoice.dueDate,
+    paymentTermDays: invoice.paymentTermDays,
     lines: invoice.lines.map((l) => ({
       id: l.id,
       title: l.title,

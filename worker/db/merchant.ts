@@ -20,6 +20,8 @@ export interface Merchant {
   logo: string | null;
   brandColor: string | null;
   invoicePrefix: string;
+  /** Payment terms in days for invoices that set none (Sequence's defaultDueDateDays). */
+  defaultDueDateDays: number;
   rev: number;
   updatedAt: string | null;
 }
@@ -38,10 +40,14 @@ export function defaultMerchant(entity: EntityRecord): Merchant {
     logo: null,
     brandColor: null,
     invoicePrefix: entity.slug.toUpperCase(),
+    defaultDueDateDays: DEFAULT_PAYMENT_TERMS_DAYS,
     rev: 0,
     updatedAt: null,
   };
 }
+
+/** Net 30 until the merchant says otherwise. */
+export const DEFAULT_PAYMENT_TERMS_DAYS = 30;
 
 /** The table holds one row (CHECK id = 1). */
 export const MERCHANT_ROW = 1;

@@ -56,6 +56,8 @@ export const invoices = sqliteTable(
     billingKey: text("billing_key"),
     /** The run that created it (null for manual invoices). */
     billingRunId: text("billing_run_id"),
+    /** Days from issue to due; null on a draft = the merchant's default, applied (and kept) at finalize */
+    paymentTermDays: integer("payment_term_days"),
   },
   (t) => [
     uniqueIndex("invoices_schedule_billing_key").on(t.billingScheduleId, t.billingKey),
