@@ -48,41 +48,36 @@ export function startEarlyReads(c: Context<AppEnv>, idOrSlug: string, credential
   if (!match) return null;
   const [, quoteId, verb] = match;
   if ((verb === undefined) !== (c.req.method === "GET")) return null;
-  let quote: ReturnType<EarlyReads["quote"]> = quiet(loadQuoteForView(db, quoteId!));
-  let members: ReturnType<EarlyReads["members"]> = verb === "submit" ? quiet(entityMembers(c.env.CONTROL, entity.id)) : undefined;
+  // Each is taken once: a retry after a lost guard must read afresh.
+  const quote = once(quiet(loadQuoteForView(db, quoteId!)));
+  const members = once(verb === "submit" ? quiet(entityMembers(c.env.CONTROL, entity.id)) : undefined);
   return {
     finalize: () => undefined,
     entityId: entity.id,
     binding: entity.binding,
-    // Each is taken once: a retry after a lost guard must read afresh.
-    quote(id) {
-      if (id !== quoteId) return undefined;
-      const taken = quote;
-      quote = undefined;
-      return taken;
-    },
-    members(entityId) {
-      if (entityId !== entity.id) return undefined;
-      const taken = members;
-      members = undefined;
-      return taken;
-    },
+    quote: (id) => (id === quoteId ? quote() : undefined),
+    members: (entityId) => (entityId === entity.id ? members() : undefined),
   };
 }
 
 function finalizeRead(entity: { id: string; binding: string }, db: D1Database, invoiceId: string): Started {
-  let rows: ReturnType<EarlyReads["finalize"]> = quiet(readForFinalize(db, invoiceId));
+  const rows = once(quiet(readForFinalize(db, invoiceId)));
   return {
     entityId: entity.id,
     binding: entity.binding,
     quote: () => undefined,
     members: () => undefined,
-    finalize(id) {
-      if (id !== invoiceId) return undefined;
-      const taken = rows;
-      rows = undefined;
-      return taken;
-    },
+    finalize: (id) => (id === invoiceId ? rows() : undefined),
+  };
+}
+
+/** The value the first call returns; every later call, undefined. */
+function once<T>(value: T): () => T | undefined {
+  let left: T | undefined = value;
+  return () => {
+    const taken = left;
+    left = undefined;
+    return taken;
   };
 }
 

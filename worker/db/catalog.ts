@@ -1,5 +1,5 @@
 // Products and prices of one entity: reads, and the change rows of each catalog change.
-import { and, desc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { ChangeSet } from "./changes.ts";
 import { setArchived } from "./archive.ts";
 import { newId } from "../lib/crypto.ts";
@@ -43,6 +43,13 @@ export async function listProducts(db: D1Database, o: { limit: number; after?: s
       .orderBy(desc(products.id))
       .limit(take),
   );
+}
+
+/** The product each of these prices belongs to (price id → product id): where a line books in Xero. */
+export async function productOfPrices(db: D1Database, priceIds: string[]): Promise<Map<string, string>> {
+  if (!priceIds.length) return new Map();
+  const rows = await orm(db).select({ id: prices.id, productId: prices.productId }).from(prices).where(inArray(prices.id, priceIds));
+  return new Map(rows.map((r) => [r.id, r.productId]));
 }
 
 export async function getPrice(db: D1Database, id: string): Promise<Price | null> {

@@ -2,6 +2,7 @@
 // differently from Kontor? Checked against the organisation's own accounts, items and tax rates, so a
 // sync never fails after the invoice went out. It warns; finalizing stays the user's decision.
 import type { ActionContext } from "../../actions/context.ts";
+import { productOfPrices } from "../../db/catalog.ts";
 import { findConnection, findMappings } from "../../db/integrations.ts";
 import { loadInvoice } from "../../db/invoices.ts";
 import type { ErrorDetail } from "../../domain/errors.ts";
@@ -53,19 +54,13 @@ export async function invoicePreflight(env: Env, ctx: ActionContext, invoiceId: 
   const { invoice } = loaded;
   const priceIds = [...new Set(invoice.lines.map((l) => l.priceId).filter((p): p is string => !!p))];
   const rateIds = [...new Set(invoice.lines.map((l) => l.taxRateId).filter((r): r is string => !!r))];
-  const [settings, productOf, rateNames] = await Promise.all([settingsOf(env, ctx.entity, connection.tenantId), productsOf(ctx.db, priceIds), namesOf(ctx.db, rateIds)]);
+  const [settings, productOf, rateNames] = await Promise.all([settingsOf(env, ctx.entity, connection.tenantId), productOfPrices(ctx.db, priceIds), namesOf(ctx.db, rateIds)]);
   const problems = invoiceProblems(
     invoice.lines.map((l) => ({ title: l.title, productId: l.priceId ? (productOf.get(l.priceId) ?? null) : null, taxRateId: l.taxRateId, taxRateName: l.taxRateId ? rateNames.get(l.taxRateId) : undefined, taxRate: l.taxRate })),
     mappings.mappings,
     settings,
   );
   return { connected: true, ok: problems.length === 0, problems };
-}
-
-async function productsOf(db: D1Database, priceIds: string[]): Promise<Map<string, string>> {
-  if (!priceIds.length) return new Map();
-  const rows = await db.prepare(`SELECT id, product_id FROM prices WHERE id IN (${priceIds.map(() => "?").join(",")})`).bind(...priceIds).all<{ id: string; product_id: string }>();
-  return new Map(rows.results.map((r) => [r.id, r.product_id]));
 }
 
 async function namesOf(db: D1Database, taxRateIds: string[]): Promise<Map<string, string>> {

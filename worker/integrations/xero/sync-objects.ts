@@ -4,6 +4,7 @@
 // and known Xero id, so a replayed request is answered from Xero's record instead of written twice; a
 // chunk sent again after a timeout or 5xx (`lookup`) first finds objects Xero already has by their number.
 import type { AccountingApi } from "xero-node/dist/gen/api/accountingApi.js";
+import { productOfPrices } from "../../db/catalog.ts";
 import { loadCreditNote, type StoredCreditNote } from "../../db/credit-notes.ts";
 import { loadInvoice, type StoredInvoice } from "../../db/invoices.ts";
 import type { XeroMappings } from "../../db/schema/integrations.ts";
@@ -185,12 +186,6 @@ async function contactDirectory(c: ChunkContext): Promise<XeroContact[] | null> 
 // ── invoices ────────────────────────────────────────────────────────────────────────────────────────
 
 /** Account, item and tax type of a Kontor line, from the mappings (a product's own, else the default). */
-async function lineBooking(db: D1Database, priceIds: string[]): Promise<Map<string, string>> {
-  if (!priceIds.length) return new Map();
-  const rows = await db.prepare(`SELECT id, product_id FROM prices WHERE id IN (${priceIds.map(() => "?").join(",")})`).bind(...priceIds).all<{ id: string; product_id: string }>();
-  return new Map(rows.results.map((r) => [r.id, r.product_id]));
-}
-
 const bookingOf = (m: XeroMappings, productOf: Map<string, string>, line: { priceId: string | null; taxRateId: string | null }) =>
   bookingFor(m, line.priceId ? (productOf.get(line.priceId) ?? null) : null, line);
 
@@ -229,7 +224,7 @@ export async function syncInvoices(c: ChunkContext, objects: PendingObject[]): P
     else send.push(o);
   }
   if (!send.length) return outcomes;
-  const productOf = await lineBooking(c.db, [...new Set(send.flatMap((o) => loaded.get(o.id)!.lines.map((l) => l.priceId).filter((p): p is string => !!p)))]);
+  const productOf = await productOfPrices(c.db, [...new Set(send.flatMap((o) => loaded.get(o.id)!.lines.map((l) => l.priceId).filter((p): p is string => !!p)))]);
   const built = payloadsOf(send, outcomes, (o) => {
     const inv = loaded.get(o.id)!;
     const id = known.get(o.id);
@@ -299,7 +294,7 @@ export async function syncCreditNotes(c: ChunkContext, objects: PendingObject[])
     return !reason;
   });
   if (!send.length) return outcomes;
-  const productOf = await lineBooking(c.db, [...new Set([...lines.values()].map((l) => l.priceId).filter((p): p is string => !!p))]);
+  const productOf = await productOfPrices(c.db, [...new Set([...lines.values()].map((l) => l.priceId).filter((p): p is string => !!p))]);
   const built = payloadsOf(send, outcomes, (o) => {
     const n = notes.get(o.id)!;
     return {
