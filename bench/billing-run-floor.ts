@@ -5,7 +5,9 @@
 // - POST /__bare/billing-floor {runId}: the floor. Reads the invoices (and lines) the run created, then
 //   times bare INSERTs of exactly those rows into twin tables, in the run's batch size (INVOICES_PER_BATCH
 //   invoices with their lines per D1 batch), one batch after the other: what writing the invoices costs
-//   with nothing else (no domain, no keys, no events, no queue).
+//   with nothing else (no domain, no keys, no events, no queue). Twice: into heap twins (no key, no index:
+//   the floor the issue's ratio is taken against) and into twins of the real tables' shape (their primary
+//   key, unique keys, indexes and foreign key), printed beside it.
 import { Hono } from "hono";
 import { INVOICES_PER_BATCH } from "../worker/domain/billing-run-plan.ts";
 import type { Env } from "../worker/env.ts";
@@ -43,21 +45,46 @@ billingRunBench.post("/__bare/billing-floor", async (c) => {
     db.prepare("CREATE TABLE IF NOT EXISTS bench_invoices AS SELECT * FROM invoices WHERE 0"),
     db.prepare("CREATE TABLE IF NOT EXISTS bench_invoice_lines AS SELECT * FROM invoice_lines WHERE 0"),
   ]);
+  await shapedTwins(db);
   const invoices = (await db.prepare("SELECT * FROM invoices WHERE billing_run_id = ? ORDER BY id").bind(runId).all<Record<string, unknown>>()).results;
   const lines = (await db.prepare("SELECT l.* FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.billing_run_id = ? ORDER BY l.invoice_id, l.position").bind(runId).all<Record<string, unknown>>()).results;
   const linesOf = new Map<string, Record<string, unknown>[]>();
   for (const l of lines) linesOf.set(l.invoice_id as string, [...(linesOf.get(l.invoice_id as string) ?? []), l]);
   const statement = (table: string, row: Record<string, unknown>, suffix: string) => {
     const columns = Object.keys(row);
-    const values = columns.map((k) => (k === "id" || k === "invoice_id" ? `${row[k]}${suffix}` : row[k]));
+    const values = columns.map((k) => (UNIQUE_COLUMNS.has(k) && row[k] !== null ? `${row[k]}${suffix}` : row[k]));
     return db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).bind(...values);
   };
-  const suffix = `~${crypto.randomUUID().slice(0, 8)}`;
-  const started = performance.now();
-  for (let i = 0; i < invoices.length; i += INVOICES_PER_BATCH) {
-    const batch = invoices.slice(i, i + INVOICES_PER_BATCH).flatMap((inv) => [statement("bench_invoices", inv, suffix), ...(linesOf.get(inv.id as string) ?? []).map((l) => statement("bench_invoice_lines", l, suffix))]);
-    await db.batch(batch);
-  }
-  const elapsed = performance.now() - started;
-  return c.json({ invoices: invoices.length, lines: lines.length, perBatch: INVOICES_PER_BATCH, ms: elapsed });
+  const timed = async (invoiceTable: string, lineTable: string) => {
+    const suffix = `~${crypto.randomUUID().slice(0, 8)}`;
+    const started = performance.now();
+    for (let i = 0; i < invoices.length; i += INVOICES_PER_BATCH) {
+      const batch = invoices.slice(i, i + INVOICES_PER_BATCH).flatMap((inv) => [statement(invoiceTable, inv, suffix), ...(linesOf.get(inv.id as string) ?? []).map((l) => statement(lineTable, l, suffix))]);
+      await db.batch(batch);
+    }
+    return performance.now() - started;
+  };
+  const ms = await timed("bench_invoices", "bench_invoice_lines");
+  const shapedMs = await timed("bench_shaped_invoices", "bench_shaped_invoice_lines");
+  return c.json({ invoices: invoices.length, lines: lines.length, perBatch: INVOICES_PER_BATCH, ms, shapedMs });
 });
+
+/** Values made distinct per floor pass, so that the twins' unique indexes take every row. */
+const UNIQUE_COLUMNS = new Set(["id", "invoice_id", "billing_key", "public_token", "invoice_number"]);
+
+/**
+ * Twins of invoices and invoice_lines with the real tables' own DDL — primary key, unique keys, indexes
+ * and the lines' foreign key — read from sqlite_master: the same rows into tables of the same shape.
+ */
+async function shapedTwins(db: D1Database) {
+  const { results } = await db
+    .prepare("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('invoices', 'invoice_lines') AND sql IS NOT NULL ORDER BY type DESC")
+    .all<{ type: string; name: string; sql: string }>();
+  const twin = (sql: string) =>
+    sql
+      .replace(/(CREATE (?:UNIQUE )?INDEX [`"]?)(\w+)/, "$1bench_shaped_$2")
+      .replace(/\b(ON|TABLE) [`"]?(invoices|invoice_lines)[`"]?/g, "$1 bench_shaped_$2")
+      .replace(/REFERENCES [`"]?invoices[`"]?/g, "REFERENCES bench_shaped_invoices")
+      .replace(/^CREATE (TABLE|UNIQUE INDEX|INDEX) /, "CREATE $1 IF NOT EXISTS ");
+  await db.batch(results.map((r) => db.prepare(twin(r.sql))));
+}

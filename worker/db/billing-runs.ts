@@ -157,7 +157,7 @@ interface RunInvoiceExtra {
  * The invoices this batch's events were written for: each extra (`x`) with the invoice view (`v`),
  * read from its event (or given beside it when the event is bounded).
  */
-const MADE = `(SELECT j.value AS x, coalesce(j.value -> 'v', e.data -> 'invoice') AS v FROM json_each(?) j JOIN events e ON e.subject_id = j.value ->> 'id' AND e.kind = 'invoice.created' AND e.subject_type = 'invoice')`;
+const MADE = `WITH made AS MATERIALIZED (SELECT jsonb(j.value) AS x, jsonb(coalesce(j.value -> 'v', e.data -> 'invoice')) AS v FROM json_each(?) j JOIN events e ON e.subject_id = j.value ->> 'id' AND e.kind = 'invoice.created' AND e.subject_type = 'invoice')`;
 
 /** Each invoice column from the view (db/invoices.ts invoiceView) and the extra: a column added to the table fails to compile here. */
 const INVOICE_FROM_VIEW: Record<keyof typeof invoices.$inferSelect, string> = {
@@ -303,16 +303,16 @@ export class RunBatch {
       // RETURNING only the seq and the subject: the data is what this batch sent (createdData).
       this.db
         .prepare(
-          `INSERT INTO events (${EVENT_COLUMNS}) SELECT 'invoice.created', 'invoice', j.value ->> 'id', ?, json(j.value -> 'd'), ? FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.billing_schedule_id = j.value ->> 's' AND i.billing_key = j.value ->> 'k') RETURNING seq, subject_id`,
+          `INSERT INTO events (${EVENT_COLUMNS}) SELECT 'invoice.created', 'invoice', j.value ->> 'id', ?, j.value -> 'd', ? FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.billing_schedule_id = j.value ->> 's' AND i.billing_key = j.value ->> 'k') RETURNING seq, subject_id`,
         )
         .bind(actor, this.at, `[${events.join(",")}]`),
-      this.db.prepare(`INSERT INTO invoices (${INVOICE_COLUMNS.map((c) => c.name).join(", ")}) SELECT ${INVOICE_COLUMNS.map((c) => INVOICE_FROM_VIEW[c.key as keyof typeof INVOICE_FROM_VIEW]).join(", ")} FROM ${MADE}`).bind(extrasJson),
+      this.db.prepare(`${MADE} INSERT INTO invoices (${INVOICE_COLUMNS.map((c) => c.name).join(", ")}) SELECT ${INVOICE_COLUMNS.map((c) => INVOICE_FROM_VIEW[c.key as keyof typeof INVOICE_FROM_VIEW]).join(", ")} FROM made`).bind(extrasJson),
       this.db
-        .prepare(`INSERT INTO invoice_lines (${LINE_COLUMNS.join(", ")}) SELECT v ->> 'id', ${LINE_KEYS.map((k) => LINE_FROM_VIEW[k]).join(", ")} FROM ${MADE}, json_each(v, '$.lines') l`)
+        .prepare(`${MADE} INSERT INTO invoice_lines (${LINE_COLUMNS.join(", ")}) SELECT v ->> 'id', ${LINE_KEYS.map((k) => LINE_FROM_VIEW[k]).join(", ")} FROM made, json_each(v, '$.lines') l`)
         .bind(extrasJson),
       this.db
-        .prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT x ->> 'a', ?, ?, 'invoice.created', 'invoice', v ->> 'id', NULL, json(v), NULL FROM ${MADE}`)
-        .bind(this.at, actor, extrasJson),
+        .prepare(`${MADE} INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT x ->> 'a', ?, ?, 'invoice.created', 'invoice', v ->> 'id', NULL, json(v), NULL FROM made`)
+        .bind(extrasJson, this.at, actor),
     ];
   }
 
