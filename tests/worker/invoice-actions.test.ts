@@ -61,4 +61,29 @@ describe("invoice actions without HTTP", () => {
     const rest = await creditNotes.create(ctx, { invoiceId: final.id, lines: [{ invoiceLineId: line, amount: "100" }] });
     expect(rest.total).toBe("100.00");
   });
+
+  it("finalize rewrites the lines only when pricing them then changes them", async () => {
+    const ctx = cronContext();
+    const rowsOf = async (id: string) =>
+      (await env.ENTITY_ACME_UK.prepare("SELECT rowid, id, tax FROM invoice_lines WHERE invoice_id = ? ORDER BY position").bind(id).all<{ rowid: number; id: string; tax: string }>()).results;
+    const customer = await customers.create(ctx, { legalName: unique("Steady buyer"), email: "steady@buyer.test", country: "GB", taxStatus: "TAXED" });
+    const lines = [{ title: "Usage", quantity: "10", rate: "12.5" }, { title: "Support", quantity: "1", rate: "99" }];
+    // Priced at finalize as the draft stored them: the very same rows stay.
+    const steady = await invoices.create(ctx, { customerId: customer.id, currency: "GBP", lines });
+    const before = await rowsOf(steady.id);
+    const changed = await invoices.create(ctx, { customerId: customer.id, currency: "GBP", lines }); // rows after steady's: a rewrite would move steady's rowids past them
+    const final = await invoices.finalize(ctx, steady.id, { store: env.DOCUMENTS });
+    expect(await rowsOf(steady.id)).toEqual(before);
+    expect(final.lines.map((l) => l.tax)).toEqual(before.map((r) => r.tax));
+    expect(final.tax).not.toBe("0.00");
+    // The buyer became tax-exempt after the draft was made: finalize prices the lines anew and writes them.
+    const drafted = await rowsOf(changed.id);
+    await env.ENTITY_ACME_UK.prepare("UPDATE customers SET tax_status = 'TAX_EXEMPT' WHERE id = ?").bind(customer.id).run();
+    const exempt = await invoices.finalize(ctx, changed.id, { store: env.DOCUMENTS });
+    const after = await rowsOf(changed.id);
+    expect(after.map((r) => r.tax)).toEqual(["0.00", "0.00"]);
+    expect(after.map((r) => r.id)).toEqual(drafted.map((r) => r.id));
+    expect(exempt.lines.map((l) => l.tax)).toEqual(["0.00", "0.00"]);
+    expect(exempt.tax).toBe("0.00");
+  });
 });

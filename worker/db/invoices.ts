@@ -240,6 +240,8 @@ export function updateInvoice(changes: ChangeSet, before: StoredInvoice, after: 
       options.code ?? "rev_conflict",
       `Invoice ${before.invoiceNumber ?? before.id} changed since revision ${before.rev}; reload and try again`,
     );
+    // Lines priced at finalize exactly as the draft stored them stay as they are: nothing to rewrite.
+    if (sameLines(lines, before.lines)) return;
     changes.add(deleteLinesTemplate(changes.db, { invoiceId: before.id }), ...lines.map((l) => insertLineTemplate(changes.db, { ...l, invoiceId: before.id })));
     return;
   }
@@ -262,6 +264,14 @@ export function updateInvoice(changes: ChangeSet, before: StoredInvoice, after: 
       }
     }
   }
+}
+
+const LINE_FIELDS = Object.keys(getTableColumns(invoiceLines)).filter((k) => k !== "invoiceId") as (keyof StoredInvoice["lines"][number])[];
+
+/** The same lines, field by field and in the same order (minor units compared as numbers: pricing gives them as text). */
+function sameLines(a: StoredInvoice["lines"], b: StoredInvoice["lines"]): boolean {
+  const same = (x: unknown, y: unknown) => x === y || (x != null && y != null && String(x) === String(y));
+  return a.length === b.length && a.every((line, i) => LINE_FIELDS.every((k) => same(line[k], b[i]![k])));
 }
 
 const { id: _updateId, createdAt: _updateCreatedAt, invoiceNumber: _updateNumber, ...updatableColumns } = getTableColumns(invoices);
