@@ -7,7 +7,8 @@
 //   invoices with their lines per D1 batch), one batch after the other: what writing the invoices costs
 //   with nothing else (no domain, no keys, no events, no queue). Twice: into heap twins (no key, no index:
 //   the floor the issue's ratio is taken against) and into twins of the real tables' shape (their primary
-//   key, unique keys, indexes and foreign key), printed beside it.
+//   key, unique keys, indexes and foreign key), printed beside it; and a third time into those twins with
+//   every row the run wrote for each invoice — its invoice.created event and its audit row too.
 import { Hono } from "hono";
 import { INVOICES_PER_BATCH } from "../worker/domain/billing-run-plan.ts";
 import type { Env } from "../worker/env.ts";
@@ -55,22 +56,35 @@ billingRunBench.post("/__bare/billing-floor", async (c) => {
     const values = columns.map((k) => (UNIQUE_COLUMNS.has(k) && row[k] !== null ? `${row[k]}${suffix}` : row[k]));
     return db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`).bind(...values);
   };
-  const timed = async (invoiceTable: string, lineTable: string) => {
+  // Each invoice's own event and audit row, as the run wrote them (the events' seq is the twin's to assign).
+  const eventOf = new Map<string, Record<string, unknown>>();
+  const auditOf = new Map<string, Record<string, unknown>>();
+  const made = "SELECT subject_id FROM events WHERE kind = 'invoice.created' AND subject_id IN (SELECT id FROM invoices WHERE billing_run_id = ?)";
+  for (const { seq: _seq, ...e } of (await db.prepare(`SELECT * FROM events WHERE kind = 'invoice.created' AND subject_id IN (SELECT id FROM invoices WHERE billing_run_id = ?)`).bind(runId).all<Record<string, unknown>>()).results) eventOf.set(e.subject_id as string, e);
+  for (const a of (await db.prepare(`SELECT * FROM audit_log WHERE action = 'invoice.created' AND subject_id IN (${made})`).bind(runId).all<Record<string, unknown>>()).results) auditOf.set(a.subject_id as string, a);
+  const timed = async (invoiceTable: string, lineTable: string, withRecords?: { events: string; audit: string }) => {
     const suffix = `~${crypto.randomUUID().slice(0, 8)}`;
     const started = performance.now();
     for (let i = 0; i < invoices.length; i += INVOICES_PER_BATCH) {
-      const batch = invoices.slice(i, i + INVOICES_PER_BATCH).flatMap((inv) => [statement(invoiceTable, inv, suffix), ...(linesOf.get(inv.id as string) ?? []).map((l) => statement(lineTable, l, suffix))]);
+      const batch = invoices.slice(i, i + INVOICES_PER_BATCH).flatMap((inv) => {
+        const id = inv.id as string;
+        const rows = [statement(invoiceTable, inv, suffix), ...(linesOf.get(id) ?? []).map((l) => statement(lineTable, l, suffix))];
+        if (withRecords && eventOf.has(id)) rows.push(statement(withRecords.events, eventOf.get(id)!, suffix));
+        if (withRecords && auditOf.has(id)) rows.push(statement(withRecords.audit, auditOf.get(id)!, suffix));
+        return rows;
+      });
       await db.batch(batch);
     }
     return performance.now() - started;
   };
   const ms = await timed("bench_invoices", "bench_invoice_lines");
   const shapedMs = await timed("bench_shaped_invoices", "bench_shaped_invoice_lines");
-  return c.json({ invoices: invoices.length, lines: lines.length, perBatch: INVOICES_PER_BATCH, ms, shapedMs });
+  const allRowsMs = await timed("bench_shaped_invoices", "bench_shaped_invoice_lines", { events: "bench_shaped_events", audit: "bench_shaped_audit_log" });
+  return c.json({ invoices: invoices.length, lines: lines.length, events: eventOf.size, auditRows: auditOf.size, perBatch: INVOICES_PER_BATCH, ms, shapedMs, allRowsMs });
 });
 
 /** Values made distinct per floor pass, so that the twins' unique indexes take every row. */
-const UNIQUE_COLUMNS = new Set(["id", "invoice_id", "billing_key", "public_token", "invoice_number"]);
+const UNIQUE_COLUMNS = new Set(["id", "invoice_id", "billing_key", "public_token", "invoice_number", "subject_id"]);
 
 /**
  * Twins of invoices and invoice_lines with the real tables' own DDL — primary key, unique keys, indexes
@@ -78,12 +92,12 @@ const UNIQUE_COLUMNS = new Set(["id", "invoice_id", "billing_key", "public_token
  */
 async function shapedTwins(db: D1Database) {
   const { results } = await db
-    .prepare("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('invoices', 'invoice_lines') AND sql IS NOT NULL ORDER BY type DESC")
+    .prepare("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('invoices', 'invoice_lines', 'events', 'audit_log') AND sql IS NOT NULL ORDER BY type DESC")
     .all<{ type: string; name: string; sql: string }>();
   const twin = (sql: string) =>
     sql
       .replace(/(CREATE (?:UNIQUE )?INDEX [`"]?)(\w+)/, "$1bench_shaped_$2")
-      .replace(/\b(ON|TABLE) [`"]?(invoices|invoice_lines)[`"]?/g, "$1 bench_shaped_$2")
+      .replace(/\b(ON|TABLE) [`"]?(invoices|invoice_lines|events|audit_log)[`"]?/g, "$1 bench_shaped_$2")
       .replace(/REFERENCES [`"]?invoices[`"]?/g, "REFERENCES bench_shaped_invoices")
       .replace(/^CREATE (TABLE|UNIQUE INDEX|INDEX) /, "CREATE $1 IF NOT EXISTS ");
   await db.batch(results.map((r) => db.prepare(twin(r.sql))));

@@ -36,7 +36,8 @@ export async function benchBillingRun(url: string, cookie: string) {
       `billing-run: ${count} schedules: ${state.status}, ${state.invoicesCreated} invoices (expected ≥ ${count}: ${complete ? "complete" : "INCOMPLETE"}) in ${seconds.toFixed(2)}s over ${state.chunksTotal} chunks` +
         ` = ${ours.toFixed(0)} invoices/s | floor (bare inserts of the same ${floor.invoices} invoices + ${floor.lines} lines, ${floor.perBatch} invoices per batch) ${bare.toFixed(0)} invoices/s in ${(floor.ms / 1000).toFixed(2)}s` +
         ` | ratio ${(ours / bare).toFixed(2)}x (target >= 0.5x)` +
-        ` | same-shape floor (tables with the real keys and indexes) ${(floor.invoices / (floor.shapedMs / 1000)).toFixed(0)} invoices/s, ratio ${(ours / (floor.invoices / (floor.shapedMs / 1000))).toFixed(2)}x`,
+        ` | same-shape floor (tables with the real keys and indexes) ${(floor.invoices / (floor.shapedMs / 1000)).toFixed(0)} invoices/s, ratio ${(ours / (floor.invoices / (floor.shapedMs / 1000))).toFixed(2)}x` +
+        ` | all-rows floor (also each invoice's ${floor.events === floor.invoices && floor.auditRows === floor.invoices ? "event and audit row" : `event (${floor.events}) and audit row (${floor.auditRows})`}) ${(floor.invoices / (floor.allRowsMs / 1000)).toFixed(0)} invoices/s, ratio ${(ours / (floor.invoices / (floor.allRowsMs / 1000))).toFixed(2)}x`,
     );
   }
 }
