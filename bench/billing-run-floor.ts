@@ -59,9 +59,9 @@ billingRunBench.post("/__bare/billing-floor", async (c) => {
   // Each invoice's own event and audit row, as the run wrote them (the events' seq is the twin's to assign).
   const eventOf = new Map<string, Record<string, unknown>>();
   const auditOf = new Map<string, Record<string, unknown>>();
-  const made = "SELECT subject_id FROM events WHERE kind = 'invoice.created' AND subject_id IN (SELECT id FROM invoices WHERE billing_run_id = ?)";
-  for (const { seq: _seq, ...e } of (await db.prepare(`SELECT * FROM events WHERE kind = 'invoice.created' AND subject_id IN (SELECT id FROM invoices WHERE billing_run_id = ?)`).bind(runId).all<Record<string, unknown>>()).results) eventOf.set(e.subject_id as string, e);
-  for (const a of (await db.prepare(`SELECT * FROM audit_log WHERE action = 'invoice.created' AND subject_id IN (${made})`).bind(runId).all<Record<string, unknown>>()).results) auditOf.set(a.subject_id as string, a);
+  const ofRun = "subject_id IN (SELECT id FROM invoices WHERE billing_run_id = ?)";
+  for (const { seq: _seq, ...e } of (await db.prepare(`SELECT * FROM events WHERE kind = 'invoice.created' AND ${ofRun}`).bind(runId).all<Record<string, unknown>>()).results) eventOf.set(e.subject_id as string, e);
+  for (const a of (await db.prepare(`SELECT * FROM audit_log WHERE action = 'invoice.created' AND ${ofRun}`).bind(runId).all<Record<string, unknown>>()).results) auditOf.set(a.subject_id as string, a);
   const timed = async (invoiceTable: string, lineTable: string, withRecords?: { events: string; audit: string }) => {
     const suffix = `~${crypto.randomUUID().slice(0, 8)}`;
     const started = performance.now();
