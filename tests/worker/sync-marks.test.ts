@@ -39,11 +39,40 @@ describe("sync marks", () => {
   it("an entity without a Xero connection: the batch marks nothing and no sync message is sent", async () => {
     const ctx = await contextOf({ sync: false });
     const changes = new ChangeSet(db(), actor, null);
-    markSyncPending(changes, "invoice", newId("inv"));
+    markSyncPending(changes, { type: "invoice", id: newId("inv") });
     const { sent, env: fake } = sentTo();
     await synced(fake, ctx, commit(ctx, changes, "done"));
     expect(ctx.marked).toEqual({ sync: false });
     expect(sent).toEqual([]);
+  });
+
+  it("a connected entity: one statement marks each object PENDING, an earlier failure cleared", async () => {
+    const ctx = await contextOf({ sync: false });
+    const at = new Date().toISOString();
+    const [contact, invoice] = [newId("cus"), newId("inv")];
+    await db().batch([
+      db().prepare("DELETE FROM integration_connections"),
+      db()
+        .prepare(
+          "INSERT INTO integration_connections (provider, environment, tenant_id, tenant_name, connection_id, state, access_token, refresh_token, access_expires_at, scopes, token_version, connected_by, connected_at, updated_at) VALUES ('xero', 'local', 't', 'T', 'c', 'CONNECTED', 'a', 'r', ?1, '', 1, 'usr_admin', ?1, ?1)",
+        )
+        .bind(at),
+      db().prepare("INSERT INTO sync_objects (provider, object_type, object_id, state, error, updated_at) VALUES ('xero', 'contact', ?, 'FAILED', 'no', '2026-01-01T00:00:00.000Z')").bind(contact),
+    ]);
+    try {
+      const changes = new ChangeSet(db(), actor, null);
+      markSyncPending(changes, { type: "contact", id: contact }, { type: "invoice", id: invoice });
+      await commit(ctx, changes, "done");
+      expect(ctx.marked).toEqual({ sync: true });
+      expect(changes.countedChanges).toBe(2);
+      const rows = await db().prepare("SELECT object_type, state, error FROM sync_objects WHERE object_id IN (?, ?) ORDER BY object_type").bind(contact, invoice).all();
+      expect(rows.results).toEqual([
+        { object_type: "contact", state: "PENDING", error: null },
+        { object_type: "invoice", state: "PENDING", error: null },
+      ]);
+    } finally {
+      await db().prepare("DELETE FROM integration_connections").run();
+    }
   });
 
   it("a marked batch sends one message; a context that cannot tell sends one too", async () => {

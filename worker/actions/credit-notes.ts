@@ -139,7 +139,7 @@ export async function finalize(ctx: ActionContext, id: string, documents: Docume
     };
     updateCreditNote(changes, before, after);
     const view = creditNoteView(after, invoice.invoiceNumber);
-    markSyncPending(changes, "credit_note", id);
+    markSyncPending(changes, { type: "credit_note", id });
     changes.record({ kind: "credit_note.finalized", subject: { type: "credit_note", id }, data: { creditNote: view }, before: { rev: before.rev, status: before.status }, after: view });
     merchantOfPdf = merchant;
     // Queued: the answer is this batch's, and so is the Idempotency-Key record of it.

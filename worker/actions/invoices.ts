@@ -380,8 +380,7 @@ export async function finalize(ctx: ActionContext, id: string, documents: Docume
     updateInvoice(changes, before, after, { replaceLines: true });
     const view = invoiceView(after, "0", ctx.origin);
     // Booked in Xero when the entity is connected: the invoice and, first, its customer as a contact.
-    markSyncPending(changes, "contact", after.customerId);
-    markSyncPending(changes, "invoice", id);
+    markSyncPending(changes, { type: "contact", id: after.customerId }, { type: "invoice", id });
     changes.record({ kind: "invoice.finalized", subject: { type: "invoice", id }, data: { invoice: view }, before: { rev: before.rev, status: before.status }, after: view });
     merchantOfPdf = merchant;
     // Queued: the answer is this batch's, and so is the Idempotency-Key record of it.
@@ -442,7 +441,7 @@ export function voidInvoice(ctx: ActionContext, id: string): Promise<InvoiceView
     // No credit note may arrive meanwhile (they are refused on a voided invoice, and this on a credited one).
     updateInvoice(changes, before, after, { extraWhere: noCreditNotes(id) });
     const view = invoiceView(after, credited, ctx.origin);
-    if (before.status !== "DRAFT") markSyncPending(changes, "invoice", id);
+    if (before.status !== "DRAFT") markSyncPending(changes, { type: "invoice", id });
     changes.record({ kind: "invoice.voided", subject: { type: "invoice", id }, data: { invoice: view }, before: { rev: before.rev, status: before.status }, after: view });
     return commit(ctx, changes, view);
   });
@@ -501,7 +500,7 @@ async function paymentStep(ctx: ActionContext, loaded: Awaited<ReturnType<typeof
   const after: StoredInvoice = { ...before, paymentStatus: input.paymentStatus, amountPaid, updatedAt: changes.at, rev: before.rev + 1 };
   updateInvoice(changes, before, after);
   // A payment recorded in Kontor goes to Xero; one read from Xero is already there.
-  if (!options.fromXero) markSyncPending(changes, "payment", id);
+  if (!options.fromXero) markSyncPending(changes, { type: "payment", id });
   const view = invoiceView(after, credited, ctx.origin);
   changes.record({
     kind: "invoice.payment_status_changed",

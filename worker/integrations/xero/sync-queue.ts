@@ -15,13 +15,20 @@ export interface XeroSyncMessage {
   lookup?: boolean;
 }
 
-const PENDING_SQL = `INSERT INTO sync_objects (provider, object_type, object_id, state, updated_at)
-  SELECT 'xero', ?, ?, 'PENDING', ? WHERE EXISTS (SELECT 1 FROM integration_connections WHERE provider = 'xero' AND state = 'CONNECTED')
+/** One statement for all of a change's objects: `VALUES (type, id), …` read only when the entity is connected. */
+const pendingSql = (objects: number) => `INSERT INTO sync_objects (provider, object_type, object_id, state, updated_at)
+  SELECT 'xero', o.column1, o.column2, 'PENDING', ? FROM (VALUES ${Array(objects).fill("(?, ?)").join(", ")}) o
+  WHERE EXISTS (SELECT 1 FROM integration_connections WHERE provider = 'xero' AND state = 'CONNECTED')
   ON CONFLICT (provider, object_type, object_id) DO UPDATE SET state = 'PENDING', error = NULL, updated_at = excluded.updated_at`;
 
-/** Add to `changes`: the object is PENDING for Xero, if the entity is connected to Xero. */
-export function markSyncPending(changes: ChangeSet, type: SyncObjectType, id: string) {
-  changes.addCounted(changes.db.prepare(PENDING_SQL).bind(type, id, changes.at));
+export interface SyncObjectRef {
+  type: SyncObjectType;
+  id: string;
+}
+
+/** Add to `changes`: these objects are PENDING for Xero, if the entity is connected to Xero. */
+export function markSyncPending(changes: ChangeSet, ...objects: [SyncObjectRef, ...SyncObjectRef[]]) {
+  changes.addCounted(changes.db.prepare(pendingSql(objects.length)).bind(changes.at, ...objects.flatMap((o) => [o.type, o.id])));
 }
 
 /** Ask the sync queue to work through the entity's PENDING objects (best effort: the rows are the truth). Whether it was sent. */
