@@ -37,7 +37,7 @@ if (!only || only === "http" || only === "live" || only === "coedit" || only ===
   await prepareLocal(state);
   // The Xero fake, in this process (the Worker's XERO_*_URL vars point at it; the xero-sync bench reads its state).
   const xero = await serveXeroFake(0);
-  const server = spawn(BIN("wrangler"), ["dev", "-c", "wrangler.bench.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--log-level", process.env.BENCH_LOG ?? "error", "--show-interactive-dev-session=false", ...xeroVars(xero.url)], {
+  const server = spawn(BIN("wrangler"), ["dev", "-c", "wrangler.bench.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--log-level", process.env.BENCH_LOG ?? "error", "--show-interactive-dev-session=false", ...(process.env.BENCH_INSPECT ? ["--inspector-port", process.env.BENCH_INSPECT] : []), ...xeroVars(xero.url)], {
     cwd: ROOT,
     stdio: ["ignore", process.env.BENCH_LOG ? "inherit" : "ignore", "inherit"],
     env: CHILD_ENV,

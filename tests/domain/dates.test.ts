@@ -1,6 +1,8 @@
 // Calendar arithmetic (worker/domain/dates.ts): month ends, leap years, DST changes, an entity's local
 // day. Properties check against references written without date-fns: days-in-month by the Gregorian
 // rule, local dates by Intl.DateTimeFormat, and the 86_400_000 ms day the code used before.
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -270,6 +272,18 @@ describe("localDate: the calendar date of an instant in a zone", () => {
         expect(localDate(new Date(ms), zone)).toBe(intlLocalDate(ms, zone));
       }),
     );
+  });
+
+  it("reads the same day as date-fns' TZDate across the four-digit years (its cached formatter's range)", () => {
+    const tzDay = (ms: number, zone: string) => format(new TZDate(ms, zone), "yyyy-MM-dd");
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1000, 0, 2) + 1, max: Date.UTC(9999, 11, 30) - 1 }), zoneArb, (ms, zone) => {
+        expect(localDate(new Date(ms), zone)).toBe(tzDay(ms, zone));
+      }),
+    );
+    for (const ms of [Date.UTC(1000, 0, 2) + 1, Date.UTC(1970, 0, 1), Date.UTC(9999, 11, 30) - 1]) {
+      for (const zone of ["Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"]) expect(localDate(new Date(ms), zone)).toBe(tzDay(ms, zone));
+    }
   });
 });
 

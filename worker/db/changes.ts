@@ -8,8 +8,8 @@ import { DomainError } from "../domain/errors.ts";
 import { newId } from "../lib/crypto.ts";
 import { deleteExpiredRecord, idempotencyInsert, idempotencyValues, type IdempotencyRecord } from "./idempotency.ts";
 import { sql, type SQL } from "drizzle-orm";
-import { orm, placeholders, statementOf, template, type Orm, type Renderable } from "./orm.ts";
-import { auditLog, events, idempotencyKeys } from "./schema/entity.ts";
+import { orm, statementOf, type Orm, type Renderable } from "./orm.ts";
+import { idempotencyKeys } from "./schema/entity.ts";
 
 /** A raw D1 statement, or a drizzle query builder (rendered to one when added). */
 export type Statement = D1PreparedStatement | Renderable;
@@ -48,13 +48,12 @@ export function bounded<T>(value: T): T | Record<string, unknown> {
   return kept;
 }
 
-// Every change writes these: rendered once (see `template`), bound per row.
-const auditInsert = template((d) =>
-  d.insert(auditLog).values(placeholders(["id", "at", "actor", "action", "subjectType", "subjectId", "before", "after", "requestId"] as const)),
-);
-const eventInsert = template((d) =>
-  d.insert(events).values(placeholders(["kind", "subjectType", "subjectId", "actor", "data", "at"] as const)).returning({ seq: events.seq }),
-);
+// Every change writes these two rows: raw statements, their JSON encoded here once per value (an event's
+// data is often its audit row's after, and the size check has encoded it already). A column may be a
+// claimed number's substitution around its JSON (`replace(?, token, number)`), so the rows of a change
+// that claims one need no builder either.
+const AUDIT_COLUMNS = "id, at, actor, action, subject_type, subject_id, before, after, request_id";
+const EVENT_COLUMNS = "kind, subject_type, subject_id, actor, data, at";
 
 // The batch is a list of plain D1 statements: drizzle queries are rendered as they are added, so raw
 // statements (the guard, callers' own SQL) and drizzle ones mix in one atomic `db.batch`, and each
@@ -149,17 +148,17 @@ export class ChangeSet {
     return claim ? { format: `${claim.prefix.replaceAll("%", "%%")}%0${claim.width}d`, counter: claim.counter } : null;
   }
 
-  /** `value` with every claimed number in place of its token (after commit). */
+  /**
+   * `value` with every claimed number in place of its token (after commit), as its JSON would read.
+   * Walked, not re-encoded: the events and the result share their views, and each is resolved once.
+   */
   resolve<T>(value: T): T {
     if (!this.claims.length) return value;
-    let text = JSON.stringify(value);
-    if (text === undefined) return value;
-    for (const claim of this.claims) {
-      if (claim.number === null) throw new Error("resolve before commit");
-      text = text.replaceAll(claim.token, claim.number);
-    }
-    return JSON.parse(text) as T;
+    if (this.claims.some((c) => c.number === null)) throw new Error("resolve before commit");
+    return resolveTokens(value, this.claims as ResolvedClaim[], this.resolved) as T;
   }
+
+  private readonly resolved = new WeakMap<object, unknown>();
 
   /** A JSON value the batch writes, with claimed numbers substituted in SQL when it mentions any. */
   private claimedJson(value: unknown): SQL | null {
@@ -172,29 +171,59 @@ export class ChangeSet {
 
   /** The audit row and the event row of one change (each within EVENT_MAX_BYTES). */
   record(recorded: Recorded): this {
-    const change = { ...recorded, data: bounded(recorded.data), before: bounded(recorded.before), after: bounded(recorded.after ?? recorded.data) };
-    const actor = change.actor ?? this.actor;
-    const at = this.at;
-    const audit = {
-      id: newId("aud"),
-      at,
-      actor,
-      action: change.kind,
-      subjectType: change.subject.type,
-      subjectId: change.subject.id,
-      before: change.before ?? null,
-      after: change.after,
-      requestId: this.requestId,
-    };
-    const event = { kind: change.kind, subjectType: change.subject.type, subjectId: change.subject.id, actor, data: change.data, at };
-    const after = this.claimedJson(audit.after);
-    const data = this.claimedJson(event.data);
-    // Rendered once and bound (the hot path), unless a claimed number has to be substituted in SQL.
-    this.add(after ? this.orm.insert(auditLog).values({ ...audit, after }) : auditInsert(this.db, audit));
+    const data = this.boundedJson(recorded.data);
+    const after = this.boundedJson(recorded.after ?? recorded.data);
+    const before = recorded.before === undefined || recorded.before === null ? null : this.boundedJson(recorded.before);
+    const actor = recorded.actor ?? this.actor;
+    const actorJson = this.jsonOf(actor);
+    const kind = recorded.kind;
+    const { type, id } = recorded.subject;
+    const afterValue = this.claimedValue(after.json);
+    this.statements.push(
+      this.db
+        .prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ${afterValue.sql}, ?)`)
+        .bind(newId("aud"), this.at, actorJson, kind, type, id, before?.json ?? null, ...afterValue.params, this.requestId),
+    );
+    const dataValue = this.claimedValue(data.json);
     this.eventPositions.push(this.statements.length);
-    this.add(data ? this.orm.insert(events).values({ ...event, data }).returning({ seq: events.seq }) : eventInsert(this.db, event));
-    this.events.push({ kind: change.kind, subject: change.subject, actor, at: this.at, data: change.data });
+    this.statements.push(
+      this.db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ${dataValue.sql}, ?) RETURNING seq`).bind(kind, type, id, actorJson, ...dataValue.params, this.at),
+    );
+    this.events.push({ kind, subject: recorded.subject, actor, at: this.at, data: data.value as Record<string, unknown> });
     return this;
+  }
+
+  /** Encoded JSON of each value this set has written, by identity: the same view is encoded once. */
+  private readonly encoded = new WeakMap<object, string>();
+
+  private jsonOf(value: unknown): string {
+    if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+    let json = this.encoded.get(value);
+    if (json === undefined) {
+      json = JSON.stringify(value);
+      this.encoded.set(value, json);
+    }
+    return json;
+  }
+
+  /** `bounded(value)` and its JSON, encoding a value that fits only once. */
+  private boundedJson(value: unknown): { value: unknown; json: string } {
+    const json = this.jsonOf(value);
+    if (json.length <= EVENT_MAX_BYTES || value === null || typeof value !== "object" || Array.isArray(value)) return { value, json };
+    const kept = bounded(value);
+    return { value: kept, json: this.jsonOf(kept) };
+  }
+
+  /** A JSON column's SQL and parameters: `?`, or the claimed numbers it mentions substituted in SQL. */
+  private claimedValue(json: string): { sql: string; params: unknown[] } {
+    const inside = this.claims.length && json.includes("⟦") ? this.claims.filter((c) => json.includes(c.token)) : [];
+    let text = "?";
+    const params: unknown[] = [json];
+    for (const claim of inside) {
+      text = `replace(${text}, ?, (SELECT printf(?, value) FROM counters WHERE name = ?))`;
+      params.push(claim.token, `${claim.prefix.replaceAll("%", "%%")}%0${claim.width}d`, claim.counter);
+    }
+    return { sql: text, params };
   }
 
   /** Store the response for an Idempotency-Key in the same batch, so a replay never runs the change twice. */
@@ -235,6 +264,34 @@ export class ChangeSet {
       return this.resolve({ seq: row.seq, ...this.events[i] });
     });
   }
+}
+
+type ResolvedClaim = Claim & { number: string };
+
+/** JSON's reading of `value` (toJSON, undefined and functions dropped) with the claimed tokens replaced. */
+function resolveTokens(value: unknown, claims: ResolvedClaim[], memo: WeakMap<object, unknown>): unknown {
+  if (typeof value === "string") {
+    if (!value.includes("⟦")) return value;
+    let text = value;
+    for (const claim of claims) text = text.replaceAll(claim.token, claim.number);
+    return text;
+  }
+  if (value === null || typeof value !== "object") return typeof value === "function" ? undefined : value;
+  const seen = memo.get(value);
+  if (seen !== undefined) return seen;
+  let out: unknown;
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") out = resolveTokens((value as { toJSON(): unknown }).toJSON(), claims, memo);
+  else if (Array.isArray(value)) out = value.map((v) => resolveTokens(v, claims, memo) ?? null);
+  else {
+    const copy: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      const resolved = resolveTokens(v, claims, memo);
+      if (resolved !== undefined) copy[key] = resolved;
+    }
+    out = copy;
+  }
+  memo.set(value, out);
+  return out;
 }
 
 interface Claim {

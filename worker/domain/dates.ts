@@ -161,8 +161,28 @@ export function billingPeriod(anchor: IsoDate, index: number, monthsPerPeriod: n
 
 /** The calendar date of an instant in `timeZone`: 2026-11-26T23:30Z is 2026-11-27 in Europe/Berlin, 2026-11-26 in New York. */
 export function localDate(instant: IsoInstant | Date, timeZone: string): IsoDate {
-  return writeDate(new TZDate(parseInstant(instant).getTime(), zone(timeZone)));
+  const ms = parseInstant(instant).getTime();
+  const inZone = zone(timeZone);
+  // A TZDate works out the zone's offset afresh each time (a finalize's largest date cost); one cached
+  // formatter per zone reads the day directly. Outside four-digit years (eras, padding) TZDate decides.
+  if (!(ms > FOUR_DIGIT_YEARS[0] && ms < FOUR_DIGIT_YEARS[1])) return writeDate(new TZDate(ms, inZone));
+  let formatter = dayFormatters.get(inZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", { timeZone: inZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    if (dayFormatters.size < 1000) dayFormatters.set(inZone, formatter);
+  }
+  let year = "", month = "", day = "";
+  for (const part of formatter.formatToParts(ms)) {
+    if (part.type === "year") year = part.value;
+    else if (part.type === "month") month = part.value;
+    else if (part.type === "day") day = part.value;
+  }
+  return `${year}-${month}-${day}`;
 }
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+/** 1000-01-02 and 9999-12-30 (UTC): every zone's date of an instant between them has a four-digit year. */
+const FOUR_DIGIT_YEARS = [Date.UTC(1000, 0, 2), Date.UTC(9999, 11, 30)] as const;
 
 /**
  * The first instant of `date` in `timeZone`: usually local midnight; where midnight is skipped by a
