@@ -4,6 +4,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { grantedEarlyReads, rememberEntity, startEarlyReads } from "../../worker/api/early-reads.ts";
+import { entityMembers, resolveEntityAccess } from "../../worker/db/control.ts";
 import type { EntityRecord } from "../../worker/env.ts";
 import { ApiClient, expectError, unique } from "../support/client.ts";
 
@@ -59,14 +60,24 @@ describe("early reads — which routes, taken once", () => {
     expect(early.members(US.id)).toBeUndefined();
   });
 
-  it("a submit also reads the entity's members, once, for that entity only", async () => {
-    rememberEntity("acme-us", US);
-    const early = startEarlyReads(contextOf("POST", `/entities/acme-us/quotes/${quoteId}/submit`), "acme-us", SESSION)!;
+  it("a submit's members come with its own access check, once, for the entity it was granted only", async () => {
+    const session = { session: sales.cookie!.slice("kontor_session=".length) };
+    const granted = await resolveEntityAccess(env.CONTROL, session, "acme-us", env.ENVIRONMENT, { members: true });
+    expect(granted?.entity?.id).toBe(US.id);
+    // As entityMembers reads them: the same people, roles and order.
+    expect(granted?.members).toEqual(await entityMembers(env.CONTROL, US.id));
+    expect(granted?.members?.map((m) => m.userId)).toContain("usr_approver");
+    // Not asked for: not read. Not a member of the entity (sales is not in acme-nowhere): none.
+    expect((await resolveEntityAccess(env.CONTROL, session, "acme-us", env.ENVIRONMENT))?.members).toBeUndefined();
+    const refused = await resolveEntityAccess(env.CONTROL, session, "acme-nowhere", env.ENVIRONMENT, { members: true });
+    expect(refused?.entity).toBeNull();
+    expect(refused?.members).toBeUndefined();
+    // Handed to the action for that entity only, and once.
+    const early = grantedEarlyReads(null, US, granted!.members)!;
     expect(early.members("ent_acme_uk")).toBeUndefined();
-    const members = await early.members(US.id);
-    expect(members?.map((m) => m.userId)).toContain("usr_approver");
+    expect((await early.members(US.id))?.length).toBe(granted!.members!.length);
     expect(early.members(US.id)).toBeUndefined();
-    await early.quote(quoteId);
+    expect(early.quote(quoteId)).toBeUndefined();
   });
 
   it("a finalize reads its invoice's rows once; nothing else is read for it", async () => {

@@ -1,5 +1,5 @@
 // Reads a quote route (or an invoice's finalize) is sure to need, started while the credential is checked instead of after it.
-// A quote action's first read (the quote with its view, and for submit the entity's members) otherwise
+// A quote action's first read (the quote with its view) otherwise
 // waits for the control plane to name the entity's database: two round trips in a row where one will
 // do. The database an entity lives in never changes, so this isolate remembers it from a request that
 // was granted; the next request for that entity starts its read on it at once. What is read early is
@@ -8,7 +8,7 @@
 import type { Context } from "hono";
 import type { EarlyReads } from "../actions/context.ts";
 import type { Credential } from "../credentials.ts";
-import { entityMembers } from "../db/control.ts";
+import type { EntityMember } from "../db/control.ts";
 import { readForFinalize } from "../db/invoices.ts";
 import { loadQuoteForView } from "../db/quote-view.ts";
 import type { AppEnv, EntityRecord } from "../env.ts";
@@ -50,13 +50,12 @@ export function startEarlyReads(c: Context<AppEnv>, idOrSlug: string, credential
   if ((verb === undefined) !== (c.req.method === "GET")) return null;
   // Each is taken once: a retry after a lost guard must read afresh.
   const quote = once(quiet(loadQuoteForView(db, quoteId!)));
-  const members = once(verb === "submit" ? quiet(entityMembers(c.env.CONTROL, entity.id)) : undefined);
   return {
     finalize: () => undefined,
     entityId: entity.id,
     binding: entity.binding,
     quote: (id) => (id === quoteId ? quote() : undefined),
-    members: (entityId) => (entityId === entity.id ? members() : undefined),
+    members: () => undefined,
   };
 }
 
@@ -88,6 +87,10 @@ function quiet<T>(read: Promise<T>): Promise<T> {
 }
 
 /** The early reads belong to this request only if its check granted the entity they were read from. */
-export function grantedEarlyReads(started: Started | null, entity: EntityRecord): EarlyReads | undefined {
-  return started && started.entityId === entity.id && started.binding === entity.binding ? started : undefined;
+export function grantedEarlyReads(started: Started | null, entity: EntityRecord, members?: EntityMember[]): EarlyReads | undefined {
+  const reads = started && started.entityId === entity.id && started.binding === entity.binding ? started : undefined;
+  if (!members) return reads;
+  // The members came with this request's own granted access check (a submit's): its entity's, read once.
+  const granted = once(Promise.resolve(members));
+  return { quote: reads?.quote ?? (() => undefined), finalize: reads?.finalize ?? (() => undefined), members: (entityId) => (entityId === entity.id ? granted() : undefined) };
 }

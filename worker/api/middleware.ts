@@ -10,6 +10,8 @@ import { newId, sha256Hex } from "../lib/crypto.ts";
 import { grantedEarlyReads, rememberEntity, startEarlyReads } from "./early-reads.ts";
 import { ApiError } from "./errors.ts";
 
+const SUBMIT_ROUTE = /^\/api\/v1\/entities\/[^/]+\/quotes\/[^/]+\/submit$/;
+
 export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
   const id = newId("req");
   c.set("requestId", id);
@@ -71,7 +73,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const entityAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   const idOrSlug = c.req.param("entity") ?? "";
   const presented = presentedCredential(c.req.raw.headers);
-  const checking = presented?.credential ? resolveEntityAccess(c.env.CONTROL, presented.credential, idOrSlug, c.env.ENVIRONMENT) : null;
+  // A submit resolves its approvers among the entity's members: they come with the access check.
+  const members = c.req.method === "POST" && SUBMIT_ROUTE.test(new URL(c.req.url).pathname);
+  const checking = presented?.credential ? resolveEntityAccess(c.env.CONTROL, presented.credential, idOrSlug, c.env.ENVIRONMENT, { members }) : null;
   const early = checking ? startEarlyReads(c, idOrSlug, presented!.credential!) : null;
   const access = await checking;
   if (!presented || !access) throw new ApiError("unauthenticated", unauthenticatedMessage(presented));
@@ -85,7 +89,7 @@ export const entityAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!db || access.entity.status !== "ACTIVE") {
     throw new ApiError("entity_unavailable", `Entity '${access.entity.slug}' is not available right now`);
   }
-  c.set("scope", { entity: access.entity, db, roles: access.roles, actor: actorOf(access.principal), early: grantedEarlyReads(early, access.entity) });
+  c.set("scope", { entity: access.entity, db, roles: access.roles, actor: actorOf(access.principal), early: grantedEarlyReads(early, access.entity, access.members) });
   rememberEntity(idOrSlug, access.entity);
   await next();
 };

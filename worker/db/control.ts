@@ -404,7 +404,14 @@ export async function clearSignInFailures(db: D1Database, key: string) {
 
 // ---- the hot path: one prepared query per credential kind and database ----
 
-function sessionAccessQuery(d: Orm) {
+/**
+ * The entity's members as one JSON column of the access query, for the requests that need them (a
+ * submit resolves its approvers among them): one control-plane round trip instead of two. Read only
+ * when the entity row joined, and handed on only when the access it came with was granted.
+ */
+const membersColumn = sql<string | null>`(SELECT json_group_array(json_object('userId', mm.user_id, 'name', mu.name, 'email', mu.email, 'roles', json(mm.roles)) ORDER BY mu.name, mu.id) FROM memberships mm JOIN users mu ON mu.id = mm.user_id WHERE mm.entity_id = ${entities.id})`;
+
+function sessionAccessQuery(d: Orm, withMembers = false) {
   const idOrSlug = sql.placeholder("idOrSlug");
   const environment = sql.placeholder("environment");
   return d
@@ -416,6 +423,7 @@ function sessionAccessQuery(d: Orm) {
       userName: users.name,
       entity: entityColumns,
       roles: memberships.roles,
+      members: withMembers ? membersColumn : sql<null>`NULL`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -425,7 +433,7 @@ function sessionAccessQuery(d: Orm) {
     .prepare();
 }
 
-function apiKeyAccessQuery(d: Orm) {
+function apiKeyAccessQuery(d: Orm, withMembers = false) {
   const environment = sql.placeholder("environment");
   return d
     .select({
@@ -436,6 +444,7 @@ function apiKeyAccessQuery(d: Orm) {
       keyExpiresAt: apiKeys.expiresAt,
       keyLastUsedAt: apiKeys.lastUsedAt,
       entity: entityColumns,
+      members: withMembers ? membersColumn : sql<null>`NULL`,
     })
     .from(apiKeys)
     .leftJoin(entities, and(eq(entities.id, apiKeys.entityId), entityNamed(sql.placeholder("idOrSlug"), environment)))
@@ -444,7 +453,11 @@ function apiKeyAccessQuery(d: Orm) {
 }
 
 const sessionAccess = new WeakMap<D1Database, ReturnType<typeof sessionAccessQuery>>();
+const sessionAccessWithMembers = new WeakMap<D1Database, ReturnType<typeof sessionAccessQuery>>();
 const apiKeyAccess = new WeakMap<D1Database, ReturnType<typeof apiKeyAccessQuery>>();
+const apiKeyAccessWithMembers = new WeakMap<D1Database, ReturnType<typeof apiKeyAccessQuery>>();
+
+export type EntityMember = { userId: string; name: string; email: string; roles: Role[] };
 
 export interface EntityAccess {
   principal: Principal;
@@ -456,6 +469,8 @@ export interface EntityAccess {
   expiresAt: string | null;
   /** An API key's last recorded use (null for sessions, and for a key never used). */
   lastUsedAt: string | null;
+  /** The entity's members, when asked for and access was granted (as `entityMembers` reads them). */
+  members?: EntityMember[];
 }
 
 /**
@@ -468,10 +483,12 @@ export async function resolveEntityAccess(
   credential: { session: string } | { apiKey: string },
   idOrSlug: string,
   environment: Environment,
+  options: { members?: boolean } = {},
 ): Promise<EntityAccess | null> {
   if ("session" in credential) {
     if (!credential.session.startsWith(`ks_${environment}_`)) return null;
-    const row = await preparedFor(sessionAccess, db, sessionAccessQuery).get({
+    const query = options.members ? preparedFor(sessionAccessWithMembers, db, (d) => sessionAccessQuery(d, true)) : preparedFor(sessionAccess, db, sessionAccessQuery);
+    const row = await query.get({
       tokenHash: await sha256Hex(credential.session),
       idOrSlug,
       environment,
@@ -480,10 +497,12 @@ export async function resolveEntityAccess(
     if (!row) return null;
     const principal: Principal = { kind: "user", userId: row.userId, email: row.userEmail, name: row.userName, sessionId: row.sessionId };
     const roles = rolesOf(row.roles);
-    return { principal, entity: row.entity && roles.length ? row.entity : null, roles, sessionId: row.sessionId, expiresAt: row.sessionExpiresAt, lastUsedAt: null };
+    const entity = row.entity && roles.length ? row.entity : null;
+    return { principal, entity, roles, sessionId: row.sessionId, expiresAt: row.sessionExpiresAt, lastUsedAt: null, ...membersOf(entity, row.members) };
   }
   if (!credential.apiKey.startsWith(`kk_${environment}_`)) return null;
-  const row = await preparedFor(apiKeyAccess, db, apiKeyAccessQuery).get({
+  const keyQuery = options.members ? preparedFor(apiKeyAccessWithMembers, db, (d) => apiKeyAccessQuery(d, true)) : preparedFor(apiKeyAccess, db, apiKeyAccessQuery);
+  const row = await keyQuery.get({
     keyHash: await sha256Hex(credential.apiKey),
     idOrSlug,
     environment,
@@ -491,7 +510,14 @@ export async function resolveEntityAccess(
   });
   if (!row || !isRole(row.keyRole)) return null;
   const principal: Principal = { kind: "api_key", keyId: row.keyId, name: row.keyName, entityId: row.keyEntity, role: row.keyRole };
-  return { principal, entity: row.entity, roles: [row.keyRole], sessionId: row.keyId, expiresAt: row.keyExpiresAt, lastUsedAt: row.keyLastUsedAt };
+  return { principal, entity: row.entity, roles: [row.keyRole], sessionId: row.keyId, expiresAt: row.keyExpiresAt, lastUsedAt: row.keyLastUsedAt, ...membersOf(row.entity, row.members) };
+}
+
+/** The members column, parsed and ordered as `entityMembers` answers — only beside a granted entity. */
+function membersOf(entity: EntityRecord | null, column: string | null): { members?: EntityMember[] } {
+  if (!entity || column === null) return {};
+  const rows = JSON.parse(column) as { userId: string; name: string; email: string; roles: unknown[] }[];
+  return { members: rows.map((r) => ({ userId: r.userId, name: r.name, email: r.email, roles: rolesOf(r.roles) })).filter((m) => m.roles.length > 0) };
 }
 
 /** The user ids that are members of an entity (approvers by user must be among them). */
@@ -501,7 +527,7 @@ export async function memberUserIds(db: D1Database, entityId: string): Promise<S
 }
 
 /** The entity's members with their names and roles (approvers are resolved from them), in name order. */
-export async function entityMembers(db: D1Database, entityId: string): Promise<{ userId: string; name: string; email: string; roles: Role[] }[]> {
+export async function entityMembers(db: D1Database, entityId: string): Promise<EntityMember[]> {
   const rows = await orm(db)
     .select({ userId: memberships.userId, name: users.name, email: users.email, roles: memberships.roles })
     .from(memberships)
