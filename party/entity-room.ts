@@ -13,6 +13,7 @@ import {
   type EntityEvent,
   type PresenceUser,
   type ServerMessage,
+  type Subject,
 } from "./protocol.ts";
 import { QuoteEditing } from "./quote-editing.ts";
 import { illFormedPath } from "../worker/domain/text.ts";
@@ -55,6 +56,23 @@ export interface RoomConnectionState {
 /** Which sockets to close: those of these credentials, or all of one user's. */
 export type SocketMatch = { sessionIds: string[] } | { userId: string };
 
+/**
+ * An event as the room takes it: its frame already encoded. The room orders, buffers and fans out
+ * frames; it never needs an event's data, so the Worker sends a string instead of the object graph
+ * (a billing-run chunk's hundred invoices, a finalized invoice's view) for RPC to copy and rebuild.
+ */
+export interface PublishedEvent {
+  seq: number;
+  subject: Subject;
+  /** A co-editing op's own event (its data carries the op's clientOpId). */
+  edit: boolean;
+  frame: string;
+}
+
+export function publishedEvent(event: EntityEvent): PublishedEvent {
+  return { seq: event.seq, subject: event.subject, edit: "clientOpId" in event.data, frame: JSON.stringify({ type: "event", ...event } satisfies ServerMessage) };
+}
+
 const sessionTag = (id: string) => `s:${id}`;
 const userTag = (id: string) => `u:${id}`;
 
@@ -66,7 +84,7 @@ export class EntityRoom extends Server<Env> {
   private publishing: Promise<void> = Promise.resolve();
   private persistingSeq: ReturnType<typeof setTimeout> | null = null;
   /** Live events that arrive while a socket is still being replayed to, per connection id. */
-  private readonly replaying = new Map<string, EntityEvent[]>();
+  private readonly replaying = new Map<string, PublishedEvent[]>();
   private editing: QuoteEditing | null = null;
   /** Quotes whose presence was just sent, and whether it changed since. */
   private readonly presenceWindows = new Map<string, { dirty: boolean }>();
@@ -193,7 +211,7 @@ export class EntityRoom extends Server<Env> {
         return this.setPresence(connection, message.quoteId, message.field);
       case "op":
         this.editing ??= new QuoteEditing(this.env, this);
-        return this.editing.apply(connection, state, message, (events) => this.publish(state.binding, events));
+        return this.editing.apply(connection, state, message, (events) => this.publish(state.binding, events.map(publishedEvent)));
     }
   }
 
@@ -204,13 +222,13 @@ export class EntityRoom extends Server<Env> {
   }
 
   /** Called by the Worker (RPC) after a change's batch committed. Broadcasts in seq order, filling gaps from D1. */
-  publish(binding: string, events: EntityEvent[]): Promise<void> {
+  publish(binding: string, events: PublishedEvent[]): Promise<void> {
     const run = this.publishing.then(() => this.broadcastInOrder(binding, events));
     this.publishing = run.catch(() => undefined);
     return run;
   }
 
-  private async broadcastInOrder(binding: string, incoming: EntityEvent[]) {
+  private async broadcastInOrder(binding: string, incoming: PublishedEvent[]) {
     if (this.broadcastSeq === null) this.broadcastSeq = (await this.ctx.storage.get<number>("broadcastSeq")) ?? null;
     const sorted = [...incoming].sort((a, b) => a.seq - b.seq);
     let fresh = this.broadcastSeq === null ? sorted : sorted.filter((e) => e.seq > this.broadcastSeq!);
@@ -220,12 +238,11 @@ export class EntityRoom extends Server<Env> {
       // An earlier commit's publish has not arrived (yet): read the gap from D1 so order holds.
       const db = this.env[binding] as D1Database;
       const gap = await readEvents(db, this.broadcastSeq!, missing);
-      fresh = [...gap, ...fresh];
+      fresh = [...gap.map(publishedEvent), ...fresh];
     }
-    // No socket: nothing to send (a billing run's thousands of events need no JSON then).
     const sockets = this.ctx.getWebSockets();
     for (const event of sockets.length ? fresh : []) {
-      const message = JSON.stringify({ type: "event", ...event } satisfies ServerMessage);
+      const message = event.frame;
       if (this.replaying.size === 0) {
         // Hot path: partyserver's iterator deserializes every socket's attachment; a plain fan-out does not.
         for (const socket of sockets) {
@@ -295,7 +312,7 @@ export class EntityRoom extends Server<Env> {
       }
       for (const event of this.replaying.get(connection.id) ?? []) {
         if (event.seq > seq) {
-          send(connection, { type: "event", ...event });
+          sendFrame(connection, event.frame);
           seq = event.seq;
         }
       }
@@ -352,8 +369,12 @@ export class EntityRoom extends Server<Env> {
 }
 
 function send(connection: Connection, message: ServerMessage) {
+  sendFrame(connection, JSON.stringify(message));
+}
+
+function sendFrame(connection: Connection, frame: string) {
   try {
-    connection.send(JSON.stringify(message));
+    connection.send(frame);
   } catch {
     /* the socket closed meanwhile (a replay outlived it, or its session ended): nothing to tell it */
   }

@@ -104,9 +104,9 @@ export class QuoteEditing {
   }
 
   /** Events the room broadcasts tell it when its cache is stale (a change made outside the op channel). */
-  observe(events: EntityEvent[]) {
+  observe(events: { subject: { type: string; id: string }; edit: boolean }[]) {
     for (const event of events) {
-      if (event.subject.type === "quote" && !("clientOpId" in event.data)) this.quotes.delete(event.subject.id);
+      if (event.subject.type === "quote" && !event.edit) this.quotes.delete(event.subject.id);
       if (event.subject.type === "price") this.prices.delete(event.subject.id);
     }
   }
