@@ -274,14 +274,15 @@ describe("localDate: the calendar date of an instant in a zone", () => {
     );
   });
 
-  it("reads the same day as date-fns' TZDate across the four-digit years (its cached formatter's range)", () => {
+  // Before 1971 zones' sub-minute local mean times part them (TZDate reads whole minutes; Intl, as the test above, is exact).
+  it("reads the same day as date-fns' TZDate from 1971 to the end of the four-digit years (its cached formatter's range)", () => {
     const tzDay = (ms: number, zone: string) => format(new TZDate(ms, zone), "yyyy-MM-dd");
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(1000, 0, 2) + 1, max: Date.UTC(9999, 11, 30) - 1 }), zoneArb, (ms, zone) => {
+      fc.property(fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(9999, 11, 30) - 1 }), zoneArb, (ms, zone) => {
         expect(localDate(new Date(ms), zone)).toBe(tzDay(ms, zone));
       }),
     );
-    for (const ms of [Date.UTC(1000, 0, 2) + 1, Date.UTC(1970, 0, 1), Date.UTC(9999, 11, 30) - 1]) {
+    for (const ms of [Date.UTC(1971, 0, 1), Date.UTC(9999, 11, 30) - 1]) {
       for (const zone of ["Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"]) expect(localDate(new Date(ms), zone)).toBe(tzDay(ms, zone));
     }
   });
