@@ -74,7 +74,7 @@ export const entityAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   const idOrSlug = c.req.param("entity") ?? "";
   const presented = presentedCredential(c.req.raw.headers);
   // A submit resolves its approvers among the entity's members: they come with the access check.
-  const members = c.req.method === "POST" && SUBMIT_ROUTE.test(new URL(c.req.url).pathname);
+  const members = c.req.method === "POST" && SUBMIT_ROUTE.test(c.req.path);
   const checking = presented?.credential ? resolveEntityAccess(c.env.CONTROL, presented.credential, idOrSlug, c.env.ENVIRONMENT, { members }) : null;
   const early = checking ? startEarlyReads(c, idOrSlug, presented!.credential!) : null;
   const access = await checking;

@@ -11,7 +11,7 @@ import type { IsoDate } from "../domain/dates.ts";
 import type { QuoteLine } from "../domain/quote.ts";
 import { newId } from "../lib/crypto.ts";
 import { bounded, EVENT_MAX_BYTES, type ChangeSet } from "./changes.ts";
-import type { Customer } from "./customers.ts";
+import { customerColumns, type Customer } from "./customers.ts";
 import { invoiceView, type StoredInvoice } from "./invoices.ts";
 import { allOf, orm, rawColumns, statementOf } from "./orm.ts";
 import { page, type Page } from "./paging.ts";
@@ -85,7 +85,6 @@ export async function chunkBoundaries(db: D1Database, asOf: IsoDate, size: numbe
   return { schedules: results[0]?.n ?? 0, boundaries: results.map((r) => r.id) };
 }
 
-
 /** The billing keys already invoiced for schedules with ids in [first, last] (one range query). */
 export async function invoicedKeys(db: D1Database, first: string, last: string): Promise<Set<string>> {
   const rows = await orm(db)
@@ -100,8 +99,7 @@ export async function customersOf(db: D1Database, ids: string[]): Promise<Map<st
   const wanted = [...new Set(ids)];
   const out = new Map<string, Customer>();
   for (let i = 0; i < wanted.length; i += 100) {
-    const { search: _search, ...columns } = getTableColumns(customers);
-    const rows = await orm(db).select(columns).from(customers).where(inArray(customers.id, wanted.slice(i, i + 100)));
+    const rows = await orm(db).select(customerColumns).from(customers).where(inArray(customers.id, wanted.slice(i, i + 100)));
     for (const row of rows) out.set(row.id, row);
   }
   return out;
@@ -398,15 +396,8 @@ function runData(runId: string, extra: Record<string, number> = {}): { sql: stri
   };
 }
 
-/**
- * Everything a chunk reads, in ONE D1 batch: the run, up to `limit` billable schedules of the range,
- * the prices they name (with their product's name and tax category), their customers, the keys already
- * invoiced in the range, the entity's tax rates (oldest first) and the merchant row. The prices and
- * customers are selected by subqueries over the same range, so nothing waits for the schedules first.
- */
 // A chunk's read, as raw statements mapped with each column's own drizzle mapping (`rawColumns`): at a
 // hundred schedules a chunk, drizzle's query building and row mapping were a tenth of a chunk's CPU.
-const { search: _search, ...customerColumns } = getTableColumns(customers);
 const chunkColumns = {
   run: rawColumns(getTableColumns(billingRuns), "r"),
   schedule: rawColumns(getTableColumns(billingSchedules), "s"),
@@ -416,6 +407,7 @@ const chunkColumns = {
   rate: rawColumns(getTableColumns(taxRates), "t"),
   merchant: rawColumns(getTableColumns(merchantTable), "m"),
 };
+
 /** A chunk's statements, with an upper bound (every chunk but the last) or without: each an index range on the id. */
 function chunkSql(bounded: boolean) {
   const inChunk = `s.id >= ?1${bounded ? " AND s.id < ?2" : ""} AND s.status IN (${BILLABLE.map((b) => `'${b}'`).join(", ")}) AND s.start_date <= ?3`;
@@ -433,6 +425,12 @@ function chunkSql(bounded: boolean) {
 }
 const CHUNK_SQL = { bounded: chunkSql(true), last: chunkSql(false) };
 
+/**
+ * Everything a chunk reads, in ONE D1 batch: the run, up to `limit` billable schedules of the range,
+ * the prices they name (with their product's name and tax category), their customers, the keys already
+ * invoiced in the range, the entity's tax rates (oldest first) and the merchant row. The prices and
+ * customers are selected by subqueries over the same range, so nothing waits for the schedules first.
+ */
 export async function loadChunkReads(db: D1Database, runId: string, range: Pick<Chunk, "fromId" | "beforeId">, asOf: IsoDate, limit: number) {
   const q = range.beforeId === null ? CHUNK_SQL.last : CHUNK_SQL.bounded;
   // ?1 from, ?2 before (unused by the last chunk's statements), ?3 asOf, ?4 limit.

@@ -145,7 +145,7 @@ export class ChangeSet {
   /** The printf format and counter of a number this batch claims, for a statement rendered once (a template). */
   claimOf(token: string): { format: string; counter: string } | null {
     const claim = this.claims.find((c) => c.token === token);
-    return claim ? { format: `${claim.prefix.replaceAll("%", "%%")}%0${claim.width}d`, counter: claim.counter } : null;
+    return claim ? { format: printfFormat(claim), counter: claim.counter } : null;
   }
 
   /**
@@ -221,7 +221,7 @@ export class ChangeSet {
     const params: unknown[] = [json];
     for (const claim of inside) {
       text = `replace(${text}, ?, (SELECT printf(?, value) FROM counters WHERE name = ?))`;
-      params.push(claim.token, `${claim.prefix.replaceAll("%", "%%")}%0${claim.width}d`, claim.counter);
+      params.push(claim.token, printfFormat(claim), claim.counter);
     }
     return { sql: text, params };
   }
@@ -305,8 +305,10 @@ interface Claim {
 }
 
 /** The counter's value as the batch left it, formatted as the number (SQLite's printf; `%` in a prefix escaped). */
-const numberSql = (claim: Claim): SQL =>
-  sql`(SELECT printf(${`${claim.prefix.replaceAll("%", "%%")}%0${claim.width}d`}, value) FROM counters WHERE name = ${claim.counter})`;
+const numberSql = (claim: Claim): SQL => sql`(SELECT printf(${printfFormat(claim)}, value) FROM counters WHERE name = ${claim.counter})`;
+
+/** SQLite's printf format of a claimed number: the prefix (its `%` escaped), then the zero-padded value. */
+const printfFormat = (claim: Claim) => `${claim.prefix.replaceAll("%", "%%")}%0${claim.width}d`;
 
 export class IdempotencyConflict extends Error {}
 

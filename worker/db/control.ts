@@ -516,9 +516,13 @@ export async function resolveEntityAccess(
 /** The members column, parsed and ordered as `entityMembers` answers — only beside a granted entity. */
 function membersOf(entity: EntityRecord | null, column: string | null): { members?: EntityMember[] } {
   if (!entity || column === null) return {};
-  const rows = JSON.parse(column) as { userId: string; name: string; email: string; roles: unknown[] }[];
-  return { members: rows.map((r) => ({ userId: r.userId, name: r.name, email: r.email, roles: rolesOf(r.roles) })).filter((m) => m.roles.length > 0) };
+  return { members: membersWithRoles(JSON.parse(column) as MemberRow[]) };
 }
+
+type MemberRow = { userId: string; name: string; email: string; roles: unknown[] };
+
+/** Members with the roles this code knows; one with none is no member. */
+const membersWithRoles = (rows: MemberRow[]): EntityMember[] => rows.map((r) => ({ ...r, roles: rolesOf(r.roles) })).filter((m) => m.roles.length > 0);
 
 /** The user ids that are members of an entity (approvers by user must be among them). */
 export async function memberUserIds(db: D1Database, entityId: string): Promise<Set<string>> {
@@ -534,5 +538,5 @@ export async function entityMembers(db: D1Database, entityId: string): Promise<E
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.entityId, entityId))
     .orderBy(asc(users.name), asc(users.id));
-  return rows.map((r) => ({ ...r, roles: rolesOf(r.roles) })).filter((m) => m.roles.length > 0);
+  return membersWithRoles(rows);
 }
