@@ -135,6 +135,26 @@ bare.post("/__bare/invoices/:id/finalize", async (c) => {
   return c.json({ number: (counter.results[0] as { value: number }).value });
 });
 
+// The least an authenticated finalize does, bare: the caller's session and membership (the same
+// control-plane query the Worker runs), one read of the draft it finalizes, then the same guarded counter
+// increment as above. No pricing, no snapshots, no event or audit row, no publish, no document queued:
+// how much of the gap to the bare guarded counter increment is the round trips any authenticated finalize needs.
+bare.post("/__bare/invoices/:id/authed-finalize", async (c) => {
+  const presented = presentedCredential(c.req.raw.headers);
+  const access = presented?.credential ? await resolveEntityAccess(c.env.CONTROL, presented.credential, "acme-us", c.env.ENVIRONMENT) : null;
+  if (!access?.entity) return c.json({ error: "unauthenticated" }, 401);
+  const db = c.env.ENTITY_ACME_US;
+  const id = c.req.param("id");
+  const draft = await db.prepare("SELECT id, status FROM bench_invoices WHERE id = ?").bind(id).first<{ status: string }>();
+  if (draft?.status !== "DRAFT") return c.json({ error: "not a draft" }, 409);
+  const [counter] = await db.batch([
+    db.prepare("INSERT INTO counters (name, value) VALUES ('bench_invoice', 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value"),
+    db.prepare("UPDATE bench_invoices SET status = 'FINAL', number = (SELECT value FROM counters WHERE name = 'bench_invoice') WHERE id = ? AND status = 'DRAFT'").bind(id),
+    db.prepare("INSERT INTO batch_guards (matched) VALUES (changes())"),
+  ]);
+  return c.json({ number: (counter.results[0] as { value: number }).value });
+});
+
 // The same event write, then OUR broadcast path (EntityRoom.publish: ordering, gap check, fan-out).
 bare.post("/__bare/publish-via-room", async (c) => {
   const { marker } = await c.req.json<{ marker: string }>();

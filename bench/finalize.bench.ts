@@ -1,7 +1,9 @@
 // Invoice finalization under 30 concurrent requests (issue 12, "Measured"): every one answers 200 with
 // its own number, the numbers are gapless, and p50/p95 are held against a bare guarded counter
 // increment (bench-worker.ts /__bare/invoices/:id/finalize) at the same concurrency in the same run.
-// Ours also snapshots both parties and draws, stores and records the PDF — what "final" means.
+// Ours also snapshots both parties and draws, stores and records the PDF — what "final" means. Beside it,
+// the same increment behind the caller's session check and a read of the draft (/authed-finalize): the
+// round trips any authenticated finalize makes, with nothing else.
 import { ms, percentile } from "./stats.ts";
 
 const ENTITY = "/api/v1/entities/acme-us";
@@ -33,6 +35,7 @@ export async function benchFinalize(url: string, cookie: string, customerId: str
   };
   const ours: number[] = [];
   const bare: number[] = [];
+  const authed: number[] = [];
   const numbers: string[] = [];
   let failed = 0;
   const attachedAfter: number[] = [];
@@ -51,10 +54,13 @@ export async function benchFinalize(url: string, cookie: string, customerId: str
     const allAttached = performance.now() - started;
     const bareIds = ((await (await post("/__bare/invoices", { n: CONCURRENCY })).json()) as { ids: string[] }).ids;
     const b = await burst(bareIds.map((id) => `/__bare/invoices/${id}/finalize`));
-    failed += [...a.bodies, ...b.bodies].filter((x) => x.status !== 200).length;
+    const authedIds = ((await (await post("/__bare/invoices", { n: CONCURRENCY })).json()) as { ids: string[] }).ids;
+    const w = await burst(authedIds.map((id) => `/__bare/invoices/${id}/authed-finalize`));
+    failed += [...a.bodies, ...b.bodies, ...w.bodies].filter((x) => x.status !== 200).length;
     if (r === 0) continue; // warm-up
     ours.push(...a.times);
     bare.push(...b.times);
+    authed.push(...w.times);
     numbers.push(...a.bodies.map((x) => x.body.invoiceNumber ?? ""));
     attachedAfter.push(allAttached);
   }
@@ -64,6 +70,10 @@ export async function benchFinalize(url: string, cookie: string, customerId: str
     `finalize: ${CONCURRENCY} concurrent × ${rounds}: ${failed === 0 ? "all 200" : `${failed} FAILED`}, ${numbers.length} numbers ${gapless ? "distinct and gapless" : "NOT GAPLESS"}, all ${CONCURRENCY} PDFs attached by the documents queue within p50 ${ms(percentile(attachedAfter, 50))} of the burst's start` +
       ` | p50 ${ms(percentile(ours, 50))} p95 ${ms(percentile(ours, 95))} | bare guarded counter increment p50 ${ms(percentile(bare, 50))} p95 ${ms(percentile(bare, 95))}` +
       ` | ratio p50 ${(percentile(ours, 50) / percentile(bare, 50)).toFixed(2)}x p95 ${(percentile(ours, 95) / percentile(bare, 95)).toFixed(2)}x (target <= 2x)`,
+  );
+  console.log(
+    `finalize: bare authenticated read + guarded counter increment p50 ${ms(percentile(authed, 50))} p95 ${ms(percentile(authed, 95))}` +
+      ` = ${(percentile(authed, 50) / percentile(bare, 50)).toFixed(2)}x the bare increment at p50 | finalize against it: p50 ${(percentile(ours, 50) / percentile(authed, 50)).toFixed(2)}x p95 ${(percentile(ours, 95) / percentile(authed, 95)).toFixed(2)}x`,
   );
   if (failed || !gapless) throw new Error("finalize bench: not every finalization got its own gapless number");
 }
