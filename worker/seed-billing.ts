@@ -91,7 +91,8 @@ function seedSchedules(changes: ChangeSet, entity: EntityRecord, customers: Demo
     {
       id: `bsch_${key}_demo2`,
       activate: true,
-      input: { customerId: customers[1 % customers.length].id, currency: entity.currency, startDate: addMonthsTo(month, 1), endDate: addMonthsTo(month, 25), phases: [{ prices: [price("platform_yearly", "1"), price("onboarding_once", "1")] }] },
+      // Net 14 of its own, where the merchant's default is 30.
+      input: { customerId: customers[1 % customers.length].id, currency: entity.currency, startDate: addMonthsTo(month, 1), endDate: addMonthsTo(month, 25), defaultDueDateDays: 14, phases: [{ prices: [price("platform_yearly", "1"), price("onboarding_once", "1")] }] },
     },
     {
       id: `bsch_${key}_demo3`,

@@ -54,6 +54,12 @@ describe("issues, with paths", () => {
       { path: "phases", message: "a schedule has at least one phase" },
     ]);
     expect(paths(base([{ prices: [{ priceId: "monthly", quantity: "1" }] }], { endDate: "2026-01-31" }))).toEqual(["endDate"]);
+    // Payment terms: whole days from 0 (due on receipt) to 365, or null for the merchant's default.
+    const one = [{ prices: [{ priceId: "monthly", quantity: "1" }] }];
+    for (const ok of [0, 14, 365, null, undefined]) expect(paths(base(one, { defaultDueDateDays: ok })), String(ok)).toEqual([]);
+    for (const bad of [-1, 366, 1.5, Number.NaN]) expect(paths(base(one, { defaultDueDateDays: bad })), String(bad)).toEqual(["defaultDueDateDays"]);
+    expect(scheduleDraft("bsch_1", base(one, { defaultDueDateDays: 14 })).defaultDueDateDays).toBe(14);
+    expect(scheduleDraft("bsch_1", base(one)).defaultDueDateDays).toBeNull();
   });
 
   it("phases must be contiguous, in order, ending with the schedule", () => {

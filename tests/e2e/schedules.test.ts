@@ -129,6 +129,8 @@ describe("billing schedules", () => {
       expect(await form.locator('[data-testid="new-schedule-customer"]').inputValue()).toBe(customer.id);
       const start = await form.locator('[data-testid="new-schedule-start"]').inputValue();
       expect(start).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      // Net 14 for this customer's invoices, where the entity's default is 30.
+      await form.locator('[data-testid="new-schedule-terms"]').fill("14");
 
       // Phase 1: the platform and 5 seats at 20 % off; phase 2 from three months on: 10 seats at list price.
       const phase1 = form.locator('[data-testid="new-schedule-phase"]').nth(0);
@@ -153,6 +155,7 @@ describe("billing schedules", () => {
       await page.locator('[data-testid="schedule-phases"]').waitFor();
       expect(await page.locator('[data-testid="schedule-status"]').getAttribute("data-status")).toBe("DRAFT");
       expect(await page.locator('[data-testid="schedule-phase"]').count()).toBe(2);
+      expect((await page.locator('[data-testid="schedule-terms"]').textContent())!.trim()).toBe("Net 14");
       expect(await page.locator('[data-testid="schedule-phase"]').nth(0).locator('[data-testid="phase-line"]').count()).toBe(2);
       expect(await page.locator('[data-testid="schedule-phase"]').nth(1).locator('[data-testid="phase-line-quantity"]').textContent()).toContain("10");
       // A draft bills nothing yet, but says what it would.

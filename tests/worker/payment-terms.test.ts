@@ -1,8 +1,10 @@
 // Payment terms (Sequence's names): an invoice's own paymentTermDays, else the merchant's
-// defaultDueDateDays, decide its due date at finalize, and the terms applied stay on it.
+// defaultDueDateDays, decide its due date at finalize, and the terms applied stay on it. A billing
+// schedule's defaultDueDateDays become the paymentTermDays of the invoices its runs make.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, expectError, unique } from "../support/client.ts";
+import { runToEnd } from "../support/billing-runs.ts";
 import { finalizeWithPdf } from "../support/documents.ts";
 
 const UK = "/api/v1/entities/acme-uk";
@@ -53,6 +55,37 @@ describe("payment terms", () => {
     expect((await finance.get(`${UK}/invoices/${inv.id}`)).body).toMatchObject({ paymentTermDays: 45, dueDate: fin.dueDate });
   });
 
+  it("a billing schedule's own terms go on the invoices its runs make; without them the merchant's default applies at finalize", async () => {
+    await setDefaultTerms(30);
+    const schedule = async (extra: Record<string, unknown>) => {
+      const created = await finance.post(`${UK}/billing-schedules`, {
+        customerId,
+        currency: "GBP",
+        startDate: "2047-01-01",
+        endDate: "2047-02-01",
+        phases: [{ prices: [{ priceId: "price_uk_platform_monthly", quantity: "1" }] }],
+        ...extra,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const activated = await finance.post(`${UK}/billing-schedules/${created.body.id}/activate`);
+      expect(activated.status, JSON.stringify(activated.body)).toBe(200);
+      return activated.body;
+    };
+    const net14 = await schedule({ defaultDueDateDays: 14 });
+    const plain = await schedule({});
+    expect([net14.defaultDueDateDays, plain.defaultDueDateDays]).toEqual([14, null]);
+    expect((await finance.get(`${UK}/billing-schedules/${net14.id}`)).body.defaultDueDateDays).toBe(14);
+
+    const run = await runToEnd(finance, "2047-01-01", UK);
+    const invoices = await Promise.all(run.invoiceIds.map(async (id: string) => (await finance.get(`${UK}/invoices/${id}`)).body));
+    const of = (s: { id: string }) => invoices.find((i) => i.billingScheduleId === s.id);
+    expect([of(net14)?.paymentTermDays, of(plain)?.paymentTermDays]).toEqual([14, null]);
+    const fourteen = (await finalizeWithPdf(finance, `${UK}/invoices/${of(net14).id}`)).body;
+    expect(fourteen).toMatchObject({ status: "FINAL", paymentTermDays: 14, dueDate: addDays(fourteen.issueDate, 14) });
+    const thirty = (await finalizeWithPdf(finance, `${UK}/invoices/${of(plain).id}`)).body;
+    expect(thirty).toMatchObject({ status: "FINAL", paymentTermDays: 30, dueDate: addDays(thirty.issueDate, 30) });
+  });
+
   it("a draft's terms change with PATCH; null goes back to the default", async () => {
     const inv = await draft({ paymentTermDays: 10 });
     const patched = await finance.patch(`${UK}/invoices/${inv.id}`, { paymentTermDays: 21 });
@@ -77,6 +110,9 @@ describe("payment terms", () => {
       const merchant = (await finance.get(`${UK}/merchant`)).body;
       const { rev: _r, updatedAt: _u, ...input } = merchant;
       expectError(await finance.put(`${UK}/merchant`, { ...input, defaultDueDateDays: bad }), 400, "invalid_request");
+      const schedule = await finance.post(`${UK}/billing-schedules`, { customerId, currency: "GBP", startDate: "2048-01-01", defaultDueDateDays: bad, phases: [{ prices: [{ priceId: "price_uk_platform_monthly", quantity: "1" }] }] });
+      expectError(schedule, 400, "invalid_request");
+      expect(schedule.body.error.details.map((d: { path: string }) => d.path), String(bad)).toContain("defaultDueDateDays");
     }
     expect(await seq()).toBe(before);
   });

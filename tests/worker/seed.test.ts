@@ -96,6 +96,9 @@ describe("demo data", () => {
       expect(ramp.phases, slug).toHaveLength(2);
       expect(ramp.phases[0].discounts, slug).toEqual([expect.objectContaining({ type: "PERCENTAGE", value: "20" })]);
       expect(ramp.nextInvoiceDate, slug).not.toBeNull();
+      // The yearly one has Net 14 of its own; the others bill on the merchant's default.
+      expect(schedules.find((s: any) => s.id === `bsch_${key}_demo2`).defaultDueDateDays, slug).toBe(14);
+      expect(ramp.defaultDueDateDays, slug).toBeNull();
 
       const invoices = (await finance.get(`${base}/invoices?limit=100`)).body.items;
       const byId = new Map(invoices.map((i: any) => [i.id, i]));

@@ -175,7 +175,7 @@ function draftOf(loaded: Loaded, schedule: StoredSchedule, customer: Customer, d
     loaded.facts,
   );
   const invoice = draftInvoice(
-    { customer, currency: schedule.currency, lines: chosen.lines, billingScheduleId: schedule.id, billingPeriod: due.billingPeriod, billingKey: due.key, billingRunId: runId },
+    { customer, currency: schedule.currency, lines: chosen.lines, paymentTermDays: schedule.defaultDueDateDays, billingScheduleId: schedule.id, billingPeriod: due.billingPeriod, billingKey: due.key, billingRunId: runId },
     loaded.rates,
     at,
   );

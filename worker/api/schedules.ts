@@ -2,7 +2,7 @@
 // the schemas and permissions of each operation; the lifecycle is worker/actions/schedules.ts.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as scheduleActions from "../actions/schedules.ts";
-import { MAX_PHASE_PRICES, MAX_PHASES, SCHEDULE_STATUSES } from "../domain/schedule.ts";
+import { MAX_PAYMENT_TERM_DAYS, MAX_PHASE_PRICES, MAX_PHASES, SCHEDULE_STATUSES } from "../domain/schedule.ts";
 import type { AppEnv } from "../env.ts";
 import { requirePermission } from "./middleware.ts";
 import { quoteSchema } from "./quotes.ts";
@@ -36,6 +36,7 @@ const createBody = z
     startDate: date,
     endDate: date.nullish().openapi({ description: "Exclusive; absent or null: open-ended" }),
     recurrenceDayOfMonth: z.number().int().nullish().openapi({ description: "1–31; default the start's day (a different day makes a prorated first stub)" }),
+    defaultDueDateDays: z.number().int().nullish().openapi({ description: `Payment terms of the schedule's invoices in days, 0–${MAX_PAYMENT_TERM_DAYS} (Sequence's defaultDueDateDays); absent or null: the merchant's default, applied at finalize`, example: 14 }),
     phases: z.array(phaseInput).max(MAX_PHASES),
   })
   .openapi("CreateBillingSchedule");
@@ -58,6 +59,7 @@ export const scheduleSchema = z
     startDate: z.string(),
     endDate: z.string().nullable(),
     recurrenceDayOfMonth: z.number().nullable(),
+    defaultDueDateDays: z.number().int().nullable().openapi({ description: "Payment terms of its invoices in days; null: the merchant's default" }),
     quoteId: z.string().nullable().openapi({ description: "The executed quote it came from" }),
     phases: z.array(phaseSchema),
     nextInvoiceDate: z.string().nullable().openapi({ description: "The next billing day from today; null when it bills nothing more (or is DRAFT or SUSPENDED)" }),

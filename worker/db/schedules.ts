@@ -23,6 +23,7 @@ export const asDomain = (row: StoredSchedule): BillingSchedule => ({
   startDate: row.startDate,
   endDate: row.endDate,
   recurrenceDayOfMonth: row.recurrenceDayOfMonth,
+  defaultDueDateDays: row.defaultDueDateDays,
   phases: row.phases,
 });
 
@@ -102,6 +103,7 @@ export function scheduleView(row: StoredSchedule, prices: ReadonlyMap<string, Sc
     startDate: row.startDate,
     endDate: row.endDate,
     recurrenceDayOfMonth: row.recurrenceDayOfMonth,
+    defaultDueDateDays: row.defaultDueDateDays,
     quoteId: row.quoteId,
     phases: row.phases,
     nextInvoiceDate: nextInvoiceDate({ ...schedule, status }, prices, today),

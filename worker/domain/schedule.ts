@@ -19,6 +19,8 @@ export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
 
 /** Most phases one schedule may have, and prices per phase: bounds a billing run's work per schedule. */
 export const MAX_PHASES = 24;
+/** The longest payment terms, in days: as an invoice's paymentTermDays and the merchant's default allow. */
+export const MAX_PAYMENT_TERM_DAYS = 365;
 export const MAX_PHASE_PRICES = 100;
 
 export interface ScheduleDiscount {
@@ -67,6 +69,8 @@ export interface ScheduleInput {
   /** Exclusive, or null/absent: open-ended. */
   endDate?: IsoDate | null;
   recurrenceDayOfMonth?: number | null;
+  /** Payment terms of its invoices in days; null/absent: the merchant's default, applied at finalize. */
+  defaultDueDateDays?: number | null;
   phases: PhaseInput[];
 }
 
@@ -78,6 +82,7 @@ export interface BillingSchedule {
   startDate: IsoDate;
   endDate: IsoDate | null;
   recurrenceDayOfMonth: number | null;
+  defaultDueDateDays: number | null;
   phases: SchedulePhase[];
 }
 
@@ -147,6 +152,8 @@ export function scheduleIssues(input: ScheduleInput, prices: ReadonlyMap<string,
   else if (endDate !== null && startOk && endDate <= input.startDate) add("endDate", "must be after startDate (the end is exclusive)");
   const recurrence = input.recurrenceDayOfMonth ?? null;
   if (recurrence !== null && !isRecurrenceDay(recurrence)) add("recurrenceDayOfMonth", "must be a whole number from 1 to 31");
+  const terms = input.defaultDueDateDays ?? null;
+  if (terms !== null && !(Number.isInteger(terms) && terms >= 0 && terms <= MAX_PAYMENT_TERM_DAYS)) add("defaultDueDateDays", `must be a whole number of days from 0 to ${MAX_PAYMENT_TERM_DAYS}, or null for the merchant's default`);
   if (input.phases.length === 0) add("phases", "a schedule has at least one phase");
   if (input.phases.length > MAX_PHASES) add("phases", `a schedule has at most ${MAX_PHASES} phases`);
   if (issues.length > 0) return issues; // phases are checked against valid dates only
@@ -255,6 +262,7 @@ export function scheduleDraft(id: string, input: ScheduleInput): BillingSchedule
     startDate: input.startDate,
     endDate: input.endDate ?? null,
     recurrenceDayOfMonth: input.recurrenceDayOfMonth ?? null,
+    defaultDueDateDays: input.defaultDueDateDays ?? null,
     phases: resolvePhases(input),
   };
 }

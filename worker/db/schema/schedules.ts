@@ -18,6 +18,8 @@ export const billingSchedules = sqliteTable(
     /** Exclusive; null: open-ended. */
     endDate: text("end_date"),
     recurrenceDayOfMonth: integer("recurrence_day_of_month"),
+    /** Payment terms of the schedule's invoices, in days (Sequence's defaultDueDateDays); null: the merchant's default at finalize. */
+    defaultDueDateDays: integer("default_due_date_days"),
     phases: text("phases", { mode: "json" }).$type<SchedulePhase[]>().notNull(),
     /** The executed quote it came from: unique, so executing a quote twice makes one schedule. */
     quoteId: text("quote_id").unique(),

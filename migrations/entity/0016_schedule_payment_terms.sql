@@ -1,0 +1,1 @@
+ALTER TABLE `billing_schedules` ADD `default_due_date_days` integer;
