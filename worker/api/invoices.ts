@@ -5,7 +5,7 @@ import type { Context } from "hono";
 import * as invoiceActions from "../actions/invoices.ts";
 import { TAX_STATUSES } from "../db/customers.ts";
 import { isValidDate } from "../domain/dates.ts";
-import { INVOICE_STATUSES, MAX_INVOICE_LINES, PAYMENT_STATUSES } from "../domain/invoice.ts";
+import { INVOICE_STATUSES, MAX_INVOICE_LINES, MAX_PAYMENT_TERM_DAYS, PAYMENT_STATUSES } from "../domain/invoice.ts";
 import { decimalString, nonNegativeMoneyAmountSchema, quantitySchema } from "../domain/money.ts";
 import { MAX_DECIMALS } from "../domain/decimal.ts";
 import type { AppEnv } from "../env.ts";
@@ -29,7 +29,7 @@ const lineInput = z.strictObject({
   servicePeriod: period.nullish(),
 });
 
-const paymentTermDays = z.number().int().min(0).max(365).openapi({ description: "Days from issue to due (Sequence's paymentTermDays); absent or null: the merchant's defaultDueDateDays, applied at finalize", example: 14 });
+const paymentTermDays = z.number().int().min(0).max(MAX_PAYMENT_TERM_DAYS).openapi({ description: "Days from issue to due (Sequence's paymentTermDays); absent or null: the merchant's defaultDueDateDays, applied at finalize", example: 14 });
 
 const createBody = z
   .strictObject({

@@ -2,6 +2,7 @@
 import { DEFAULT_PAYMENT_TERMS_DAYS } from "../db/merchant.ts";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as merchantActions from "../actions/merchant.ts";
+import { MAX_PAYMENT_TERM_DAYS } from "../domain/invoice.ts";
 import type { AppEnv } from "../env.ts";
 import { addressSchema } from "./customers.ts";
 import { requirePermission } from "./middleware.ts";
@@ -43,7 +44,7 @@ export const merchantInput = z
     logo: logoSchema.nullish(),
     brandColor: z.string().regex(/^#[0-9A-Fa-f]{6}$/, "brandColor must be #RRGGBB").nullish(),
     invoicePrefix: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/, "invoicePrefix: upper-case letters, digits and dashes, at most 16"),
-    defaultDueDateDays: z.number().int().min(0).max(365).optional().openapi({ description: "Payment terms in days for invoices that set none (default 30)", example: 30 }),
+    defaultDueDateDays: z.number().int().min(0).max(MAX_PAYMENT_TERM_DAYS).optional().openapi({ description: "Payment terms in days for invoices that set none (default 30)", example: 30 }),
   })
   .openapi("MerchantInput");
 

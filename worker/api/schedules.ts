@@ -2,7 +2,8 @@
 // the schemas and permissions of each operation; the lifecycle is worker/actions/schedules.ts.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import * as scheduleActions from "../actions/schedules.ts";
-import { MAX_PAYMENT_TERM_DAYS, MAX_PHASE_PRICES, MAX_PHASES, SCHEDULE_STATUSES } from "../domain/schedule.ts";
+import { MAX_PAYMENT_TERM_DAYS } from "../domain/invoice.ts";
+import { MAX_PHASE_PRICES, MAX_PHASES, SCHEDULE_STATUSES } from "../domain/schedule.ts";
 import type { AppEnv } from "../env.ts";
 import { requirePermission } from "./middleware.ts";
 import { quoteSchema } from "./quotes.ts";

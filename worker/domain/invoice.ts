@@ -7,6 +7,9 @@
 import { Decimal, ZERO } from "./decimal.ts";
 import { compareMoney, fitsCurrency, minorUnits, multiplyMoney, percentOf, subtractMoney, sumMoney, toDecimal } from "./money.ts";
 
+/** The longest payment terms, in days: an invoice's paymentTermDays, the merchant's default, a schedule's. */
+export const MAX_PAYMENT_TERM_DAYS = 365;
+
 export const INVOICE_STATUSES = ["DRAFT", "FINAL", "SENT", "VOIDED"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export const PAYMENT_STATUSES = ["UNPAID", "PARTIALLY_PAID", "PAID", "UNCOLLECTIBLE"] as const;

@@ -9,6 +9,7 @@
 import { BILLING_FREQUENCIES, isBillingFrequency, type BillingFrequency } from "./billing.ts";
 import { isValidDate, type IsoDate } from "./dates.ts";
 import { readDecimal } from "./decimal.ts";
+import { MAX_PAYMENT_TERM_DAYS } from "./invoice.ts";
 import { fitsCurrency, isCurrency, minorUnits } from "./money.ts";
 import { isPeriodBoundary, isRecurrenceDay, monthsPerPeriod, periodGrid } from "./periods.ts";
 import { compilePrice, PricingError, type PriceStructure } from "./pricing.ts";
@@ -19,8 +20,6 @@ export type ScheduleStatus = (typeof SCHEDULE_STATUSES)[number];
 
 /** Most phases one schedule may have, and prices per phase: bounds a billing run's work per schedule. */
 export const MAX_PHASES = 24;
-/** The longest payment terms, in days: as an invoice's paymentTermDays and the merchant's default allow. */
-export const MAX_PAYMENT_TERM_DAYS = 365;
 export const MAX_PHASE_PRICES = 100;
 
 export interface ScheduleDiscount {
