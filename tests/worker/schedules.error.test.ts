@@ -52,6 +52,33 @@ describe("billing schedules — errors", () => {
     expect(await snapshot()).toBe(beforeEur);
   });
 
+  it("a PATCH that makes the schedule invalid is 400 at its field; one of a schedule no longer DRAFT, or at an old revision, is 409; none writes", async () => {
+    const draft = (await finance.post(`${US}/billing-schedules`, scheduleBody(customerId))).body;
+    let before = await snapshot();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ defaultDueDateDays: 366 }, "defaultDueDateDays"],
+      [{ defaultDueDateDays: "14" }, "defaultDueDateDays"],
+      [{ endDate: "2096-01-01" }, "endDate"],
+      [{ startDate: "2097-02-28" }, "endDate"],
+      [{ phases: [] }, "phases"],
+      [{ phases: [{ prices: [{ priceId: "price_nope", quantity: "1" }] }] }, "phases.0.prices.0.priceId"],
+      [{ status: "ACTIVE" }, "status"],
+      [{ surprise: true }, "surprise"],
+    ];
+    for (const [patch, path] of cases) {
+      const res = await finance.patch(`${US}/billing-schedules/${draft.id}`, patch);
+      expect(refused(res, 400, "invalid_request"), JSON.stringify(patch)).toContain(path);
+    }
+    expectError(await finance.patch(`${US}/billing-schedules/${draft.id}`, { customerId: "cus_nope" }), 404, "not_found");
+    expectError(await finance.patch(`${US}/billing-schedules/bsch_nope`, { defaultDueDateDays: 7 }), 404, "not_found");
+    expectError(await finance.patch(`${US}/billing-schedules/${draft.id}`, { defaultDueDateDays: 7 }, { "if-match": '"9"' }), 409, "rev_conflict");
+    expect(await snapshot()).toBe(before);
+    expect((await finance.post(`${US}/billing-schedules/${draft.id}/activate`)).status).toBe(200);
+    before = await snapshot();
+    expectError(await finance.patch(`${US}/billing-schedules/${draft.id}`, { defaultDueDateDays: 7 }), 409, "schedule_not_draft");
+    expect(await snapshot()).toBe(before);
+  });
+
   it("lifecycle steps from the wrong status are 409 and write nothing", async () => {
     const draft = (await finance.post(`${US}/billing-schedules`, scheduleBody(customerId))).body;
     let before = await snapshot();

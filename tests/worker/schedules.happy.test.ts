@@ -38,6 +38,37 @@ describe("billing schedules — happy paths", () => {
     expect(plain.body.endDate).toBeNull();
   });
 
+  it("a DRAFT changes with PATCH: its terms, its start (the phases move with it), its phases whole; one event and audit row each", async () => {
+    const created = (await finance.post(`${US}/billing-schedules`, scheduleBody(customerId))).body;
+    const terms = await finance.patch(`${US}/billing-schedules/${created.id}`, { defaultDueDateDays: 14 });
+    expect(terms.status, JSON.stringify(terms.body)).toBe(200);
+    expect(terms.body).toMatchObject({ status: "DRAFT", rev: 2, defaultDueDateDays: 14, startDate: "2096-01-31", phases: [{ startDate: "2096-01-31", endDate: "2097-01-31" }] });
+    // A later start: the one phase starts with it; null terms go back to the merchant's default.
+    const moved = await finance.patch(`${US}/billing-schedules/${created.id}`, { startDate: "2096-03-31", defaultDueDateDays: null }, { "if-match": '"2"' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body).toMatchObject({ rev: 3, startDate: "2096-03-31", defaultDueDateDays: null, phases: [{ startDate: "2096-03-31", endDate: "2097-01-31" }] });
+    expect(moved.body.upcomingInvoices[0]).toMatchObject({ billingDate: "2096-03-31" });
+    // New phases replace the old: a ramp of two seats, then five.
+    const ramp = await finance.patch(`${US}/billing-schedules/${created.id}`, {
+      phases: [
+        { endDate: "2096-06-30", prices: [{ priceId: "price_us_seats_monthly", quantity: "2" }] },
+        { prices: [{ priceId: "price_us_seats_monthly", quantity: "5" }] },
+      ],
+    });
+    expect(ramp.status, JSON.stringify(ramp.body)).toBe(200);
+    expect(ramp.body.phases.map((p: any) => [p.startDate, p.endDate, p.prices[0].quantity])).toEqual([
+      ["2096-03-31", "2096-06-30", "2"],
+      ["2096-06-30", "2097-01-31", "5"],
+    ]);
+    expect((await finance.get(`${US}/billing-schedules/${created.id}`)).body).toEqual(ramp.body);
+    expect(await eventKinds(created.id)).toEqual(["billing_schedule.created", "billing_schedule.updated", "billing_schedule.updated", "billing_schedule.updated"]);
+    const audit = await env.ENTITY_ACME_US.prepare("SELECT action, before, after FROM audit_log WHERE subject_id = ? ORDER BY at, rowid").bind(created.id).all<{ action: string; before: string; after: string }>();
+    expect(audit.results.map((a) => a.action)).toEqual(["billing_schedule.created", "billing_schedule.updated", "billing_schedule.updated", "billing_schedule.updated"]);
+    expect([JSON.parse(audit.results[1].before).defaultDueDateDays, JSON.parse(audit.results[1].after).defaultDueDateDays]).toEqual([null, 14]);
+    const event = await env.ENTITY_ACME_US.prepare("SELECT data FROM events WHERE subject_id = ? AND kind = 'billing_schedule.updated' ORDER BY seq LIMIT 1").bind(created.id).first<{ data: string }>();
+    expect(JSON.parse(event!.data)).toMatchObject({ billingSchedule: { id: created.id, rev: 2, defaultDueDateDays: 14 }, changed: ["defaultDueDateDays"] });
+  });
+
   it("activate (PENDING before a future start), suspend, resume, cancel: each one event and audit row", async () => {
     const id = (await finance.post(`${US}/billing-schedules`, scheduleBody(customerId))).body.id;
     const activated = await finance.post(`${US}/billing-schedules/${id}/activate`);

@@ -23,6 +23,7 @@ const everyRoute = (client: ApiClient, base: string) => [
   client.get(`${base}/billing-schedules`),
   client.get(`${base}/billing-schedules/${draft.id}`),
   client.post(`${base}/billing-schedules`, scheduleBody(customerId)),
+  client.patch(`${base}/billing-schedules/${draft.id}`, { defaultDueDateDays: 7 }),
   client.post(`${base}/billing-schedules/${draft.id}/activate`),
   client.post(`${base}/billing-schedules/${active.id}/suspend`),
   client.post(`${base}/billing-schedules/${active.id}/resume`),
@@ -83,6 +84,7 @@ describe("billing schedules — security", () => {
     const finance = await ApiClient.signIn("finance@acme.test");
     expect((await finance.post(`${US}/billing-schedules`, scheduleBody(customerId))).status).toBe(201);
     const adminKey = ApiClient.withKey((await admin.post(`${US}/api-keys`, { name: "admin", role: "admin" })).body.key);
+    expect((await finance.patch(`${US}/billing-schedules/${draft.id}`, { defaultDueDateDays: 7 })).body.defaultDueDateDays).toBe(7);
     expect((await adminKey.post(`${US}/billing-schedules/${draft.id}/activate`)).status).toBe(200);
     expect((await adminKey.post(`${US}/quotes/${quoteId}/execute`)).body.status).toBe("EXECUTED");
     expect((await finance.post(`${US}/billing-schedules/${active.id}/suspend`)).body.status).toBe("SUSPENDED");

@@ -1,5 +1,5 @@
-// The billing schedule lifecycle (API.md "billing schedules", DESIGN.md §3): create a DRAFT, activate,
-// suspend, resume, cancel, and executing an accepted quote into an active schedule. The rules are the
+// The billing schedule lifecycle (API.md "billing schedules", DESIGN.md §3): create a DRAFT, change it
+// while it is one, activate, suspend, resume, cancel, and executing an accepted quote into an active schedule. The rules are the
 // domain's (schedule.ts, billing-run.ts, quote-to-schedule.ts); each verb is one ChangeSet with its
 // event and audit row, guarded on the status it was read in.
 import { getCustomer } from "../db/customers.ts";
@@ -13,6 +13,7 @@ import {
   pricesOfSchedules,
   scheduleOfQuote,
   scheduleView,
+  reviseSchedule,
   updateSchedule,
   type ScheduleView,
   type StoredSchedule,
@@ -21,9 +22,9 @@ import { activate as activated, cancel as cancelled, resume as resumed, suspend 
 import { localDate, type IsoDate } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { scheduleFromQuote } from "../domain/quote-to-schedule.ts";
-import { scheduleDraft, scheduleIssues, type ScheduleInput, type SchedulePrice, type ScheduleStatus } from "../domain/schedule.ts";
+import { scheduleDraft, scheduleIssues, type ScheduleInput, type SchedulePhase, type SchedulePrice, type ScheduleStatus } from "../domain/schedule.ts";
 import { newId } from "../lib/crypto.ts";
-import { changeSetOf, commit, type ActionContext } from "./context.ts";
+import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
 
 const today = (ctx: ActionContext, at: string | Date = new Date()): IsoDate => localDate(at, ctx.entity.timezone);
 
@@ -51,8 +52,8 @@ function invalidSchedule(issues: { path: string; message: string }[]): never {
   throw new DomainError("invalid_request", `Invalid value at ${issues[0].path}: ${issues[0].message}`, issues);
 }
 
-/** A DRAFT schedule for a live customer of this entity, billed in the customer's currency. */
-export async function create(ctx: ActionContext, input: ScheduleInput): Promise<ScheduleView> {
+/** The prices a schedule names, once its input is valid for a live customer of this entity in the customer's currency. */
+async function checkedInput(ctx: ActionContext, input: ScheduleInput): Promise<Map<string, SchedulePrice>> {
   const priceIds = input.phases.flatMap((p) => p.prices.map((l) => l.priceId));
   const [customer, prices] = await Promise.all([getCustomer(ctx.db, input.customerId), pricesForLines(ctx.db, priceIds)]);
   const issues = scheduleIssues(input, prices);
@@ -62,6 +63,12 @@ export async function create(ctx: ActionContext, input: ScheduleInput): Promise<
   if (customer.currency !== input.currency) {
     throw new DomainError("currency_mismatch", `The customer is billed in ${customer.currency}, not ${input.currency}`, [{ path: "currency", message: `must be ${customer.currency}` }]);
   }
+  return prices;
+}
+
+/** A DRAFT schedule for a live customer of this entity, billed in the customer's currency. */
+export async function create(ctx: ActionContext, input: ScheduleInput): Promise<ScheduleView> {
+  const prices = await checkedInput(ctx, input);
   const changes = changeSetOf(ctx);
   const draft = scheduleDraft(newId("bsch"), input);
   const row: StoredSchedule = { ...draft, quoteId: null, activatedAt: null, cancelledAt: null, createdAt: changes.at, updatedAt: changes.at, rev: 1 };
@@ -69,6 +76,50 @@ export async function create(ctx: ActionContext, input: ScheduleInput): Promise<
   const view = scheduleView(row, prices, today(ctx, changes.at));
   changes.record({ kind: "billing_schedule.created", subject: { type: "billing_schedule", id: row.id }, data: { billingSchedule: view }, before: null, after: view });
   return commit(ctx, changes, view);
+}
+
+export type SchedulePatch = Partial<Omit<ScheduleInput, "phases">> & { phases?: ScheduleInput["phases"] };
+
+/**
+ * The stored phases as input again: the first starts with the schedule and the last ends with it, so a
+ * change of the schedule's start or end moves them too; the boundaries between phases stay.
+ */
+const phasesAsInput = (phases: SchedulePhase[]): ScheduleInput["phases"] =>
+  phases.map((p, i) => ({ ...p, startDate: i === 0 ? null : p.startDate, endDate: i === phases.length - 1 ? null : p.endDate }));
+
+/**
+ * Change a DRAFT schedule (anything it was created with; `phases` replaces them all). Checked as a new
+ * one would be; guarded on the revision and DRAFT (a schedule that was activated meanwhile is 409
+ * schedule_not_draft). With `expectedRev` (If-Match) a newer revision is 409 rev_conflict.
+ */
+export function revise(ctx: ActionContext, id: string, patch: SchedulePatch, expectedRev?: number): Promise<ScheduleView> {
+  const attempt = async () => {
+    const before = await scheduleOr404(ctx.db, id);
+    assertRev(before, expectedRev, "The billing schedule");
+    if (before.status !== "DRAFT") throw new DomainError("schedule_not_draft", `Only a DRAFT schedule can be changed (it is ${before.status}); cancel it to end it`);
+    const input: ScheduleInput = {
+      customerId: patch.customerId ?? before.customerId,
+      currency: patch.currency ?? before.currency,
+      startDate: patch.startDate ?? before.startDate,
+      // null is a value here: open-ended, the start's day, the merchant's default.
+      endDate: patch.endDate === undefined ? before.endDate : patch.endDate,
+      recurrenceDayOfMonth: patch.recurrenceDayOfMonth === undefined ? before.recurrenceDayOfMonth : patch.recurrenceDayOfMonth,
+      defaultDueDateDays: patch.defaultDueDateDays === undefined ? before.defaultDueDateDays : patch.defaultDueDateDays,
+      phases: patch.phases ?? phasesAsInput(before.phases),
+    };
+    const prices = await checkedInput(ctx, input);
+    const changes = changeSetOf(ctx);
+    const { id: _id, status: _status, ...draft } = scheduleDraft(before.id, input);
+    const after: StoredSchedule = { ...before, ...draft, updatedAt: changes.at, rev: before.rev + 1 };
+    reviseSchedule(changes, before, after);
+    const on = today(ctx, changes.at);
+    const view = scheduleView(after, prices, on);
+    const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+    const beforeView = scheduleView(before, await pricesOfSchedules(ctx.db, [before]), on);
+    changes.record({ kind: "billing_schedule.updated", subject: { type: "billing_schedule", id }, data: { billingSchedule: view, changed }, before: beforeView, after: view });
+    return commit(ctx, changes, view);
+  };
+  return expectedRev === undefined ? retryOn("rev_conflict", attempt) : attempt();
 }
 
 /** One lifecycle step: the domain says what the status becomes, the batch holds only if nobody moved it first. */

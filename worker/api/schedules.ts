@@ -8,7 +8,7 @@ import type { AppEnv } from "../env.ts";
 import { requirePermission } from "./middleware.ts";
 import { quoteSchema } from "./quotes.ts";
 import { actionContext, read, respond } from "./respond.ts";
-import { entityParam, errorResponses, idParam, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
+import { entityParam, errorResponses, idParam, ifMatchOf, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
 
 // Types only here: the values (dates, decimals, phase boundaries) are the domain's to judge, with paths.
 const date = z.string().max(32).openapi({ format: "date", example: "2027-01-31" });
@@ -41,6 +41,9 @@ const createBody = z
     phases: z.array(phaseInput).max(MAX_PHASES),
   })
   .openapi("CreateBillingSchedule");
+
+// A DRAFT's change: any field it was created with; phases replace them all.
+const patchBody = createBody.partial().strict().openapi("UpdateBillingSchedule");
 
 const period = z.object({ start: z.string(), end: z.string() }).openapi({ description: "[start, end): the end is exclusive" });
 const phaseSchema = z.object({
@@ -121,6 +124,15 @@ const routes = {
     request: { params: idParam },
     responses: { 200: jsonResponse(scheduleSchema, "The billing schedule"), ...errorResponses },
   }),
+  patch: createRoute({
+    method: "patch",
+    path: "/entities/{entity}/billing-schedules/{id}",
+    tags,
+    summary: 'Change a DRAFT schedule (else 409 schedule_not_draft); phases replace them all; with If-Match: "<rev>" a newer revision is a 409 rev_conflict',
+    middleware: write,
+    request: { params: idParam, headers: z.object({ "if-match": z.string().optional() }), ...jsonBody(patchBody) },
+    responses: { 200: jsonResponse(scheduleSchema, "The DRAFT schedule"), ...errorResponses },
+  }),
   activate: lifecycle("activate", "Activate a DRAFT: ACTIVE, or PENDING until a future start"),
   suspend: lifecycle("suspend", "Suspend an ACTIVE or PENDING schedule: no invoices until resumed (then it catches up)"),
   resume: lifecycle("resume", "Resume a SUSPENDED schedule"),
@@ -154,6 +166,10 @@ export const schedules = new OpenAPIHono<AppEnv>()
     return c.json({ items: page.items, pagination: { after: page.after } }, 200);
   })
   .openapi(routes.get, (c) => read(c, (ctx) => scheduleActions.get(ctx, c.req.valid("param").id)))
+  .openapi(routes.patch, (c) => {
+    const body = c.req.valid("json");
+    return respond(c, 200, (ctx) => scheduleActions.revise(ctx, c.req.valid("param").id, body, ifMatchOf(c)));
+  })
   .openapi(routes.activate, (c) => respond(c, 200, (ctx) => scheduleActions.activate(ctx, c.req.valid("param").id)))
   .openapi(routes.suspend, (c) => respond(c, 200, (ctx) => scheduleActions.suspend(ctx, c.req.valid("param").id)))
   .openapi(routes.resume, (c) => respond(c, 200, (ctx) => scheduleActions.resume(ctx, c.req.valid("param").id)))

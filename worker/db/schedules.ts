@@ -82,6 +82,19 @@ export function updateSchedule(changes: ChangeSet, before: StoredSchedule, after
   );
 }
 
+/** Write a DRAFT's new terms, guarded on the revision it was read at and on its still being a DRAFT. */
+export function reviseSchedule(changes: ChangeSet, before: StoredSchedule, after: StoredSchedule) {
+  const { id: _id, quoteId: _q, createdAt: _c, status: _s, activatedAt: _a, cancelledAt: _x, ...terms } = after;
+  changes.guard(
+    changes.orm
+      .update(billingSchedules)
+      .set(terms)
+      .where(and(eq(billingSchedules.id, before.id), eq(billingSchedules.rev, before.rev), eq(billingSchedules.status, "DRAFT"))),
+    "rev_conflict",
+    "The schedule changed while this request ran; reload and try again",
+  );
+}
+
 /**
  * The schedule as the API shows it: its status on `today`, the next day it invoices, and the invoices
  * of the next twelve months from today (or its start) with their billing periods and totals — for a
