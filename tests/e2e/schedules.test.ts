@@ -156,8 +156,20 @@ describe("billing schedules", () => {
       expect(await page.locator('[data-testid="schedule-status"]').getAttribute("data-status")).toBe("DRAFT");
       expect(await page.locator('[data-testid="schedule-phase"]').count()).toBe(2);
       expect((await page.locator('[data-testid="schedule-terms"]').textContent())!.trim()).toBe("Net 14");
-      expect(await page.locator('[data-testid="schedule-phase"]').nth(0).locator('[data-testid="phase-line"]').count()).toBe(2);
       expect(await page.locator('[data-testid="schedule-phase"]').nth(1).locator('[data-testid="phase-line-quantity"]').textContent()).toContain("10");
+      // A draft changes in the same form: Net 21, and twelve seats from the second phase on.
+      await press(page, phone, '[data-testid="edit-schedule"]');
+      const edit = page.locator('[data-testid="edit-schedule-card"] [data-testid="new-schedule-form"]');
+      await edit.waitFor();
+      expect(await edit.locator('[data-testid="new-schedule-terms"]').inputValue()).toBe("14");
+      expect(await edit.locator('[data-testid="new-schedule-phase"]').count()).toBe(2);
+      await edit.locator('[data-testid="new-schedule-terms"]').fill("21");
+      await edit.locator('[data-testid="new-schedule-phase"]').nth(1).locator('[data-testid="phase-quantity"]').fill("12");
+      await press(page, phone, '[data-testid="edit-schedule-card"] [data-testid="new-schedule-save"]');
+      await expect.poll(async () => (await page.locator('[data-testid="schedule-terms"]').textContent())!.trim(), POLL).toBe("Net 21");
+      expect(await page.locator('[data-testid="edit-schedule-card"]').count()).toBe(0);
+      expect(await page.locator('[data-testid="schedule-phase"]').nth(1).locator('[data-testid="phase-line-quantity"]').textContent()).toContain("12");
+      expect(await page.locator('[data-testid="schedule-phase"]').nth(0).locator('[data-testid="phase-line"]').count()).toBe(2);
       // A draft bills nothing yet, but says what it would.
       expect((await page.locator('[data-testid="next-invoice-date"]').textContent())!.trim()).toBe("—");
       expect(await page.locator('[data-testid="upcoming-invoice"]').count()).toBeGreaterThan(0);

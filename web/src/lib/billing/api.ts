@@ -16,6 +16,8 @@ export const schedulesApi = {
   list: schedules.list,
   get: schedules.get,
   create: schedules.create,
+  /** PATCH a DRAFT at revision `rev` (If-Match). */
+  update: schedules.update,
   act: (entity: string, id: string, verb: ScheduleVerb) =>
     request<BillingSchedule>("POST", `${entityPath(entity)}/billing-schedules/${enc(id)}/${verb}`, { headers: post() }),
   /** Ends the schedule on `endDate` (exclusive): it bills until then. */
