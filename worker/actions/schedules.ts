@@ -1,7 +1,7 @@
 // The billing schedule lifecycle (API.md "billing schedules", DESIGN.md §3): create a DRAFT, change it
-// while it is one, activate, suspend, resume, cancel, and executing an accepted quote into an active schedule. The rules are the
-// domain's (schedule.ts, billing-run.ts, quote-to-schedule.ts); each verb is one ChangeSet with its
-// event and audit row, guarded on the status it was read in.
+// while it is one, activate, suspend, resume, cancel, and executing an accepted quote into an active
+// schedule. The rules are the domain's (schedule.ts, billing-run.ts, quote-to-schedule.ts); each verb is
+// one ChangeSet with its event and audit row, guarded on the status it was read in.
 import { getCustomer } from "../db/customers.ts";
 import type { Page } from "../db/paging.ts";
 import { loadQuote, pricesForLines, quoteView, updateQuote, type QuoteView, type StoredQuote } from "../db/quotes.ts";
@@ -78,7 +78,7 @@ export async function create(ctx: ActionContext, input: ScheduleInput): Promise<
   return commit(ctx, changes, view);
 }
 
-export type SchedulePatch = Partial<Omit<ScheduleInput, "phases">> & { phases?: ScheduleInput["phases"] };
+export type SchedulePatch = Partial<ScheduleInput>;
 
 /**
  * The stored phases as input again: the first starts with the schedule and the last ends with it, so a
@@ -115,7 +115,8 @@ export function revise(ctx: ActionContext, id: string, patch: SchedulePatch, exp
     const on = today(ctx, changes.at);
     const view = scheduleView(after, prices, on);
     const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
-    const beforeView = scheduleView(before, await pricesOfSchedules(ctx.db, [before]), on);
+    // The prices it named before are read again only when the phases were replaced.
+    const beforeView = scheduleView(before, patch.phases ? await pricesOfSchedules(ctx.db, [before]) : prices, on);
     changes.record({ kind: "billing_schedule.updated", subject: { type: "billing_schedule", id }, data: { billingSchedule: view, changed }, before: beforeView, after: view });
     return commit(ctx, changes, view);
   };
