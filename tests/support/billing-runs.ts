@@ -17,9 +17,9 @@ export async function deCustomer(client: ApiClient, extra: Record<string, unknow
   return res.body.id;
 }
 
-/** An activated schedule of `customerId`: platform monthly (1250.00 EUR) plus `extra` over the body. */
-export async function activeSchedule(client: ApiClient, customerId: string, extra: Record<string, unknown> = {}): Promise<any> {
-  const created = await client.post(`${DE}/billing-schedules`, {
+/** An activated schedule of `customerId`: platform monthly (1250.00 EUR) plus `extra` over the body; in acme-de unless `base` says. */
+export async function activeSchedule(client: ApiClient, customerId: string, extra: Record<string, unknown> = {}, base = DE): Promise<any> {
+  const created = await client.post(`${base}/billing-schedules`, {
     customerId,
     currency: "EUR",
     startDate: "2030-01-01",
@@ -28,7 +28,7 @@ export async function activeSchedule(client: ApiClient, customerId: string, extr
     ...extra,
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const activated = await client.post(`${DE}/billing-schedules/${created.body.id}/activate`);
+  const activated = await client.post(`${base}/billing-schedules/${created.body.id}/activate`);
   expect(activated.status, JSON.stringify(activated.body)).toBe(200);
   return activated.body;
 }

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, expectError, unique } from "../support/client.ts";
-import { runToEnd } from "../support/billing-runs.ts";
+import { activeSchedule, runToEnd } from "../support/billing-runs.ts";
 import { finalizeWithPdf } from "../support/documents.ts";
 
 const UK = "/api/v1/entities/acme-uk";
@@ -57,20 +57,9 @@ describe("payment terms", () => {
 
   it("a billing schedule's own terms go on the invoices its runs make; without them the merchant's default applies at finalize", async () => {
     await setDefaultTerms(30);
-    const schedule = async (extra: Record<string, unknown>) => {
-      const created = await finance.post(`${UK}/billing-schedules`, {
-        customerId,
-        currency: "GBP",
-        startDate: "2047-01-01",
-        endDate: "2047-02-01",
-        phases: [{ prices: [{ priceId: "price_uk_platform_monthly", quantity: "1" }] }],
-        ...extra,
-      });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      const activated = await finance.post(`${UK}/billing-schedules/${created.body.id}/activate`);
-      expect(activated.status, JSON.stringify(activated.body)).toBe(200);
-      return activated.body;
-    };
+    // One month of the platform in 2047, billed by the run below.
+    const terms = { currency: "GBP", startDate: "2047-01-01", endDate: "2047-02-01", phases: [{ prices: [{ priceId: "price_uk_platform_monthly", quantity: "1" }] }] };
+    const schedule = (extra: Record<string, unknown>) => activeSchedule(finance, customerId, { ...terms, ...extra }, UK);
     const net14 = await schedule({ defaultDueDateDays: 14 });
     const plain = await schedule({});
     expect([net14.defaultDueDateDays, plain.defaultDueDateDays]).toEqual([14, null]);
