@@ -82,6 +82,18 @@ describe("billing schedules", () => {
       expect(await hasNoHorizontalScroll(page)).toBe(true);
       await screenshot(page, `schedule-executed-${device}`);
 
+      // The quote set no payment terms; finance gives the contract Net 14 on the running schedule.
+      expect((await page.locator('[data-testid="schedule-terms"]').textContent())!.trim()).toBe("The entity's default");
+      await press(page, phone, '[data-testid="change-terms"]');
+      await page.locator('[data-testid="terms-input"]').fill("two weeks");
+      await press(page, phone, '[data-testid="terms-save"]');
+      expect(await page.locator('[data-testid="terms-input"]').getAttribute("aria-invalid")).toBe("true");
+      await page.locator('[data-testid="terms-input"]').fill("14");
+      await press(page, phone, '[data-testid="terms-save"]');
+      await expect.poll(async () => (await page.locator('[data-testid="schedule-terms"]').textContent())?.trim(), POLL).toBe("Net 14");
+      expect((await apiCall<{ defaultDueDateDays: number | null }>(admin.context, "GET", `${API}/billing-schedules/${scheduleId}`)).body.defaultDueDateDays).toBe(14);
+      expect(await hasNoHorizontalScroll(page)).toBe(true);
+
       // Cancel with an end date: it bills until then, and says so.
       const start = (await apiCall<{ startDate: string }>(admin.context, "GET", `${API}/billing-schedules/${scheduleId}`)).body.startDate;
       await press(page, phone, '[data-testid="cancel-schedule"]');

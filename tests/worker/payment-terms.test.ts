@@ -64,11 +64,19 @@ describe("payment terms", () => {
     const plain = await schedule({});
     expect([net14.defaultDueDateDays, plain.defaultDueDateDays]).toEqual([14, null]);
     expect((await finance.get(`${UK}/billing-schedules/${net14.id}`)).body.defaultDueDateDays).toBe(14);
+    // Past DRAFT (PENDING until 2047, as an executed quote's schedule may be) it still changes its terms: Net 21 from here on.
+    const later = await schedule({});
+    const net21 = await finance.patch(`${UK}/billing-schedules/${later.id}`, { defaultDueDateDays: 21 }, { "if-match": `"${later.rev}"` });
+    expect(net21.status, JSON.stringify(net21.body)).toBe(200);
+    expect(net21.body).toMatchObject({ status: "PENDING", defaultDueDateDays: 21, rev: later.rev + 1, phases: later.phases });
 
     const run = await runToEnd(finance, "2047-01-01", UK);
     const invoices = await Promise.all(run.invoiceIds.map(async (id: string) => (await finance.get(`${UK}/invoices/${id}`)).body));
     const of = (s: { id: string }) => invoices.find((i) => i.billingScheduleId === s.id);
-    expect([of(net14)?.paymentTermDays, of(plain)?.paymentTermDays]).toEqual([14, null]);
+    expect([of(net14)?.paymentTermDays, of(plain)?.paymentTermDays, of(later)?.paymentTermDays]).toEqual([14, null, 21]);
+    // Its one period billed, a schedule is COMPLETED: nothing of it changes any more.
+    expect((await finance.get(`${UK}/billing-schedules/${net14.id}`)).body.status).toBe("COMPLETED");
+    expectError(await finance.patch(`${UK}/billing-schedules/${net14.id}`, { defaultDueDateDays: 30 }), 409, "schedule_not_draft");
     const fourteen = (await finalizeWithPdf(finance, `${UK}/invoices/${of(net14).id}`)).body;
     expect(fourteen).toMatchObject({ status: "FINAL", paymentTermDays: 14, dueDate: addDays(fourteen.issueDate, 14) });
     const thirty = (await finalizeWithPdf(finance, `${UK}/invoices/${of(plain).id}`)).body;

@@ -52,7 +52,7 @@ describe("billing schedules — errors", () => {
     expect(await snapshot()).toBe(beforeEur);
   });
 
-  it("a PATCH that makes the schedule invalid is 400 at its field; one of a schedule no longer DRAFT, or at an old revision, is 409; none writes", async () => {
+  it("a PATCH that makes the schedule invalid is 400 at its field; one at an old revision, or of more than the terms once past DRAFT, is 409; none writes", async () => {
     const draft = (await finance.post(`${US}/billing-schedules`, scheduleBody(customerId))).body;
     let before = await snapshot();
     const cases: [Record<string, unknown>, string][] = [
@@ -75,7 +75,11 @@ describe("billing schedules — errors", () => {
     expect(await snapshot()).toBe(before);
     expect((await finance.post(`${US}/billing-schedules/${draft.id}/activate`)).status).toBe(200);
     before = await snapshot();
-    expectError(await finance.patch(`${US}/billing-schedules/${draft.id}`, { defaultDueDateDays: 7 }), 409, "schedule_not_draft");
+    // Past DRAFT its dates, prices and customer are the contract's: only the payment terms change.
+    for (const patch of [{ startDate: "2096-02-29" }, { defaultDueDateDays: 7, endDate: null }, { phases: [{ prices: [{ priceId: "price_us_platform_monthly", quantity: "2" }] }] }]) {
+      expectError(await finance.patch(`${US}/billing-schedules/${draft.id}`, patch), 409, "schedule_not_draft");
+    }
+    expect(refused(await finance.patch(`${US}/billing-schedules/${draft.id}`, { defaultDueDateDays: 400 }), 400, "invalid_request")).toEqual(["defaultDueDateDays"]);
     expect(await snapshot()).toBe(before);
   });
 

@@ -22,7 +22,7 @@ import { activate as activated, cancel as cancelled, resume as resumed, suspend 
 import { localDate, type IsoDate } from "../domain/dates.ts";
 import { DomainError, notFound } from "../domain/errors.ts";
 import { scheduleFromQuote } from "../domain/quote-to-schedule.ts";
-import { scheduleDraft, scheduleIssues, type ScheduleInput, type SchedulePhase, type SchedulePrice, type ScheduleStatus } from "../domain/schedule.ts";
+import { paymentTermsIssue, scheduleDraft, scheduleIssues, type ScheduleInput, type SchedulePhase, type SchedulePrice, type ScheduleStatus } from "../domain/schedule.ts";
 import { newId } from "../lib/crypto.ts";
 import { assertRev, changeSetOf, commit, retryOn, type ActionContext } from "./context.ts";
 
@@ -88,15 +88,17 @@ const phasesAsInput = (phases: SchedulePhase[]): ScheduleInput["phases"] =>
   phases.map((p, i) => ({ ...p, startDate: i === 0 ? null : p.startDate, endDate: i === phases.length - 1 ? null : p.endDate }));
 
 /**
- * Change a DRAFT schedule (anything it was created with; `phases` replaces them all). Checked as a new
- * one would be; guarded on the revision and DRAFT (a schedule that was activated meanwhile is 409
- * schedule_not_draft). With `expectedRev` (If-Match) a newer revision is 409 rev_conflict.
+ * Change a DRAFT schedule (anything it was created with; `phases` replaces them all), checked as a new
+ * one would be. A schedule past DRAFT that still bills changes its payment terms only: they apply to
+ * the invoices its runs make from then on. Guarded on the revision and the status it was read in (one
+ * that moved meanwhile is read again); with `expectedRev` (If-Match) a newer revision is 409 rev_conflict.
  */
 export function revise(ctx: ActionContext, id: string, patch: SchedulePatch, expectedRev?: number): Promise<ScheduleView> {
   const attempt = async () => {
     const before = await scheduleOr404(ctx.db, id);
     assertRev(before, expectedRev, "The billing schedule");
-    if (before.status !== "DRAFT") throw new DomainError("schedule_not_draft", `Only a DRAFT schedule can be changed (it is ${before.status}); cancel it to end it`);
+    const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+    if (before.status !== "DRAFT") return reviseTerms(ctx, before, patch, changed);
     const input: ScheduleInput = {
       customerId: patch.customerId ?? before.customerId,
       currency: patch.currency ?? before.currency,
@@ -114,13 +116,30 @@ export function revise(ctx: ActionContext, id: string, patch: SchedulePatch, exp
     reviseSchedule(changes, before, after);
     const on = today(ctx, changes.at);
     const view = scheduleView(after, prices, on);
-    const changed = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
     // The prices it named before are read again only when the phases were replaced.
     const beforeView = scheduleView(before, patch.phases ? await pricesOfSchedules(ctx.db, [before]) : prices, on);
     changes.record({ kind: "billing_schedule.updated", subject: { type: "billing_schedule", id }, data: { billingSchedule: view, changed }, before: beforeView, after: view });
     return commit(ctx, changes, view);
   };
   return expectedRev === undefined ? retryOn("rev_conflict", attempt) : attempt();
+}
+
+/** A billing schedule's new payment terms, once it is past DRAFT (its other terms are the contract's). */
+async function reviseTerms(ctx: ActionContext, before: StoredSchedule, patch: SchedulePatch, changed: string[]): Promise<ScheduleView> {
+  if (before.status === "COMPLETED" || changed.some((k) => k !== "defaultDueDateDays")) {
+    throw new DomainError("schedule_not_draft", `Only a DRAFT schedule can be changed (it is ${before.status}); one that still bills changes its payment terms only`);
+  }
+  const terms = patch.defaultDueDateDays === undefined ? before.defaultDueDateDays : patch.defaultDueDateDays;
+  const issue = paymentTermsIssue(terms);
+  if (issue) invalidSchedule([{ path: "defaultDueDateDays", message: issue }]);
+  const changes = changeSetOf(ctx);
+  const after: StoredSchedule = { ...before, defaultDueDateDays: terms, updatedAt: changes.at, rev: before.rev + 1 };
+  reviseSchedule(changes, before, after);
+  const on = today(ctx, changes.at);
+  const prices = await pricesOfSchedules(ctx.db, [before]);
+  const view = scheduleView(after, prices, on);
+  changes.record({ kind: "billing_schedule.updated", subject: { type: "billing_schedule", id: before.id }, data: { billingSchedule: view, changed }, before: scheduleView(before, prices, on), after: view });
+  return commit(ctx, changes, view);
 }
 
 /** One lifecycle step: the domain says what the status becomes, the batch holds only if nobody moved it first. */

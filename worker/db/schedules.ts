@@ -82,14 +82,14 @@ export function updateSchedule(changes: ChangeSet, before: StoredSchedule, after
   );
 }
 
-/** Write a DRAFT's new terms, guarded on the revision it was read at and on its still being a DRAFT. */
+/** Write a schedule's new terms, guarded on the revision and the status it was read at. */
 export function reviseSchedule(changes: ChangeSet, before: StoredSchedule, after: StoredSchedule) {
   const { id: _id, quoteId: _q, createdAt: _c, status: _s, activatedAt: _a, cancelledAt: _x, ...terms } = after;
   changes.guard(
     changes.orm
       .update(billingSchedules)
       .set(terms)
-      .where(and(eq(billingSchedules.id, before.id), eq(billingSchedules.rev, before.rev), eq(billingSchedules.status, "DRAFT"))),
+      .where(and(eq(billingSchedules.id, before.id), eq(billingSchedules.rev, before.rev), eq(billingSchedules.status, before.status))),
     "rev_conflict",
     "The schedule changed while this request ran; reload and try again",
   );

@@ -139,6 +139,12 @@ function discountIssues(type: unknown, value: unknown, currency: string, at: str
  * "phases.0.prices.2.quantity"); empty when it can be stored. `prices` are the entity's prices the
  * phases name (a missing one is an unknown price).
  */
+/** What is wrong with a schedule's payment terms, if anything: whole days from 0 to MAX_PAYMENT_TERM_DAYS, or null. */
+export function paymentTermsIssue(days: number | null): string | null {
+  if (days === null || (Number.isInteger(days) && days >= 0 && days <= MAX_PAYMENT_TERM_DAYS)) return null;
+  return `must be a whole number of days from 0 to ${MAX_PAYMENT_TERM_DAYS}, or null for the merchant's default`;
+}
+
 export function scheduleIssues(input: ScheduleInput, prices: ReadonlyMap<string, SchedulePrice>): ScheduleIssue[] {
   const issues: ScheduleIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });
@@ -151,8 +157,8 @@ export function scheduleIssues(input: ScheduleInput, prices: ReadonlyMap<string,
   else if (endDate !== null && startOk && endDate <= input.startDate) add("endDate", "must be after startDate (the end is exclusive)");
   const recurrence = input.recurrenceDayOfMonth ?? null;
   if (recurrence !== null && !isRecurrenceDay(recurrence)) add("recurrenceDayOfMonth", "must be a whole number from 1 to 31");
-  const terms = input.defaultDueDateDays ?? null;
-  if (terms !== null && !(Number.isInteger(terms) && terms >= 0 && terms <= MAX_PAYMENT_TERM_DAYS)) add("defaultDueDateDays", `must be a whole number of days from 0 to ${MAX_PAYMENT_TERM_DAYS}, or null for the merchant's default`);
+  const terms = paymentTermsIssue(input.defaultDueDateDays ?? null);
+  if (terms) add("defaultDueDateDays", terms);
   if (input.phases.length === 0) add("phases", "a schedule has at least one phase");
   if (input.phases.length > MAX_PHASES) add("phases", `a schedule has at most ${MAX_PHASES} phases`);
   if (issues.length > 0) return issues; // phases are checked against valid dates only

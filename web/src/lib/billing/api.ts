@@ -18,6 +18,9 @@ export const schedulesApi = {
   create: schedules.create,
   /** PATCH a DRAFT at revision `rev` (If-Match). */
   update: schedules.update,
+  /** A schedule's payment terms alone (all a schedule past DRAFT may change), at revision `rev`. */
+  updateTerms: (entity: string, id: string, defaultDueDateDays: number | null, rev: number) =>
+    request<BillingSchedule>("PATCH", `${entityPath(entity)}/billing-schedules/${enc(id)}`, { body: { defaultDueDateDays }, headers: { "If-Match": `"${rev}"` } }),
   act: (entity: string, id: string, verb: ScheduleVerb) =>
     request<BillingSchedule>("POST", `${entityPath(entity)}/billing-schedules/${enc(id)}/${verb}`, { headers: post() }),
   /** Ends the schedule on `endDate` (exclusive): it bills until then. */
