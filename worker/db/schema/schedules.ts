@@ -18,8 +18,6 @@ export const billingSchedules = sqliteTable(
     /** Exclusive; null: open-ended. */
     endDate: text("end_date"),
     recurrenceDayOfMonth: integer("recurrence_day_of_month"),
-    /** Payment terms of the schedule's invoices, in days (Sequence's defaultDueDateDays); null: the merchant's default at finalize. */
-    defaultDueDateDays: integer("default_due_date_days"),
     phases: text("phases", { mode: "json" }).$type<SchedulePhase[]>().notNull(),
     /** The executed quote it came from: unique, so executing a quote twice makes one schedule. */
     quoteId: text("quote_id").unique(),
@@ -28,6 +26,9 @@ export const billingSchedules = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     rev: integer("rev").notNull(),
+    // Last: added by migration 0016 (ALTER TABLE appends), and the schema test compares column order.
+    /** Payment terms of the schedule's invoices, in days (Sequence's defaultDueDateDays); null: the merchant's default at finalize. */
+    defaultDueDateDays: integer("default_due_date_days"),
   },
   (t) => [index("billing_schedules_status").on(t.status, t.id), index("billing_schedules_customer").on(t.customerId, t.id)],
 );
