@@ -110,16 +110,9 @@ export function revise(ctx: ActionContext, id: string, patch: SchedulePatch, exp
       phases: patch.phases ?? phasesAsInput(before.phases),
     };
     const prices = await checkedInput(ctx, input);
-    const changes = changeSetOf(ctx);
     const { id: _id, status: _status, ...draft } = scheduleDraft(before.id, input);
-    const after: StoredSchedule = { ...before, ...draft, updatedAt: changes.at, rev: before.rev + 1 };
-    reviseSchedule(changes, before, after);
-    const on = today(ctx, changes.at);
-    const view = scheduleView(after, prices, on);
     // The prices it named before are read again only when the phases were replaced.
-    const beforeView = scheduleView(before, patch.phases ? await pricesOfSchedules(ctx.db, [before]) : prices, on);
-    changes.record({ kind: "billing_schedule.updated", subject: { type: "billing_schedule", id }, data: { billingSchedule: view, changed }, before: beforeView, after: view });
-    return commit(ctx, changes, view);
+    return writeRevision(ctx, before, draft, { before: patch.phases ? await pricesOfSchedules(ctx.db, [before]) : prices, after: prices }, changed);
   };
   return expectedRev === undefined ? retryOn("rev_conflict", attempt) : attempt();
 }
@@ -132,13 +125,24 @@ async function reviseTerms(ctx: ActionContext, before: StoredSchedule, patch: Sc
   const terms = patch.defaultDueDateDays === undefined ? before.defaultDueDateDays : patch.defaultDueDateDays;
   const issue = paymentTermsIssue(terms);
   if (issue) invalidSchedule([{ path: "defaultDueDateDays", message: issue }]);
+  const prices = await pricesOfSchedules(ctx.db, [before]);
+  return writeRevision(ctx, before, { defaultDueDateDays: terms }, { before: prices, after: prices }, changed);
+}
+
+/** A schedule's next revision with `fields` over it: its guarded row, billing_schedule.updated and the audit row. */
+function writeRevision(
+  ctx: ActionContext,
+  before: StoredSchedule,
+  fields: Partial<StoredSchedule>,
+  prices: { before: ReadonlyMap<string, SchedulePrice>; after: ReadonlyMap<string, SchedulePrice> },
+  changed: string[],
+): Promise<ScheduleView> {
   const changes = changeSetOf(ctx);
-  const after: StoredSchedule = { ...before, defaultDueDateDays: terms, updatedAt: changes.at, rev: before.rev + 1 };
+  const after: StoredSchedule = { ...before, ...fields, updatedAt: changes.at, rev: before.rev + 1 };
   reviseSchedule(changes, before, after);
   const on = today(ctx, changes.at);
-  const prices = await pricesOfSchedules(ctx.db, [before]);
-  const view = scheduleView(after, prices, on);
-  changes.record({ kind: "billing_schedule.updated", subject: { type: "billing_schedule", id: before.id }, data: { billingSchedule: view, changed }, before: scheduleView(before, prices, on), after: view });
+  const view = scheduleView(after, prices.after, on);
+  changes.record({ kind: "billing_schedule.updated", subject: { type: "billing_schedule", id: before.id }, data: { billingSchedule: view, changed }, before: scheduleView(before, prices.before, on), after: view });
   return commit(ctx, changes, view);
 }
 
