@@ -3,6 +3,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as runs from "../../worker/actions/billing-runs.ts";
+import { CHUNK_SCHEDULES } from "../../worker/domain/billing-run-plan.ts";
 import { startCronRuns } from "../../worker/jobs/scheduled.ts";
 import { ApiClient } from "../support/client.ts";
 import { activeSchedule, DE, DE_DB, deContexts, deCustomer, followRun, invoicesOf, keptQueue } from "../support/billing-runs.ts";
@@ -108,5 +109,33 @@ describe("billing runs — races and retries", () => {
       expect(rows.results).toEqual([{ id: started[0], as_of: day, trigger: "CRON" }]);
     }
     expect(messages.every((m) => m.asOf.startsWith("2040-0"))).toBe(true);
+  });
+  it("a run of several chunks completes once, when its last chunk finishes first and the rest side by side", async () => {
+    // More schedules than two chunks hold, written straight to D1 (as the bench seeds them): ACTIVE, monthly, from 2038-01-01.
+    const owner = await deCustomer(finance);
+    const count = 2 * CHUNK_SCHEDULES + 50;
+    const at = new Date().toISOString();
+    const phases = JSON.stringify([{ startDate: "2038-01-01", endDate: null, prices: [{ priceId: "price_de_platform_monthly", quantity: "1" }], discounts: [], minimum: null }]);
+    const insert = DE_DB().prepare(
+      "INSERT INTO billing_schedules (id, customer_id, currency, status, start_date, end_date, recurrence_day_of_month, phases, quote_id, activated_at, cancelled_at, created_at, updated_at, rev) VALUES (?, ?, 'EUR', 'ACTIVE', '2038-01-01', NULL, NULL, ?, NULL, ?, NULL, ?, ?, 1)",
+    );
+    await DE_DB().batch(Array.from({ length: count }, (_, i) => insert.bind(`bsch_many_${String(i).padStart(4, "0")}`, owner, phases, at, at, at)));
+    const { messages, queue } = keptQueue();
+    const { action, chunk } = await deContexts(queue);
+    const run = await runs.start(action, { asOf: "2038-01-01" }, queue);
+    expect(run.chunksTotal).toBeGreaterThanOrEqual(3);
+    const sent = messages.length;
+    await runs.billChunk(chunk, messages[sent - 1]);
+    expect((await runRow(run.id)).status).toBe("RUNNING");
+    await Promise.all(messages.slice(0, sent - 1).map((m) => runs.billChunk(chunk, m)));
+    for (let i = sent; i < messages.length; i++) await runs.billChunk(chunk, messages[i]); // follow-ups of older schedules' backlogs
+    const row = await runRow(run.id);
+    expect(row).toMatchObject({ status: "COMPLETED", done: run.chunksTotal, total: run.chunksTotal });
+    const perSchedule = await DE_DB().prepare("SELECT COUNT(*) n FROM invoices WHERE billing_schedule_id LIKE 'bsch_many_%' GROUP BY billing_schedule_id").all<{ n: number }>();
+    expect(perSchedule.results).toHaveLength(count);
+    expect(perSchedule.results.every((r) => r.n === 1)).toBe(true);
+    expect(row.created).toBe(await madeBy(run.id));
+    expect(await eventCount(run.id, "billing_run.completed")).toBe(1);
+    expect(await eventCount(run.id, "billing_run.progress")).toBe(run.chunksTotal);
   });
 });
