@@ -61,6 +61,11 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       const first = page.locator('[data-testid="editor-line"]').nth(0);
       await first.locator('[data-testid="line-title"]').fill("Consulting day");
       await first.locator('[data-testid="line-quantity"]').fill("3");
+      // A rate that is no number is refused at its field, in a person's words.
+      await first.locator('[data-testid="line-rate"]').fill("one hundred");
+      await press(page.locator('[data-testid="invoice-save"]'));
+      const rateError = page.locator(`#${await first.locator('[data-testid="line-rate"]').getAttribute("id")}-err`);
+      await expect.poll(() => rateError.textContent(), POLL).toBe("Enter a number such as 12.50");
       await first.locator('[data-testid="line-rate"]').fill("100.00");
       await first.locator('[data-testid="line-tax-rate"] option', { hasText: "VAT 20%" }).waitFor({ state: "attached" });
       await first.locator('[data-testid="line-tax-rate"]').selectOption({ label: "VAT 20% (20%)" });
@@ -144,6 +149,16 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
       const line = credit.locator('[data-testid="credit-line"]').nth(0);
       expect(await line.locator('[data-testid="credit-line-left"]').textContent()).toContain("£400.00");
       await press(line.locator('[data-testid="credit-line-pick"]'));
+      // A picked line starts at what is left on it, and the filled-in value follows quantity ↔ amount.
+      expect(await line.locator('[data-testid="credit-line-value"]').inputValue()).toBe("4");
+      await press(line.locator('[data-testid="credit-by-amount"]'));
+      expect(await line.locator('[data-testid="credit-line-value"]').inputValue()).toBe("400.00");
+      await press(line.locator('[data-testid="credit-by-quantity"]'));
+      expect(await line.locator('[data-testid="credit-line-value"]').inputValue()).toBe("4");
+      // Emptied, it is "Required" at the line (not the API's wording for a decimal string).
+      await line.locator('[data-testid="credit-line-value"]').fill("");
+      await press(credit.locator('[data-testid="credit-save"]'));
+      await expect.poll(() => line.locator('[data-testid="credit-line-error"]').textContent(), POLL).toBe("Required");
       await line.locator('[data-testid="credit-line-value"]').fill("5");
       await press(credit.locator('[data-testid="credit-save"]'));
       await expect.poll(() => line.locator('[data-testid="credit-line-error"]').textContent(), POLL).toContain("left to credit");
