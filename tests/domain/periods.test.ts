@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BILLING_FREQUENCY, type BillingFrequency } from "../../worker/domain/billing.ts";
 import { addMonthsTo, daysBetween } from "../../worker/domain/dates.ts";
-import { boundary, isPeriodBoundary, periodGrid, periodsOf, schedulePeriods } from "../../worker/domain/periods.ts";
+import { boundary, coveredDays, isPeriodBoundary, periodGrid, periodsOf, schedulePeriods } from "../../worker/domain/periods.ts";
 
 const starts = (frequency: BillingFrequency, startDate: string, endDate: string | null, recurrenceDayOfMonth?: number, until?: string) =>
   schedulePeriods(frequency, { startDate, endDate, recurrenceDayOfMonth }, until).map((p) => p.start);
@@ -177,6 +177,27 @@ describe("properties", () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("coveredDays: the first and last day of a [start, end) period, as documents show it", () => {
+  it.each([
+    ["a month", { start: "2027-01-01", end: "2027-02-01" }, { first: "2027-01-01", last: "2027-01-31" }],
+    ["February of a leap year", { start: "2028-02-01", end: "2028-03-01" }, { first: "2028-02-01", last: "2028-02-29" }],
+    ["across a year end", { start: "2026-12-03", end: "2027-01-03" }, { first: "2026-12-03", last: "2027-01-02" }],
+    ["one day", { start: "2027-03-15", end: "2027-03-16" }, { first: "2027-03-15", last: "2027-03-15" }],
+    ["no day (end = start): the start alone", { start: "2027-03-15", end: "2027-03-15" }, { first: "2027-03-15", last: "2027-03-15" }],
+  ])("%s", (_, period, days) => expect(coveredDays(period)).toEqual(days));
+
+  it("every billing period of a schedule ends the day before the next one starts", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 31 }), (n, day) => {
+        const grid = periodGrid(`2027-01-${String(Math.min(day, 28)).padStart(2, "0")}`, day);
+        const a = { start: boundary(grid, n), end: boundary(grid, n + 1) };
+        const b = { start: boundary(grid, n + 1), end: boundary(grid, n + 2) };
+        return daysBetween(coveredDays(a).last, coveredDays(b).first) === 1;
+      }),
     );
   });
 });

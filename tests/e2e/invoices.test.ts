@@ -227,7 +227,7 @@ describe("invoices: refusals and filters", () => {
   test("a line with a service period (as billing runs write them) shows it and keeps it through an edit", async () => {
     const { context, page } = await open("finance@acme.test");
     const customer = await createCustomer(context, ENTITY, { legalName: uniqueName("Period Buyer"), currency: "GBP", country: "GB" });
-    const servicePeriod = { start: "2027-01-01", end: "2027-01-31" };
+    const servicePeriod = { start: "2027-01-01", end: "2027-02-01" }; // January, [start, end) as a run writes it
     const created = await apiCall<ApiInvoice>(
       context,
       "POST",
@@ -238,6 +238,8 @@ describe("invoices: refusals and filters", () => {
     expect(created.status).toBe(201);
     await page.goto(`/${ENTITY}/invoices/${created.body.id}`);
     await page.locator('[data-testid="service-period"]').waitFor();
+    // The days it covers: January's last day, not February's first.
+    expect(await page.locator('[data-testid="service-period"]').textContent()).toContain("Jan 1, 2027 – Jan 31, 2027");
     await page.locator('[data-testid="edit-invoice"]').click();
     await page.locator('[data-testid="line-title"]').first().fill("Platform plan — January");
     await page.locator('[data-testid="invoice-save"]').click();

@@ -108,6 +108,21 @@ describe("the invoice PDF", () => {
     }
   });
 
+  it("a line's service period reads as the days it covers: [start, end) ends on the day before end", async () => {
+    const taxed = (await admin.post(`${DE}/customers`, { legalName: unique("Zeitraum KG"), email: "z@zeitraum.test", country: "DE" })).body;
+    const january = { start: "2027-01-01", end: "2027-02-01" };
+    const oneDay = { start: "2027-03-15", end: "2027-03-16" };
+    const lines = [
+      { title: "Plattform", quantity: "1", rate: "100", servicePeriod: january },
+      { title: "Workshop", quantity: "1", rate: "50", servicePeriod: oneDay },
+    ];
+    const draft = (await admin.post(`${DE}/invoices`, { customerId: taxed.id, currency: "EUR", lines })).body;
+    const { flowing } = await textOf(await bytesOf(`${DE}/invoices/${draft.id}/pdf`));
+    expect(flowing).toContain("Service period 1 Jan 2027 – 31 Jan 2027");
+    expect(flowing).toContain("Service period 15 Mar 2027");
+    expect(flowing).not.toContain("1 Feb 2027");
+  });
+
   it("a final credit note's PDF: its number, the invoice it credits, the amounts", async () => {
     const inv = (await admin.post(`${DE}/invoices`, { customerId: reverseCharged.id, currency: "EUR", lines: [{ title: "Platform licence", quantity: "2", rate: "1250", taxRateId: vat19.id }] })).body;
     const fin = (await finalizeWithPdf(admin, `${DE}/invoices/${inv.id}`)).body;

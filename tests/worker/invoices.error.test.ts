@@ -57,6 +57,8 @@ describe("invoices — bad input writes nothing", () => {
     ["unknown tax rate", () => finance.post(`${UK}/invoices`, line({ taxRateId: "txr_nope" })), 422, "unknown_tax_rate", "lines.0.taxRateId"],
     ["another entity's tax rate", () => finance.post(`${UK}/invoices`, line({ taxRateId: usRate.id })), 422, "unknown_tax_rate", "lines.0.taxRateId"],
     ["service period backwards", () => finance.post(`${UK}/invoices`, line({ servicePeriod: { start: "2027-02-01", end: "2027-01-01" } })), 400, "invalid_request", "lines.0.servicePeriod.end"],
+    // [start, end): a period that ends where it starts covers no day.
+    ["service period of no days", () => finance.post(`${UK}/invoices`, line({ servicePeriod: { start: "2027-01-01", end: "2027-01-01" } })), 400, "invalid_request", "lines.0.servicePeriod.end"],
     ["unknown field", () => finance.post(`${UK}/invoices`, body({ status: "PAID" })), 400, "invalid_request", "status"],
     ["stale If-Match", () => finance.patch(`${UK}/invoices/${drafted.id}`, { lines: [] }, { "if-match": '"99"' }), 409, "rev_conflict"],
     ["bad If-Match", () => finance.patch(`${UK}/invoices/${drafted.id}`, { lines: [] }, { "if-match": "yesterday" }), 400, "invalid_request"],

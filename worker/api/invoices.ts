@@ -17,7 +17,12 @@ import { actionContext, originOf, read, respond, synced } from "./respond.ts";
 import { currencyCode, entityParam, errorResponses, idParam, ifMatchOf, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
 
 const date = z.string().refine(isValidDate, "must be a date (YYYY-MM-DD)").openapi({ format: "date" });
-const period = z.strictObject({ start: date, end: date }).refine((p) => p.start <= p.end, { message: "start must not be after end", path: ["end"] });
+/** [start, end), as billing runs write periods: `end` is the first day after the service, so a one-day service ends the next day. */
+const PERIOD_ENDS = "[start, end): end is the first day after the period (a billing run's January is 2027-01-01 → 2027-02-01); documents show the last day covered";
+const period = z
+  .strictObject({ start: date, end: date })
+  .refine((p) => p.start < p.end, { message: "must be after start: end is the first day after the service", path: ["end"] })
+  .openapi({ description: PERIOD_ENDS });
 
 const lineInput = z.strictObject({
   title: z.string().trim().min(1).max(300),
@@ -111,7 +116,7 @@ const invoiceFields = {
       taxRate: z.string().openapi({ description: 'The percentage that applied ("0" when the customer is exempt or reverse charged)' }),
       tax: z.string().openapi({ description: "This line's share of its rate's tax (the shares add up to the summary's tax exactly)" }),
       priceId: z.string().nullable(),
-      servicePeriod: z.object({ start: z.string(), end: z.string() }).nullable(),
+      servicePeriod: z.object({ start: z.string(), end: z.string() }).nullable().openapi({ description: PERIOD_ENDS }),
     }),
   ),
   subtotal: z.string(),
@@ -124,7 +129,7 @@ const invoiceFields = {
   notes: z.array(z.string()).openapi({ description: "e.g. the reverse-charge statement with the customer's tax id" }),
   ...partySnapshot,
   billingScheduleId: z.string().nullable(),
-  billingPeriod: z.object({ start: z.string(), end: z.string() }).nullable(),
+  billingPeriod: z.object({ start: z.string(), end: z.string() }).nullable().openapi({ description: `The schedule's period this invoice bills; ${PERIOD_ENDS}` }),
   publicUrl: z.string().nullable().openapi({ description: "The customer's link (/i/<token>), once sent" }),
   pdfSha256: z.string().nullable().openapi({ description: "SHA-256 of the final PDF, rendered once at finalize" }),
   finalizedAt: z.string().nullable(),

@@ -7,10 +7,16 @@ import type { BillingDocument } from "./document.ts";
 import { formatDate } from "./format.ts";
 import { paperFor } from "./quote.ts";
 import { sumMoney } from "../domain/money.ts";
+import { coveredDays } from "../domain/periods.ts";
 
 type Buyer = Pick<CustomerSnapshot, "legalName" | "email" | "taxId" | "addressLines">;
 
-const periodOf = (p: { start: string; end: string } | null) => (p ? `Service period ${formatDate(p.start)} – ${formatDate(p.end)}` : null);
+/** A line's [start, end) service period as the days it covers (the web's periodText reads alike). */
+function periodOf(p: { start: string; end: string } | null): string | null {
+  if (!p) return null;
+  const { first, last } = coveredDays(p);
+  return first === last ? `Service period ${formatDate(first)}` : `Service period ${formatDate(first)} – ${formatDate(last)}`;
+}
 
 function taxSummaryOf(summary: InvoiceView["taxSummary"]): BillingDocument["taxSummary"] {
   return summary.map((t) => ({ label: `${t.name} (${t.percentage}%)`, taxable: t.taxable, tax: t.tax }));

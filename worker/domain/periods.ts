@@ -17,11 +17,17 @@
 // Phases never cut a period: schedule.ts refuses a phase boundary that is not a period boundary of
 // every frequency the phases on either side bill (proration-free ramps).
 import { BILLING_FREQUENCY, type BillingFrequency } from "./billing.ts";
-import { daysBetween, isValidDate, type IsoDate } from "./dates.ts";
+import { addDaysToDate, daysBetween, isValidDate, type IsoDate } from "./dates.ts";
 
+/** [start, end): `end` is the first day after the period (as billing periods and service periods are stored). */
 export interface Period {
   start: IsoDate;
   end: IsoDate;
+}
+
+/** The days a period covers, as a document shows them: its first and last day (one day when end is not after start). */
+export function coveredDays(p: Period): { first: IsoDate; last: IsoDate } {
+  return { first: p.start, last: p.end > p.start ? addDaysToDate(p.end, -1) : p.start };
 }
 
 /** One billing period of one frequency, as billed. */

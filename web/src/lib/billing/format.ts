@@ -2,6 +2,7 @@
 import type { ScheduleStatus } from "$worker/domain/schedule.ts";
 import type { BillingSchedulePhase } from "$worker/api/types.ts";
 import { addDaysToDate } from "$worker/domain/dates.ts";
+import { coveredDays } from "$worker/domain/periods.ts";
 import { percent } from "../money.ts";
 
 export const SCHEDULE_STATUS_LABEL: Record<ScheduleStatus, string> = {
@@ -37,7 +38,8 @@ export function phaseSpan(phase: Pick<BillingSchedulePhase, "startDate" | "endDa
   return phase.endDate ? `${date(phase.startDate)} – ${date(lastDay(phase.endDate))}` : `From ${date(phase.startDate)}, open-ended`;
 }
 
-/** A billing or service period [start, end) in words: its first to its last day. */
+/** A billing or service period [start, end) in words: its first to its last day (as the PDF shows it). */
 export function periodText(p: { start: string; end: string }, date: (iso: string) => string): string {
-  return p.end > p.start ? `${date(p.start)} – ${date(lastDay(p.end))}` : date(p.start);
+  const { first, last } = coveredDays(p);
+  return first === last ? date(first) : `${date(first)} – ${date(last)}`;
 }
