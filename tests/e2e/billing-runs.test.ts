@@ -68,6 +68,8 @@ describe("billing runs", () => {
       expect(invoices.map((i) => i.billingScheduleId)).toEqual([schedule.id]);
       const link = page.locator(`[data-testid="billing-run-invoice"][href="/${ENTITY}/invoices/${invoices[0].id}"]`);
       await link.waitFor();
+      // A run bills many customers: each row names its own.
+      await expect.poll(() => link.locator('[data-testid="invoice-list-customer"]').textContent(), POLL).toBe(schedule.customerName);
       expect(await hasNoHorizontalScroll(page)).toBe(true);
       await screenshot(page, `billing-run-done-${device}`);
 
