@@ -6,19 +6,19 @@
 import { describe, expect, test } from "vitest";
 import type { BrowserContext } from "playwright-core";
 import { DESKTOP, PHONE, POLL, apiCall, createCustomer, hasNoHorizontalScroll, screenshot, uniqueName, useBrowser, waitForLive } from "./support.ts";
-import { localDate } from "../../worker/domain/dates.ts";
+import { addMonthsTo, localDate } from "../../worker/domain/dates.ts";
 
 const ENTITY = "acme-us";
 const API = `/api/v1/entities/${ENTITY}`;
 const { open } = useBrowser();
 
-/** An ACTIVE schedule starting today (the entity's day): a run for today bills its first period. */
-async function activeSchedule(context: BrowserContext): Promise<{ id: string; customerId: string; customerName: string }> {
+/** An ACTIVE schedule starting today (the entity's day), or `monthsBack` months before: a run for today bills its periods since. */
+async function activeSchedule(context: BrowserContext, monthsBack = 0): Promise<{ id: string; customerId: string; customerName: string }> {
   const customer = await createCustomer(context, ENTITY, { legalName: uniqueName("Run Buyer"), currency: "USD" });
   const created = await apiCall<{ id: string }>(context, "POST", `${API}/billing-schedules`, {
     customerId: customer.id,
     currency: "USD",
-    startDate: localDate(new Date(), "America/New_York"),
+    startDate: addMonthsTo(localDate(new Date(), "America/New_York"), -monthsBack),
     phases: [{ prices: [{ priceId: "price_us_platform_monthly", quantity: "1" }] }],
   }, { "Idempotency-Key": crypto.randomUUID() });
   expect(created.status).toBe(201);
@@ -33,6 +33,7 @@ describe("billing runs", () => {
     test(`preview a run, run it, watch it finish and open its invoices (${device})`, async () => {
       const { context, page } = await open("finance@acme.test", options);
       const schedule = await activeSchedule(context);
+      const backlog = await activeSchedule(context, 2); // three months to bill at once
       const watcher = await open("admin@acme.test");
       await watcher.page.goto(`/${ENTITY}/billing-runs`);
       await waitForLive(watcher.page);
@@ -70,6 +71,12 @@ describe("billing runs", () => {
       await link.waitFor();
       // A run bills many customers: each row names its own.
       await expect.poll(() => link.locator('[data-testid="invoice-list-customer"]').textContent(), POLL).toBe(schedule.customerName);
+      // Shown by the period each bills (a schedule's catch-up months come in one batch, ids in random order).
+      const shown = await page.locator('a[data-testid="billing-run-invoice"][data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute("data-id")!));
+      const starts = await Promise.all(shown.map(async (id) => (await apiCall<{ billingPeriod: { start: string } | null }>(context, "GET", `${API}/invoices/${id}`)).body.billingPeriod?.start ?? ""));
+      expect(starts).toEqual(starts.toSorted());
+      expect((await apiCall<{ items: unknown[] }>(context, "GET", `${API}/invoices?customerId=${backlog.customerId}`)).body.items).toHaveLength(3);
+      expect(shown.length).toBeGreaterThanOrEqual(4);
       expect(await hasNoHorizontalScroll(page)).toBe(true);
       await screenshot(page, `billing-run-done-${device}`);
 
