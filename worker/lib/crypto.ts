@@ -9,16 +9,42 @@ function base32(bytes: Uint8Array): string {
 
 /**
  * Time-sortable ids (`cus_` + 10 chars of ms time + 12 random), so `ORDER BY id` is creation order
- * and cursors are plain ids.
+ * and cursors are plain ids. Within one millisecond (workerd's clock stands still while code runs, so
+ * a batch's ids share it) each id is the previous one plus one in its random part, as ULID's monotonic
+ * mode does: a billing run's catch-up months, made in one batch, list in the order they were made.
  */
 export function newId(prefix: string, now = Date.now()): string {
+  let tail: string;
+  if (now === lastTime && lastTail !== null && !/^z+$/.test(lastTail)) {
+    tail = incremented(lastTail);
+  } else {
+    tail = base32(randomBytes(12));
+    lastTime = now;
+  }
+  lastTail = tail;
   let time = "";
   let t = now;
   for (let i = 0; i < 10; i++) {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  return `${prefix}_${time}${base32(randomBytes(12))}`;
+  return `${prefix}_${time}${tail}`;
+}
+
+let lastTime = -1;
+let lastTail: string | null = null;
+
+/** A base-32 string plus one (the caller keeps it below all-z's, which would need one more digit). */
+function incremented(tail: string): string {
+  const digits = [...tail].map((c) => ALPHABET.indexOf(c));
+  for (let i = digits.length - 1; i >= 0; i--) {
+    if (digits[i] < 31) {
+      digits[i]++;
+      break;
+    }
+    digits[i] = 0;
+  }
+  return digits.map((d) => ALPHABET[d]).join("");
 }
 
 // Ids draw their random bytes from a pool filled 4 KiB at a time: a billing run makes three ids per
