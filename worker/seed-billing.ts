@@ -19,6 +19,7 @@ import { addMonthsTo, localDate, type IsoDate } from "./domain/dates.ts";
 import type { QuotePrice } from "./domain/quote.ts";
 import { scheduleDraft, scheduleIssues, type ScheduleInput } from "./domain/schedule.ts";
 import type { EntityRecord } from "./env.ts";
+import { demoInvoiceId, demoScheduleId } from "./seed-ids.ts";
 
 export const DEMO_BILLING_MARKER = "demo_seed_billing";
 
@@ -48,7 +49,6 @@ const DEMO_INVOICES: { state: "DRAFT" | "FINAL" | "SENT" | "PAID" | "VOIDED"; cu
   { state: "VOIDED", customer: (all) => all[0], lines: [{ title: "Training day (raised twice)", quantity: "1", rate: "1200.00" }] },
 ];
 
-export const demoInvoiceId = (key: string, n: number) => `inv_${key}_demo${n}`;
 
 /** Tax rates, the demo's schedules and every demo invoice as a DRAFT, in the seed's batch. */
 export function seedBillingStep(changes: ChangeSet, entity: EntityRecord, customers: DemoCustomer[], prices: Map<string, QuotePrice>, key: string) {
@@ -75,7 +75,7 @@ function seedSchedules(changes: ChangeSet, entity: EntityRecord, customers: Demo
   const price = (k: string, quantity: string) => ({ priceId: `price_${key}_${k}`, quantity });
   const demo: { id: string; activate: boolean; input: ScheduleInput }[] = [
     {
-      id: `bsch_${key}_demo1`,
+      id: demoScheduleId(key, 1),
       activate: true,
       input: {
         customerId: customers[0].id,
@@ -89,13 +89,13 @@ function seedSchedules(changes: ChangeSet, entity: EntityRecord, customers: Demo
       },
     },
     {
-      id: `bsch_${key}_demo2`,
+      id: demoScheduleId(key, 2),
       activate: true,
       // Net 14 of its own, where the merchant's default is 30.
       input: { customerId: customers[1 % customers.length].id, currency: entity.currency, startDate: addMonthsTo(month, 1), endDate: addMonthsTo(month, 25), defaultDueDateDays: 14, phases: [{ prices: [price("platform_yearly", "1"), price("onboarding_once", "1")] }] },
     },
     {
-      id: `bsch_${key}_demo3`,
+      id: demoScheduleId(key, 3),
       activate: false,
       input: { customerId: customers[customers.length - 1].id, currency: entity.currency, startDate: addMonthsTo(month, 1), endDate: addMonthsTo(month, 13), phases: [{ prices: [price("api_graduated", "25000"), price("storage_package", "250")] }] },
     },

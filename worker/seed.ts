@@ -3,6 +3,7 @@
 // with a seed marker, through the same change code the API uses (so they carry events and audit).
 import { ChangeSet } from "./db/changes.ts";
 import { createCustomer, type CustomerInput } from "./db/customers.ts";
+import { demoApprovalQuoteId, demoQuoteId } from "./seed-ids.ts";
 import { createPrice, createProduct, type Price, type PriceInput } from "./db/catalog.ts";
 import { acceptStep, draftStep, publishStep } from "./actions/quotes.ts";
 import { submitStep } from "./actions/tasks.ts";
@@ -239,7 +240,7 @@ function seedQuotes(
     const customer = customers[i % customers.length];
     const number = i + 1;
     // The pending one's id sorts below the others' (lists are newest id first; "the newest draft" stays demo1).
-    const id = d.status === "PENDING" ? `quo_${key}_approval1` : `quo_${key}_demo${number}`;
+    const id = d.status === "PENDING" ? demoApprovalQuoteId(key) : demoQuoteId(key, number);
     let afterId: string | null = null;
     const ops: QuoteOp[] = d.lines.map((l, n) => {
       const op: QuoteOp = { op: "insertLine", afterId, line: { id: `ln_${key}_${number}_${n}`, ...l } };

@@ -4,6 +4,7 @@
 import { describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
 import { BASE_URL, useBrowser, waitForLive } from "./support.ts";
+import { demoQuoteId } from "../../worker/seed-ids.ts";
 
 const { open, anonymous: anonymousContext } = useBrowser();
 
@@ -60,7 +61,7 @@ describe("content security policy", () => {
       await page.goto(path);
       await waitForLive(page);
     }
-    await page.goto("/acme-us/quotes/quo_us_demo1");
+    await page.goto(`/acme-us/quotes/${demoQuoteId("us", 1)}`);
     await waitForLive(page);
     await page.locator('[data-testid="quote-totals"]').waitFor();
     expect(violations).toEqual([]);

@@ -7,6 +7,9 @@ import { grantedEarlyReads, rememberEntity, startEarlyReads } from "../../worker
 import { entityMembers, resolveEntityAccess } from "../../worker/db/control.ts";
 import type { EntityRecord } from "../../worker/env.ts";
 import { ApiClient, expectError, unique } from "../support/client.ts";
+import { demoInvoiceId } from "../../worker/seed-ids.ts";
+
+const DEMO_INVOICE = demoInvoiceId("us", 1);
 
 const US = { id: "ent_acme_us", binding: "ENTITY_ACME_US" } as EntityRecord;
 const SESSION = { session: `ks_${env.ENVIRONMENT}_whatever` };
@@ -82,13 +85,13 @@ describe("early reads — which routes, taken once", () => {
 
   it("a finalize reads its invoice's rows once; nothing else is read for it", async () => {
     rememberEntity("acme-us", US);
-    const early = startEarlyReads(contextOf("POST", "/entities/acme-us/invoices/inv_us_demo1/finalize"), "acme-us", SESSION)!;
-    expect(early.quote("inv_us_demo1")).toBeUndefined();
+    const early = startEarlyReads(contextOf("POST", `/entities/acme-us/invoices/${DEMO_INVOICE}/finalize`), "acme-us", SESSION)!;
+    expect(early.quote(DEMO_INVOICE)).toBeUndefined();
     expect(early.members(US.id)).toBeUndefined();
     expect(early.finalize("inv_other")).toBeUndefined();
-    const rows = await early.finalize("inv_us_demo1");
-    expect(rows?.[0]?.[0]).toMatchObject({ id: "inv_us_demo1" });
-    expect(early.finalize("inv_us_demo1")).toBeUndefined();
+    const rows = await early.finalize(DEMO_INVOICE);
+    expect(rows?.[0]?.[0]).toMatchObject({ id: DEMO_INVOICE });
+    expect(early.finalize(DEMO_INVOICE)).toBeUndefined();
   });
 
   it("what was read from one entity's database is never granted to a request for another", () => {

@@ -2,6 +2,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { seedDemo } from "../../worker/seed.ts";
+import { demoApprovalQuoteId, demoInvoiceId, demoQuoteId, demoScheduleId } from "../../worker/seed-ids.ts";
 import { ApiClient } from "../support/client.ts";
 
 const count = async () =>
@@ -45,7 +46,7 @@ describe("demo data", () => {
     }
     const quotes = (await admin.get("/api/v1/entities/acme-uk/quotes?limit=100")).body.items;
     expect(quotes.map((q: any) => q.status)).toEqual(expect.arrayContaining(["DRAFT", "PUBLISHED", "ACCEPTED"]));
-    const published = quotes.find((q: any) => q.id === "quo_uk_demo2");
+    const published = quotes.find((q: any) => q.id === demoQuoteId("uk", 2));
     const view = await new ApiClient().get(`/api/v1/public/quotes/${new URL(published.publicUrl).pathname.slice(3)}`);
     expect(view.status).toBe(200);
     expect(view.body.lines[0].name).toBe("Kontor Platform — Platform — yearly");
@@ -75,9 +76,9 @@ describe("demo data", () => {
       ["Default", []],
     ]);
     const inbox = (await approver.get("/api/v1/entities/acme-us/tasks?status=OPEN&assignee=me")).body.items;
-    const seeded = inbox.find((t: any) => t.quoteId === "quo_us_approval1");
+    const seeded = inbox.find((t: any) => t.quoteId === demoApprovalQuoteId("us"));
     expect(seeded).toMatchObject({ status: "OPEN", assigneeUserId: "usr_approver", requestedBy: "usr_sales", requestedByName: "Sam Sales", rule: { name: "Big discount" }, quote: { maxDiscountPercent: "25" } });
-    const quote = (await approver.get("/api/v1/entities/acme-us/quotes/quo_us_approval1")).body;
+    const quote = (await approver.get(`/api/v1/entities/acme-us/quotes/${demoApprovalQuoteId("us")}`)).body;
     expect(quote).toMatchObject({ status: "DRAFT", approvalStatus: "PENDING", quoteNumber: "Q00004", approval: { status: "PENDING", submittedBy: "usr_sales", pendingApprovers: [{ userId: "usr_approver" }] } });
     // The other entities have no workflow, and no pending quote.
     const uk = (await approver.get("/api/v1/entities/acme-uk/approval-workflow")).status;
@@ -92,17 +93,17 @@ describe("demo data", () => {
       const base = `/api/v1/entities/${slug}`;
       const schedules = (await finance.get(`${base}/billing-schedules?limit=100`)).body.items;
       expect(schedules.map((s: any) => s.status).sort(), slug).toEqual(["ACTIVE", "DRAFT", "PENDING"]);
-      const ramp = schedules.find((s: any) => s.id === `bsch_${key}_demo1`);
+      const ramp = schedules.find((s: any) => s.id === demoScheduleId(key, 1));
       expect(ramp.phases, slug).toHaveLength(2);
       expect(ramp.phases[0].discounts, slug).toEqual([expect.objectContaining({ type: "PERCENTAGE", value: "20" })]);
       expect(ramp.nextInvoiceDate, slug).not.toBeNull();
       // The yearly one has Net 14 of its own; the others bill on the merchant's default.
-      expect(schedules.find((s: any) => s.id === `bsch_${key}_demo2`).defaultDueDateDays, slug).toBe(14);
+      expect(schedules.find((s: any) => s.id === demoScheduleId(key, 2)).defaultDueDateDays, slug).toBe(14);
       expect(ramp.defaultDueDateDays, slug).toBeNull();
 
       const invoices = (await finance.get(`${base}/invoices?limit=100`)).body.items;
       const byId = new Map(invoices.map((i: any) => [i.id, i]));
-      const at = (n: number) => byId.get(`inv_${key}_demo${n}`) as any;
+      const at = (n: number) => byId.get(demoInvoiceId(key, n)) as any;
       expect([1, 2, 3, 4, 5, 6].map((n) => [at(n).status, at(n).paymentStatus]), slug).toEqual([
         ["DRAFT", "UNPAID"],
         ["DRAFT", "UNPAID"],
@@ -117,24 +118,44 @@ describe("demo data", () => {
       expect(at(5).amountDue, slug).toMatch(/^0(\.0+)?$/);
       for (const n of [3, 4, 5]) expect(at(n).pdfSha256, `${slug} ${n}`).toMatch(/^[0-9a-f]{64}$/);
 
-      const notes = (await finance.get(`${base}/credit-notes?invoiceId=inv_${key}_demo4`)).body.items;
+      const notes = (await finance.get(`${base}/credit-notes?invoiceId=${demoInvoiceId(key, 4)}`)).body.items;
       expect(notes, slug).toHaveLength(1);
-      expect(notes[0]).toMatchObject({ status: "FINAL", invoiceId: `inv_${key}_demo4` });
+      expect(notes[0]).toMatchObject({ status: "FINAL", invoiceId: demoInvoiceId(key, 4) });
       expect(notes[0].creditNoteNumber).toMatch(/-CN-000001$/);
       // The credit note (one workshop day) lowers what the sent invoice asks for.
-      const sent = (await finance.get(`${base}/invoices/inv_${key}_demo4`)).body;
+      const sent = (await finance.get(`${base}/invoices/${demoInvoiceId(key, 4)}`)).body;
       expect(sent.amountDue).not.toBe(sent.total);
-      const pdf = await finance.get(`${base}/invoices/inv_${key}_demo4/pdf`);
+      const pdf = await finance.get(`${base}/invoices/${demoInvoiceId(key, 4)}/pdf`);
       expect(pdf.status).toBe(200);
       expect(String(pdf.body).slice(0, 5)).toBe("%PDF-");
     }
     // acme-de's sent invoice is to a reverse-charged French business: 0 % and the statement.
-    const de = (await finance.get("/api/v1/entities/acme-de/invoices/inv_de_demo4")).body;
+    const de = (await finance.get(`/api/v1/entities/acme-de/invoices/${demoInvoiceId("de", 4)}`)).body;
     expect(de.tax).toMatch(/^0(\.0+)?$/);
     expect(de.notes.join(" ")).toMatch(/reverse charge/i);
     // The sent ones went out through the outbox.
     const outbox = (await finance.get("/api/v1/entities/acme-us/outbox")).body.items;
-    expect(outbox.map((m: any) => m.subjectId).sort()).toEqual(["inv_us_demo4", "inv_us_demo5"]);
+    expect(outbox.map((m: any) => m.subjectId).sort()).toEqual([demoInvoiceId("us", 4), demoInvoiceId("us", 5)].sort());
+  });
+
+  it("what a user creates lists above the demo records, newest first (quotes, invoices, billing schedules)", async () => {
+    const finance = await ApiClient.signIn("finance@acme.test");
+    const sales = await ApiClient.signIn("sales@acme.test");
+    const base = "/api/v1/entities/acme-us";
+    const customerId = (await finance.get(`${base}/customers?limit=1`)).body.items[0].id;
+    const quote = await sales.post(`${base}/quotes`, { customerId, currency: "USD", title: "A new user's first quote" });
+    const invoice = await finance.post(`${base}/invoices`, { customerId, currency: "USD", lines: [{ title: "Consulting", quantity: "1", rate: "100.00" }] });
+    const schedule = await finance.post(`${base}/billing-schedules`, { customerId, currency: "USD", startDate: "2031-01-01", phases: [{ prices: [{ priceId: "price_us_platform_monthly", quantity: "1" }] }] });
+    for (const [resource, created] of [["quotes", quote], ["invoices", invoice], ["billing-schedules", schedule]] as const) {
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const listed = (await finance.get(`${base}/${resource}?limit=100`)).body.items.map((i: { id: string }) => i.id);
+      expect(listed[0], resource).toBe(created.body.id);
+      expect(listed.length, resource).toBeGreaterThan(1);
+    }
+    // The demo keeps its own order below: the newest demo quote first, the one awaiting approval last.
+    const quotes = (await finance.get(`${base}/quotes?limit=100`)).body.items.map((q: { id: string }) => q.id);
+    expect(quotes.indexOf(demoQuoteId("us", 3))).toBeLessThan(quotes.indexOf(demoQuoteId("us", 1)));
+    expect(quotes.indexOf(demoQuoteId("us", 1))).toBeLessThan(quotes.indexOf(demoApprovalQuoteId("us")));
   });
 
   it("seeding again duplicates nothing", async () => {

@@ -22,13 +22,23 @@ export function newId(prefix: string, now = Date.now()): string {
     lastTime = now;
   }
   lastTail = tail;
+  return `${prefix}_${timePart(now)}${tail}`;
+}
+
+/** An id in the same scheme with a tail of the caller's (the demo seed's readable, fixed ids). */
+export function idAt(prefix: string, at: number, tail: string): string {
+  return `${prefix}_${timePart(at)}${tail}`;
+}
+
+/** Ten base-32 characters of ms time: ids sort by it. */
+function timePart(at: number): string {
   let time = "";
-  let t = now;
+  let t = at;
   for (let i = 0; i < 10; i++) {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  return `${prefix}_${time}${tail}`;
+  return time;
 }
 
 let lastTime = -1;
