@@ -8,7 +8,7 @@ import { ROLES } from "../domain/access.ts";
 import type { AppEnv } from "../env.ts";
 import { requirePermission } from "./middleware.ts";
 import { actionContext, read, respond } from "./respond.ts";
-import { entityParam, errorResponses, ifMatchOf, jsonBody, jsonResponse } from "./schemas.ts";
+import { entityParam, errorResponses, ifMatchHeaders, ifMatchOf, jsonBody, jsonResponse } from "./schemas.ts";
 
 const conditionSchema = z
   .strictObject({
@@ -72,7 +72,7 @@ const routes = {
     tags,
     summary: 'Replace the workflow (admin) with a new version; If-Match: "<version>" guards against lost updates',
     middleware: requirePermission("approvals:configure"),
-    request: { params: entityParam, headers: z.object({ "if-match": z.string().optional() }), ...jsonBody(workflowBody) },
+    request: { params: entityParam, headers: ifMatchHeaders, ...jsonBody(workflowBody) },
     responses: { 200: jsonResponse(workflowSchema, "The new version"), ...errorResponses },
   }),
   evaluate: createRoute({

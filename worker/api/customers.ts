@@ -5,18 +5,7 @@ import { TAX_STATUSES, type Customer } from "../db/customers.ts";
 import type { AppEnv } from "../env.ts";
 import { requirePermission } from "./middleware.ts";
 import { actionContext, read, respond } from "./respond.ts";
-import {
-  countryCode,
-  currencyCode,
-  entityParam,
-  errorResponses,
-  idParam,
-  jsonBody,
-  jsonResponse,
-  listOf,
-  ifMatchOf,
-  paginationQuery,
-} from "./schemas.ts";
+import { countryCode, currencyCode, entityParam, errorResponses, idParam, ifMatchHeaders, ifMatchOf, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -138,7 +127,7 @@ const updateCustomerRoute = createRoute({
   middleware: [requirePermission("customers:write")] as const,
   request: {
     params: idParam,
-    headers: z.object({ "if-match": z.string().optional() }),
+    headers: ifMatchHeaders,
     ...jsonBody(updateCustomerBody),
   },
   responses: { 200: jsonResponse(customerSchema, "The updated customer"), ...errorResponses },

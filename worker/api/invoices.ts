@@ -14,7 +14,7 @@ import { notFound } from "./errors.ts";
 import { requirePermission } from "./middleware.ts";
 import { publicEntity } from "./quotes.ts";
 import { actionContext, originOf, read, respond, synced } from "./respond.ts";
-import { currencyCode, entityParam, errorResponses, idParam, ifMatchOf, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
+import { currencyCode, entityParam, errorResponses, idParam, ifMatchHeaders, ifMatchOf, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
 
 const date = z.string().refine(isValidDate, "must be a date (YYYY-MM-DD)").openapi({ format: "date" });
 /** [start, end), as billing runs write periods: `end` is the first day after the service, so a one-day service ends the next day. */
@@ -195,7 +195,7 @@ const routes = {
     tags,
     summary: 'Change a DRAFT invoice (else 409 invoice_not_editable); with If-Match: "<rev>" a newer revision is a 409 rev_conflict',
     middleware: write,
-    request: { params: idParam, headers: z.object({ "if-match": z.string().optional() }), ...jsonBody(patchBody) },
+    request: { params: idParam, headers: ifMatchHeaders, ...jsonBody(patchBody) },
     responses: { 200: jsonResponse(invoiceSchema, "The invoice"), ...errorResponses },
   }),
   finalize: action("finalize", "Finalize: the gapless invoiceNumber, the parties' details frozen, the PDF rendered once and stored"),

@@ -7,7 +7,7 @@ import type { AppEnv } from "../env.ts";
 import { addressSchema } from "./customers.ts";
 import { requirePermission } from "./middleware.ts";
 import { read, respond } from "./respond.ts";
-import { countryCode, ifMatchOf, entityParam, errorResponses, jsonBody, jsonResponse } from "./schemas.ts";
+import { countryCode, entityParam, errorResponses, ifMatchHeaders, ifMatchOf, jsonBody, jsonResponse } from "./schemas.ts";
 
 const MAX_LOGO_BYTES = 256 * 1024;
 const optionalText = (max: number) => z.string().trim().max(max).nullish();
@@ -67,7 +67,7 @@ const routes = {
     tags: ["Tax"],
     summary: 'Replace the seller details (admin, finance); If-Match: "<rev>" guards against lost updates',
     middleware: requirePermission("tax:write"),
-    request: { params: entityParam, headers: z.object({ "if-match": z.string().optional() }), ...jsonBody(merchantInput) },
+    request: { params: entityParam, headers: ifMatchHeaders, ...jsonBody(merchantInput) },
     responses: { 200: jsonResponse(merchantSchema, "Merchant details"), ...errorResponses },
   }),
 };

@@ -18,7 +18,7 @@ import { addressSchema } from "./customers.ts";
 import { notFound } from "./errors.ts";
 import { idempotencyWith, requirePermission } from "./middleware.ts";
 import { actionContext, originOf, publisher, read, respond, respondIn } from "./respond.ts";
-import { entityParam, errorResponses, idParam, ifMatchOf, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
+import { entityParam, errorResponses, idParam, ifMatchHeaders, ifMatchOf, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
 
 const discountSchema = z.object({ type: z.enum(["PERCENTAGE", "NOMINAL"]), value: z.string() }).nullable().openapi("Discount");
 const lineInput = z.strictObject({
@@ -244,7 +244,7 @@ const routes = {
     tags,
     summary: 'Change a quote. With If-Match: "<rev>" a newer revision is a 409 rev_conflict; without it the fields apply to the latest revision. Changing a PUBLISHED quote makes it a new DRAFT version',
     middleware: write,
-    request: { params: idParam, headers: z.object({ "if-match": z.string().optional() }), ...jsonBody(patchBody) },
+    request: { params: idParam, headers: ifMatchHeaders, ...jsonBody(patchBody) },
     responses: { 200: jsonResponse(quoteSchema, "The quote"), ...errorResponses },
   }),
   submit: action("submit", "Submit the current revision for approval: no steps → NOT_REQUIRED; else PENDING (locked) with the first step's tasks open. 422 no_approvers if a step resolves to nobody"),

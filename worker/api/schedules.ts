@@ -8,7 +8,7 @@ import type { AppEnv } from "../env.ts";
 import { requirePermission } from "./middleware.ts";
 import { quoteSchema } from "./quotes.ts";
 import { actionContext, read, respond } from "./respond.ts";
-import { entityParam, errorResponses, idParam, ifMatchOf, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
+import { entityParam, errorResponses, idParam, ifMatchHeaders, ifMatchOf, jsonBody, jsonResponse, listOf, paginationQuery } from "./schemas.ts";
 
 // Types only here: the values (dates, decimals, phase boundaries) are the domain's to judge, with paths.
 const date = z.string().max(32).openapi({ format: "date", example: "2027-01-31" });
@@ -130,7 +130,7 @@ const routes = {
     tags,
     summary: 'Change a DRAFT schedule (phases replace them all); one that still bills changes defaultDueDateDays only (else 409 schedule_not_draft); with If-Match: "<rev>" a newer revision is a 409 rev_conflict',
     middleware: write,
-    request: { params: idParam, headers: z.object({ "if-match": z.string().optional() }), ...jsonBody(patchBody) },
+    request: { params: idParam, headers: ifMatchHeaders, ...jsonBody(patchBody) },
     responses: { 200: jsonResponse(scheduleSchema, "The billing schedule"), ...errorResponses },
   }),
   activate: lifecycle("activate", "Activate a DRAFT: ACTIVE, or PENDING until a future start"),

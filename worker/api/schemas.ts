@@ -66,6 +66,9 @@ export const countryCode = z
   .refine((v) => isCountry(v), { message: "Unknown ISO 3166-1 alpha-2 country code (e.g. US, GB, DE)" })
   .openapi({ example: "US" });
 
+/** The optional If-Match header of a change's route (its value is read by `ifMatchOf`). */
+export const ifMatchHeaders = z.object({ "if-match": z.string().optional() });
+
 /** The revision an If-Match header names (undefined without one); the action refuses a newer one. */
 export function ifMatchOf(c: Context): number | undefined {
   const expected = parseIfMatch(c.req.header("if-match"));

@@ -70,29 +70,28 @@ export function insertSchedule(changes: ChangeSet, row: StoredSchedule) {
   changes.add(changes.orm.insert(billingSchedules).values(row));
 }
 
-/** Write a lifecycle step, guarded on the status and revision it was read at (`code` when it moved). */
-export function updateSchedule(changes: ChangeSet, before: StoredSchedule, after: StoredSchedule, code: string, message: string) {
+/** `set` over the schedule, guarded on the status and revision it was read at (`code` when it moved). */
+function guardedUpdate(changes: ChangeSet, before: StoredSchedule, set: Partial<StoredSchedule>, code: string, message: string) {
   changes.guard(
     changes.orm
       .update(billingSchedules)
-      .set({ status: after.status, endDate: after.endDate, activatedAt: after.activatedAt, cancelledAt: after.cancelledAt, updatedAt: after.updatedAt, rev: after.rev })
+      .set(set)
       .where(and(eq(billingSchedules.id, before.id), eq(billingSchedules.rev, before.rev), eq(billingSchedules.status, before.status))),
     code,
     message,
   );
 }
 
-/** Write a schedule's new terms, guarded on the revision and the status it was read at. */
+/** Write a lifecycle step. */
+export function updateSchedule(changes: ChangeSet, before: StoredSchedule, after: StoredSchedule, code: string, message: string) {
+  const { status, endDate, activatedAt, cancelledAt, updatedAt, rev } = after;
+  guardedUpdate(changes, before, { status, endDate, activatedAt, cancelledAt, updatedAt, rev }, code, message);
+}
+
+/** Write a schedule's new terms (everything but its identity and lifecycle). */
 export function reviseSchedule(changes: ChangeSet, before: StoredSchedule, after: StoredSchedule) {
   const { id: _id, quoteId: _q, createdAt: _c, status: _s, activatedAt: _a, cancelledAt: _x, ...terms } = after;
-  changes.guard(
-    changes.orm
-      .update(billingSchedules)
-      .set(terms)
-      .where(and(eq(billingSchedules.id, before.id), eq(billingSchedules.rev, before.rev), eq(billingSchedules.status, before.status))),
-    "rev_conflict",
-    "The schedule changed while this request ran; reload and try again",
-  );
+  guardedUpdate(changes, before, terms, "rev_conflict", "The schedule changed while this request ran; reload and try again");
 }
 
 /**

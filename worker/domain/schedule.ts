@@ -134,17 +134,17 @@ function discountIssues(type: unknown, value: unknown, currency: string, at: str
   return typeof read === "string" ? [{ path: `${at}.value`, message: read }] : [];
 }
 
-/**
- * Everything wrong with a schedule, each with the field at fault ("phases.1.startDate",
- * "phases.0.prices.2.quantity"); empty when it can be stored. `prices` are the entity's prices the
- * phases name (a missing one is an unknown price).
- */
 /** What is wrong with a schedule's payment terms, if anything: whole days from 0 to MAX_PAYMENT_TERM_DAYS, or null. */
 export function paymentTermsIssue(days: number | null): string | null {
   if (days === null || (Number.isInteger(days) && days >= 0 && days <= MAX_PAYMENT_TERM_DAYS)) return null;
   return `must be a whole number of days from 0 to ${MAX_PAYMENT_TERM_DAYS}, or null for the merchant's default`;
 }
 
+/**
+ * Everything wrong with a schedule, each with the field at fault ("phases.1.startDate",
+ * "phases.0.prices.2.quantity"); empty when it can be stored. `prices` are the entity's prices the
+ * phases name (a missing one is an unknown price).
+ */
 export function scheduleIssues(input: ScheduleInput, prices: ReadonlyMap<string, SchedulePrice>): ScheduleIssue[] {
   const issues: ScheduleIssue[] = [];
   const add = (path: string, message: string) => issues.push({ path, message });

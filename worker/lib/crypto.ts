@@ -15,7 +15,7 @@ function base32(bytes: Uint8Array): string {
  */
 export function newId(prefix: string, now = Date.now()): string {
   let tail: string;
-  if (now === lastTime && lastTail !== null && !/^z+$/.test(lastTail)) {
+  if (now === lastTime && lastTail !== null && lastTail !== LAST_TAIL) {
     tail = incremented(lastTail);
   } else {
     tail = base32(randomBytes(12));
@@ -43,8 +43,10 @@ function timePart(at: number): string {
 
 let lastTime = -1;
 let lastTail: string | null = null;
+/** The largest tail: one more would need a thirteenth digit, so the next id draws afresh. */
+const LAST_TAIL = "z".repeat(12);
 
-/** A base-32 string plus one (the caller keeps it below all-z's, which would need one more digit). */
+/** A base-32 string plus one (the caller keeps it below LAST_TAIL). */
 function incremented(tail: string): string {
   const digits = [...tail].map((c) => ALPHABET.indexOf(c));
   for (let i = digits.length - 1; i >= 0; i--) {
